@@ -1,0 +1,202 @@
+"""`python -m etl`: load, demo, templates and metrics (data contract section 5).
+
+Exit codes of `load`: 0 every row accepted; 1 some rows rejected; 2 a file could
+not be read at all. Messages are Chinese; the metrics JSON uses the contract keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from etl.loader import LOADED, REJECTED_CSV, STRICT_REFUSED, UNCHANGED, UNREADABLE, load_file, register_files
+from etl.publish import publishing
+from etl.report import print_report, write_rejected_csv
+from queries.data import current_rejections
+from queries.db import PROJECT_ROOT, connect_readonly, db_path
+from queries.metrics import Period, Settings, all_metrics
+from queries.scope import ScopeError, resolve_scope
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="人大履职看板：数据导入与统计")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    load = _command(commands, "load", "导入登记表文件或文件夹")
+    load.add_argument("paths", nargs="+", type=Path, metavar="路径", help="文件或文件夹")
+    load.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    load.add_argument("--strict", action="store_true", help="文件中有任何被拒绝的行时，整个文件不导入")
+    load.set_defaults(handler=run_load)
+
+    demo = _command(commands, "demo", "生成演示县的登记表并导入")
+    demo.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    demo.add_argument("--townships", type=int, default=10, help="乡镇个数（默认10；2000 即省级规模）")
+    demo.add_argument("--seed", type=int, default=42, help="随机种子（相同种子生成相同数据）")
+    demo.add_argument("--out", type=Path, default=DEMO_DIR, help="登记表写入的文件夹（默认 data/demo）")
+    demo.set_defaults(handler=run_demo)
+
+    templates = _command(commands, "templates", "生成空白 Excel 登记表模板")
+    templates.add_argument("dir", type=Path, metavar="文件夹", help="模板写入的文件夹")
+    templates.set_defaults(handler=run_templates)
+
+    metrics = _command(commands, "metrics", "按统计期和范围计算各项指标")
+    metrics.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    metrics.add_argument("--from", dest="start", required=True, type=parse_cli_date, help="统计期开始日期")
+    metrics.add_argument("--to", dest="end", required=True, type=parse_cli_date, help="统计期结束日期")
+    metrics.add_argument("--township", action="append", default=[], help="乡镇名称或代码，可重复")
+    metrics.add_argument("--county", help="县名：该县的全部乡镇")
+    metrics.add_argument("--json", action="store_true", help="以 JSON 输出（键名按数据约定）")
+    metrics.add_argument("--time-limit-days", type=int, default=90, help="办理时限天数（默认90）")
+    metrics.add_argument("--due-soon-days", type=int, default=15, help="临期提醒天数（默认15）")
+    metrics.set_defaults(handler=run_metrics)
+    return parser
+
+
+def _command(commands, name: str, summary: str) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=summary, description=summary)
+
+
+def parse_cli_date(text: str) -> dt.date:
+    """2020-06-04, 2020/6/4, 2020.6.4 or 20200604."""
+    match = re.fullmatch(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})", text.strip())
+    try:
+        return dt.date(*map(int, match.groups()))
+    except (AttributeError, ValueError):
+        raise argparse.ArgumentTypeError(f"日期「{text}」无法识别，请按 2020-06-04 填写") from None
+
+
+def run_load(args) -> int:
+    console = Console()
+    files = register_files(args.paths)
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        for path in missing:
+            console.print(f"[red]找不到文件「{path}」。[/red]")
+        return EXIT_UNREADABLE
+    target = db_path(args.db)
+    results = load_paths(files, target, strict=args.strict, console=console)
+    csv_path = _write_rejections(target)
+    print_report(console, results, csv_path)
+    return exit_code(results)
+
+
+def _write_rejections(target: Path) -> Path | None:
+    """The full list of rows still rejected, as a CSV next to the database."""
+    if not target.exists():
+        return None
+    con = connect_readonly(target)
+    try:
+        return write_rejected_csv(current_rejections(con), target.with_name(REJECTED_CSV))
+    finally:
+        con.close()
+
+
+def load_paths(
+    files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False
+):
+    """Load files into a copy of `target` and publish it (see etl/publish.py)."""
+    console = console or Console(quiet=True)
+    with publishing(target, fresh=fresh) as publication, _progress(console) as progress:
+        overall = progress.add_task("导入", total=len(files))
+        results = []
+        for path in files:
+            def on_stage(stage: str, name: str = path.name) -> None:
+                progress.update(overall, description=f"{stage}「{name}」")
+            result = load_file(publication.con, path, strict=strict, on_stage=on_stage)
+            publication.changed |= result.status != UNCHANGED
+            results.append(result)
+            progress.advance(overall)
+    return results
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    )
+
+
+def exit_code(results) -> int:
+    if any(r.status == UNREADABLE for r in results):
+        return EXIT_UNREADABLE
+    if any(r.status in (LOADED, STRICT_REFUSED) and r.rows_rejected for r in results):
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def run_demo(args) -> int:
+    from etl.demo import generate_registers
+
+    console = Console()
+    console.print(f"正在生成演示数据（{args.townships} 个乡镇）……")
+    files = generate_registers(args.out, townships=args.townships, seed=args.seed)
+    target = db_path(args.db)
+    results = load_paths(register_files(files), target, console=console, fresh=True)
+    print_report(console, results, None)
+    console.print(f"演示数据库已生成：{target}")
+    return EXIT_UNREADABLE if any(r.status == UNREADABLE for r in results) else EXIT_OK
+
+
+def run_templates(args) -> int:
+    from etl.templates import write_templates
+
+    for path in write_templates(args.dir):
+        print(f"已生成模板：{path}")
+    return EXIT_OK
+
+
+def run_metrics(args) -> int:
+    target = db_path(args.db)
+    if not target.exists():
+        print(f"数据库文件「{target}」不存在，请先导入登记表。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.end < args.start:
+        print("统计期结束日期早于开始日期。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    con = connect_readonly(target)
+    try:
+        scope = resolve_scope(con, args.township, args.county)
+        settings = Settings(args.time_limit_days, args.due_soon_days)
+        figures = all_metrics(con, scope, Period(args.start, args.end), settings)
+    except ScopeError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print_metrics(figures)
+    return EXIT_OK
+
+
+def print_metrics(figures: dict) -> None:
+    from queries.labels import METRICS
+
+    table_console = Console()
+    for key, value in figures.items():
+        label = METRICS[key]
+        if isinstance(value, dict):
+            shown = "、".join(f"{k} {v}" for k, v in value.items()) or "—"
+        elif value is None:
+            shown = "—"
+        elif label.unit == "%":
+            shown = f"{value:.1%}"
+        else:
+            shown = f"{value:g} {label.unit}"
+        table_console.print(f"{label.name}：{shown}", highlight=False)

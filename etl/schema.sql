@@ -1,0 +1,173 @@
+-- The whole database schema (data contract section 3), in one place.
+-- Run by the loader before every load: every statement is idempotent.
+-- No PRIMARY KEY constraints: natural keys are upserted by delete-then-insert
+-- inside one transaction, which DuckDB's eager key checks would refuse; key
+-- uniqueness is asserted by tests instead.
+
+CREATE TABLE IF NOT EXISTS load_log (
+    load_id        INTEGER,
+    file_name      VARCHAR,
+    file_path      VARCHAR,
+    content_hash   VARCHAR,
+    kind           VARCHAR,
+    sheet          VARCHAR,
+    loaded_at      TIMESTAMP,
+    rows_read      INTEGER,
+    rows_accepted  INTEGER,
+    rows_rejected  INTEGER,
+    status         VARCHAR,  -- loaded | strict_refused | unreadable
+    message        VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    load_id      INTEGER,
+    file_name    VARCHAR,
+    sheet        VARCHAR,
+    row_no       INTEGER,  -- the row number a user sees in Excel
+    column_name  VARCHAR,  -- Chinese header of the first failing column
+    value        VARCHAR,
+    reason       VARCHAR,  -- every reason for the row, in Chinese
+    raw_row      VARCHAR   -- the whole row as read, as JSON: nothing is lost
+);
+
+CREATE TABLE IF NOT EXISTS townships (
+    township_code  VARCHAR,
+    township_name  VARCHAR,
+    county         VARCHAR,
+    term_start     DATE,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS stations (
+    station_id      VARCHAR,
+    station_name    VARCHAR,
+    township_code   VARCHAR,
+    established_on  DATE,
+    host_unit       VARCHAR,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS deputies (
+    deputy_id      VARCHAR,
+    name           VARCHAR,
+    level          VARCHAR,
+    township_code  VARCHAR,
+    station_id     VARCHAR,
+    group_name     VARCHAR,
+    team_name      VARCHAR,
+    gender         VARCHAR,
+    birth_year     INTEGER,
+    education      VARCHAR,
+    occupation     VARCHAR,
+    phone          VARCHAR,
+    term           VARCHAR,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS households (
+    household_id   VARCHAR,
+    head_name      VARCHAR,
+    township_code  VARCHAR,
+    village        VARCHAR,
+    exit_year      INTEGER,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS activities (
+    activity_id      VARCHAR,
+    date             DATE,
+    township_code    VARCHAR,
+    station_id       VARCHAR,
+    kind             VARCHAR,
+    theme            VARCHAR,
+    title            VARCHAR,
+    attendees        INTEGER,
+    voters_received  INTEGER,
+    evaluated_unit   VARCHAR,
+    campaign         VARCHAR,
+    place            VARCHAR,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS activity_deputies (activity_id VARCHAR, deputy_id VARCHAR);
+
+CREATE TABLE IF NOT EXISTS suggestions (
+    suggestion_id  VARCHAR,
+    received_on    DATE,
+    township_code  VARCHAR,
+    station_id     VARCHAR,
+    source         VARCHAR,
+    category       VARCHAR,
+    summary        VARCHAR,
+    handler        VARCHAR,
+    referred_on    DATE,
+    resolved_on    DATE,
+    status         VARCHAR,
+    outcome        VARCHAR,  -- A | B | C | D
+    satisfaction   VARCHAR,
+    campaign       VARCHAR,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS suggestion_deputies (suggestion_id VARCHAR, deputy_id VARCHAR);
+
+CREATE TABLE IF NOT EXISTS visits (
+    visit_id         VARCHAR,  -- derived: a stable hash of the visit's facts
+    date             DATE,
+    township_code    VARCHAR,
+    village          VARCHAR,
+    target_kind      VARCHAR,
+    household_id     VARCHAR,
+    enterprise       VARCHAR,
+    problems_found   INTEGER,
+    problems_solved  INTEGER,
+    consoled         BOOLEAN,
+    campaign         VARCHAR,
+    load_id INTEGER, source_file VARCHAR, source_sheet VARCHAR, source_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS visit_deputies (visit_id VARCHAR, deputy_id VARCHAR);
+
+-- Dates in every form section 1.8 lists: 2020-06-04, 2020/6/4, 2020.6.4,
+-- 2020年6月4日, 20200604, a trailing time, and Excel serial day numbers.
+CREATE OR REPLACE MACRO parse_date(s) AS (
+    CASE
+        WHEN regexp_full_match(s, '\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s.*|T.*)?') THEN
+            try(make_date(
+                CAST(regexp_extract(s, '^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})', 1) AS INTEGER),
+                CAST(regexp_extract(s, '^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})', 2) AS INTEGER),
+                CAST(regexp_extract(s, '^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})', 3) AS INTEGER)))
+        WHEN regexp_full_match(s, '\d{8}') THEN
+            try(make_date(
+                CAST(substr(s, 1, 4) AS INTEGER),
+                CAST(substr(s, 5, 2) AS INTEGER),
+                CAST(substr(s, 7, 2) AS INTEGER)))
+        WHEN regexp_full_match(s, '\d{5}(\.0+)?') AND CAST(s AS DOUBLE) BETWEEN 20000 AND 80000 THEN
+            CAST(DATE '1899-12-30' + to_days(CAST(CAST(s AS DOUBLE) AS INTEGER)) AS DATE)
+    END
+);
+
+-- Fact rows of a scope (a list of township codes) whose date falls in a period,
+-- both ends included. Every metric reads through these.
+CREATE OR REPLACE MACRO activities_in(period_start, period_end, township_codes) AS TABLE
+    SELECT * FROM activities
+    WHERE date BETWEEN period_start AND period_end
+      AND township_code IN (SELECT unnest(township_codes));
+
+CREATE OR REPLACE MACRO visits_in(period_start, period_end, township_codes) AS TABLE
+    SELECT * FROM visits
+    WHERE date BETWEEN period_start AND period_end
+      AND township_code IN (SELECT unnest(township_codes));
+
+CREATE OR REPLACE MACRO suggestions_of(township_codes) AS TABLE
+    SELECT * FROM suggestions
+    WHERE township_code IN (SELECT unnest(township_codes));
+
+-- Personal data is masked in every query a page or export runs (queries/privacy.py).
+CREATE OR REPLACE MACRO mask_name(s) AS
+    CASE WHEN s IS NULL OR s = '' THEN s ELSE left(s, 1) || repeat('*', greatest(length(s) - 1, 1)) END;
+
+CREATE OR REPLACE MACRO mask_phone(s) AS
+    CASE WHEN s IS NULL OR s = '' THEN s
+         WHEN length(s) < 7 THEN repeat('*', length(s))
+         ELSE left(s, 3) || '****' || right(s, 4) END;

@@ -1,0 +1,370 @@
+"""Clean, type and check a register's rows in DuckDB, as set-based SQL.
+
+Three temp tables, each one statement over the whole file:
+- `staged`: every cell trimmed, full-width digits and letters folded, '' as NULL;
+- `typed`: dates parsed, counts cast, vocabularies normalised, the township
+  resolved to its code and the natural key derived where the file has none,
+  next to the raw text (`raw_<key>`) that a rejection quotes;
+- `problems`: one line per broken rule (row, column, value, Chinese reason).
+Identifiers are formatted only through `ident`; every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from etl.registers import (
+    CHOICE,
+    COUNT,
+    DATE,
+    ENTERPRISE_TARGET,
+    HOUSEHOLD_TARGETS,
+    ID_LIST,
+    OUTCOME_WORDS,
+    RESOLVED,
+    TEXT,
+    YEAR,
+    Column,
+    Register,
+)
+
+# Full-width digits and letters and the ideographic space, folded everywhere.
+_FW_ALNUM = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+FOLD_FROM = "".join(chr(c) for c in _FW_ALNUM) + "\u3000\u00a0"
+FOLD_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALNUM) + "  "
+# In dates and numbers every full-width ASCII form is folded (２０２０．６．４).
+_FW_ALL = range(0xFF01, 0xFF5F)
+FOLD_ALL_FROM = "".join(chr(c) for c in _FW_ALL) + "\u3000\u00a0"
+FOLD_ALL_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALL) + "  "
+TRIM_CHARS = " \t\r\n"
+ID_SEPARATORS = r"[、，,；;\s]+"
+
+REASON_REQUIRED = "必填项为空"
+REASON_DATE = "日期无法识别（可填 2020-06-04、2020/6/4、2020.6.4、2020年6月4日 或 20200604）"
+REASON_COUNT = "应为不小于 0 的整数"
+REASON_YEAR = "应为 4 位年份，如 2019"
+REASON_CHOICE = "不在可选值中，可选：{}"
+REASON_TOWNSHIP_UNKNOWN = "乡镇不在乡镇名册中（请填写乡镇代码或名册中的乡镇名称）"
+REASON_TOWNSHIP_AMBIGUOUS = "乡镇名称对应多个乡镇，请改填乡镇代码"
+REASON_TOWNSHIP_NAME_TAKEN = "同一县内已有同名乡镇（乡镇代码不同）"
+REASON_STATION_UNKNOWN = "活动站编号不在活动站名册中"
+REASON_DEPUTY_UNKNOWN = "代表编号不在代表名册中"
+REASON_HOUSEHOLD_UNKNOWN = "户编号不在脱贫户名册中"
+REASON_HOUSEHOLD_NEEDED = "对象类型为脱贫户或监测户时，户编号必填"
+REASON_ENTERPRISE_NEEDED = "对象类型为帮扶企业时，企业名称必填"
+REASON_RESOLVED_ON_NEEDED = "办理状态为已办结时，办结日期必填"
+REASON_REFERRED_BEFORE = "转办日期早于收集日期"
+REASON_RESOLVED_BEFORE = "办结日期早于收集日期"
+REASON_DUPLICATE = "与本文件第 %d 行重复（{}相同）"
+
+# Roster tables that references are checked against: (column key, table, reason).
+REFERENCES = {
+    "station_id": ("stations", REASON_STATION_UNKNOWN),
+    "household_id": ("households", REASON_HOUSEHOLD_UNKNOWN),
+}
+ROSTER_TITLES = {"stations": "活动站名册", "households": "脱贫户名册", "deputies": "代表名册"}
+
+
+def ident(name: str) -> str:
+    """Quote an identifier: the only way a name enters SQL text."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Check:
+    """One rule: rows where `condition` holds break it; `value` is what gets quoted back."""
+
+    column: Column
+    condition: str
+    reason: str
+    value: str | None = None
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Validation:
+    """What checking one file found, beyond its rejected rows."""
+
+    unchecked_references: dict[str, int] = field(default_factory=dict)  # roster -> rows
+
+
+def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
+    """`raw_rows` (an arrow table of strings) -> `staged`: trimmed, folded, '' as NULL.
+
+    Only the parameters the statement uses are bound: DuckDB refuses a named
+    parameter it does not see (a roster file without any date column).
+    """
+    selects, params = ["row_no"], {}
+    for col in register.columns:
+        name = ident(col.key)
+        if col.key not in present:
+            selects.append(f"CAST(NULL AS VARCHAR) AS {name}")
+            continue
+        if col.type in (DATE, COUNT, YEAR):
+            fold = "$fold_all_from, $fold_all_to"
+            params |= {"fold_all_from": FOLD_ALL_FROM, "fold_all_to": FOLD_ALL_TO}
+        else:
+            fold = "$fold_from, $fold_to"
+            params |= {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
+        params["trim"] = TRIM_CHARS
+        selects.append(f"nullif(trim(translate({name}, {fold}), $trim), '') AS {name}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(selects)} FROM raw_rows", params
+    )
+
+
+def type_rows(con: duckdb.DuckDBPyConnection, register: Register) -> None:
+    """`staged` -> `typed`: parsed values next to their raw text, township resolved."""
+    selects, params = ["s.row_no"], {}
+    for col in register.columns:
+        raw = f"s.{ident(col.key)}"
+        expr, col_params = _typed_expr(col, raw)
+        params.update(col_params)
+        selects.append(f"{raw} AS {ident('raw_' + col.key)}")
+        selects.append(f"{expr} AS {ident(col.key)}")
+    joins = ""
+    if register.kind != "townships":
+        joins = f"LEFT JOIN ({TOWNSHIP_LOOKUP}) tl ON tl.lookup_key = s.township"
+        selects += ["tl.township_code AS township_code", "coalesce(tl.matches, 0) AS matches"]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE typed_base AS SELECT {', '.join(selects)} "
+        f"FROM staged s {joins}",
+        params,
+    )
+    derived = _derived_exprs(register)
+    columns = {c.key for c in register.columns}
+    replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if k in columns)
+    added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if k not in columns)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE typed AS "
+        f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM typed_base"
+    )
+
+
+TOWNSHIP_LOOKUP = """
+    SELECT lookup_key, min(township_code) AS township_code,
+           count(DISTINCT township_code) AS matches
+    FROM (SELECT township_code AS lookup_key, township_code FROM townships
+          UNION ALL
+          SELECT township_name, township_code FROM townships)
+    GROUP BY lookup_key
+"""
+
+
+def _typed_expr(col: Column, raw: str) -> tuple[str, dict]:
+    """The SQL that types one column, and the parameters it binds."""
+    p = f"choices_{col.key}"
+    if col.type == DATE:
+        return f"parse_date({raw})", {}
+    if col.type == COUNT:
+        return f"CASE WHEN TRY_CAST({raw} AS BIGINT) >= 0 THEN TRY_CAST({raw} AS BIGINT) END", {}
+    if col.type == YEAR:
+        return f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}') THEN CAST({raw} AS INTEGER) END", {}
+    if col.type == ID_LIST:
+        return (
+            f"list_distinct(list_filter(regexp_split_to_array({raw}, $id_separators), "
+            "lambda x: x <> ''))",
+            {"id_separators": ID_SEPARATORS},
+        )
+    if col.type == CHOICE:
+        normalized = _choice_normalizer(col, raw)
+        expr = f"CASE WHEN list_contains(${p}, {normalized}) THEN {normalized} END"
+        if col.key == "consoled":
+            expr = f"({expr}) = '是'"
+        return expr, {p: list(col.choices)}
+    assert col.type == TEXT
+    return raw, {}
+
+
+def _choice_normalizer(col: Column, raw: str) -> str:
+    """Accept the everyday spellings of a vocabulary value: 县级代表 for 县, 'A 已解决…' for A."""
+    if col.key == "level":
+        return (
+            f"CASE regexp_replace({raw}, '(人大代表|代表|级)+$', '') "
+            "WHEN '乡' THEN '乡镇' WHEN '镇' THEN '乡镇' WHEN '国家' THEN '全国' "
+            f"ELSE regexp_replace({raw}, '(人大代表|代表|级)+$', '') END"
+        )
+    if col.key == "outcome":
+        words = " ".join(
+            f"WHEN {raw} = '{word}' THEN '{letter}'" for letter, word in OUTCOME_WORDS.items()
+        )
+        return (
+            f"CASE WHEN regexp_full_match(upper({raw}), '[ABCD]([\\s.、:：)）-].*)?') "
+            f"THEN upper(left({raw}, 1)) {words} ELSE {raw} END"
+        )
+    return raw
+
+
+def _derived_exprs(register: Register) -> dict[str, str]:
+    """Values the contract derives: hashed natural keys, and attendees from 参加代表."""
+    if register.kind == "activities":
+        facts = "CAST(date AS VARCHAR), township_code, coalesce(station_id, ''), kind, title"
+        return {
+            "activity_id": f"coalesce(activity_id, 'A' || left(md5(concat_ws('|', {facts})), 16))",
+            "attendees": "CASE WHEN raw_attendees IS NULL THEN len(deputy_ids) ELSE attendees END",
+        }
+    if register.kind == "visits":
+        facts = (
+            "CAST(date AS VARCHAR), township_code, coalesce(village, ''), target_kind, "
+            "coalesce(household_id, ''), coalesce(enterprise, ''), "
+            "array_to_string(list_sort(coalesce(deputy_ids, [])), '、')"
+        )
+        return {"visit_id": f"'V' || left(md5(concat_ws('|', {facts})), 16)"}
+    return {}
+
+
+def column_checks(register: Register) -> list[Check]:
+    """The per-column rules every register shares: required, types, vocabularies."""
+    checks = []
+    for col in register.columns:
+        raw, typed = ident("raw_" + col.key), ident(col.key)
+        if col.required:
+            missing = f"{raw} IS NULL"
+            if col.type == ID_LIST:
+                missing += f" OR len({typed}) = 0"
+            checks.append(Check(col, missing, REASON_REQUIRED))
+        bad = f"{raw} IS NOT NULL AND {typed} IS NULL"
+        if col.type == DATE:
+            checks.append(Check(col, bad, REASON_DATE))
+        elif col.type == COUNT:
+            checks.append(Check(col, bad, REASON_COUNT))
+        elif col.type == YEAR:
+            checks.append(Check(col, bad, REASON_YEAR))
+        elif col.type == CHOICE:
+            shown = list(col.choices)
+            if col.key == "outcome":
+                shown = [f"{k} {v}" for k, v in OUTCOME_WORDS.items()]
+            checks.append(Check(col, bad, REASON_CHOICE.format("、".join(shown))))
+    return checks
+
+
+def register_checks(register: Register, rosters: set[str]) -> list[Check]:
+    """Rules across columns and against the rosters loaded so far."""
+    col = register.column
+    checks: list[Check] = []
+    if register.kind != "townships":
+        township = col("township")
+        checks += [
+            Check(township, "raw_township IS NOT NULL AND matches = 0", REASON_TOWNSHIP_UNKNOWN),
+            Check(township, "matches > 1", REASON_TOWNSHIP_AMBIGUOUS),
+        ]
+    for key, (table, reason) in REFERENCES.items():
+        if key in {c.key for c in register.columns} and table in rosters:
+            checks.append(Check(
+                col(key),
+                f"{ident(key)} IS NOT NULL AND {ident(key)} NOT IN (SELECT {ident(key)} "
+                f"FROM {ident(table)})",
+                reason,
+            ))
+    if register.kind == "townships":
+        checks.append(Check(
+            col("township_name"),
+            "EXISTS (SELECT 1 FROM townships o WHERE o.county = typed.county "
+            "AND o.township_name = typed.township_name "
+            "AND o.township_code <> typed.township_code)",
+            REASON_TOWNSHIP_NAME_TAKEN,
+        ))
+    if register.kind == "suggestions":
+        checks += [
+            Check(col("resolved_on"), "status = $resolved AND raw_resolved_on IS NULL",
+                  REASON_RESOLVED_ON_NEEDED, params={"resolved": RESOLVED}),
+            Check(col("referred_on"), "referred_on < received_on", REASON_REFERRED_BEFORE),
+            Check(col("resolved_on"), "resolved_on < received_on", REASON_RESOLVED_BEFORE),
+        ]
+    if register.kind == "visits":
+        checks += [
+            Check(col("household_id"),
+                  "list_contains($household_targets, target_kind) AND raw_household_id IS NULL",
+                  REASON_HOUSEHOLD_NEEDED,
+                  params={"household_targets": list(HOUSEHOLD_TARGETS)}),
+            Check(col("enterprise"), "target_kind = $enterprise_target AND enterprise IS NULL",
+                  REASON_ENTERPRISE_NEEDED, params={"enterprise_target": ENTERPRISE_TARGET}),
+        ]
+    return checks
+
+
+DEPUTY_CHECK = """
+    SELECT row_no, $column AS column_name, string_agg(DISTINCT d, '、' ORDER BY d) AS value,
+           $reason AS reason, $order AS rule_order
+    FROM (SELECT row_no, unnest(deputy_ids) AS d FROM typed)
+    WHERE d NOT IN (SELECT deputy_id FROM deputies)
+    GROUP BY row_no
+"""
+
+
+def find_problems(
+    con: duckdb.DuckDBPyConnection, register: Register, present: set[str]
+) -> Validation:
+    """Fill `problems` with every broken rule, then reject duplicates among the rest."""
+    rosters = {
+        table for table in ROSTER_TITLES
+        if con.execute(f"SELECT count(*) > 0 FROM {ident(table)}").fetchone()[0]
+    }
+    result = Validation()
+    checks = column_checks(register) + register_checks(register, rosters)
+    parts, params = [], {}
+    for order, check in enumerate(checks):
+        value = check.value or ident("raw_" + check.column.key)
+        parts.append(
+            f"SELECT row_no, $col{order} AS column_name, CAST({value} AS VARCHAR) AS value, "
+            f"$reason{order} AS reason, {order} AS rule_order FROM typed WHERE {check.condition}"
+        )
+        params |= {f"col{order}": check.column.header, f"reason{order}": check.reason}
+        params |= check.params
+    con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {' UNION ALL '.join(parts)}", params)
+    if "deputy_ids" in present:
+        if "deputies" in rosters:
+            con.execute(
+                f"INSERT INTO problems {DEPUTY_CHECK}",
+                {"column": register.column("deputy_ids").header,
+                 "reason": REASON_DEPUTY_UNKNOWN, "order": len(checks)},
+            )
+        else:
+            _count_unchecked(con, result, "deputies", "deputy_ids")
+    for key, (table, _) in REFERENCES.items():
+        if key in present and table not in rosters:
+            _count_unchecked(con, result, table, key)
+    _reject_duplicates(con, register, len(checks) + 1)
+    return result
+
+
+def _count_unchecked(con, result: Validation, table: str, key: str) -> None:
+    """Rows whose references could not be checked because the roster is not loaded yet."""
+    column = ident(key)
+    condition = f"len({column}) > 0" if key == "deputy_ids" else f"{column} IS NOT NULL"
+    rows = con.execute(f"SELECT count(*) FROM typed WHERE {condition}").fetchone()[0]
+    if rows:
+        result.unchecked_references[ROSTER_TITLES[table]] = rows
+
+
+def _duplicate_rules(register: Register) -> list[tuple[str, Column, str]]:
+    """(partition columns, column a rejection names, what was the same) per uniqueness rule."""
+    col = register.column
+    if register.kind == "activities":
+        return [("activity_id", col("title"), "活动编号，或日期、乡镇、活动站、活动类型和活动名称")]
+    if register.kind == "visits":
+        return [("visit_id", col("date"), "日期、乡镇、村、对象和走访代表")]
+    key = col(register.natural_key)
+    rules = [(register.natural_key, key, key.header)]
+    if register.kind == "townships":
+        rules.append(("county, township_name", col("township_name"), "所属县和乡镇名称"))
+    return rules
+
+
+def _reject_duplicates(con, register: Register, order: int) -> None:
+    """A natural key twice in one file: the first valid row stands, later ones are rejected."""
+    for partition, column, same in _duplicate_rules(register):
+        con.execute(
+            f"""
+            INSERT INTO problems
+            SELECT row_no, $column, value, printf($reason, first_row), $order
+            FROM (SELECT row_no, {ident("raw_" + column.key)} AS value,
+                         row_number() OVER w AS n, first_value(row_no) OVER w AS first_row
+                  FROM typed WHERE row_no NOT IN (SELECT row_no FROM problems)
+                  WINDOW w AS (PARTITION BY {partition} ORDER BY row_no))
+            WHERE n > 1
+            """,
+            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order},
+        )
