@@ -137,11 +137,11 @@ def load_file(
 def _already_loaded(con, digest: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ?", [digest, LOADED]
-    ).fetchone()[0])
+    ).fetchall()[0][0])
 
 
 def _next_load_id(con) -> int:
-    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+    return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
 
 
 def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> FileResult:

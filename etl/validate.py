@@ -300,7 +300,7 @@ def find_problems(
     """Fill `problems` with every broken rule, then reject duplicates among the rest."""
     rosters = {
         table for table in ROSTER_TITLES
-        if con.execute(f"SELECT count(*) > 0 FROM {ident(table)}").fetchone()[0]
+        if con.execute(f"SELECT count(*) > 0 FROM {ident(table)}").fetchall()[0][0]
     }
     result = Validation()
     checks = column_checks(register) + register_checks(register, rosters)
@@ -334,7 +334,7 @@ def _count_unchecked(con, result: Validation, table: str, key: str) -> None:
     """Rows whose references could not be checked because the roster is not loaded yet."""
     column = ident(key)
     condition = f"len({column}) > 0" if key == "deputy_ids" else f"{column} IS NOT NULL"
-    rows = con.execute(f"SELECT count(*) FROM typed WHERE {condition}").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM typed WHERE {condition}").fetchall()[0][0]
     if rows:
         result.unchecked_references[ROSTER_TITLES[table]] = rows
 

@@ -28,3 +28,33 @@ def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute(
         CURRENT_REJECTIONS_SQL, {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
     ).fetchall()
+
+
+LATEST_RECORD_SQL = """
+    SELECT max(d) FROM (
+        SELECT max(date) AS d FROM activities
+        UNION ALL SELECT max(received_on) FROM suggestions
+        UNION ALL SELECT max(date) FROM visits)
+"""
+
+
+def latest_record_date(con: duckdb.DuckDBPyConnection):
+    """The newest date in any log register: the default period ends at its quarter."""
+    return con.execute(LATEST_RECORD_SQL).fetchall()[0][0]
+
+
+def township_roster(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(code, name, county, term_start) of every township, for the scope filter."""
+    return con.execute(
+        "SELECT township_code, township_name, county, term_start FROM townships "
+        "ORDER BY county, township_code"
+    ).fetchall()
+
+
+def station_roster(con: duckdb.DuckDBPyConnection, township_codes: tuple[str, ...]) -> list[tuple]:
+    """(station id, name) of the stations in a scope, for the station filter."""
+    return con.execute(
+        "SELECT station_id, station_name FROM stations "
+        "WHERE township_code IN (SELECT unnest($towns)) ORDER BY station_id",
+        {"towns": list(township_codes)},
+    ).fetchall()

@@ -62,7 +62,7 @@ def run(con: Con, sql: str, params: dict) -> duckdb.DuckDBPyConnection:
 
 
 def _scalar(con: Con, sql: str, params: dict):
-    return run(con, sql, params).fetchone()[0]
+    return run(con, sql, params).fetchall()[0][0]
 
 
 def _counts(con: Con, sql: str, params: dict) -> dict[str, int]:
@@ -224,7 +224,7 @@ def resolution_rate(con: Con, scope: Scope, period: Period) -> float | None:
         FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end
         """,
         _params(scope, period, resolved=RESOLVED),
-    ).fetchone()
+    ).fetchall()[0]
     return _ratio(resolved, collected)
 
 
@@ -290,7 +290,7 @@ def satisfaction_rate(con: Con, scope: Scope, period: Period) -> float | None:
         WHERE resolved_on BETWEEN $start AND $end AND satisfaction IS NOT NULL
         """,
         _params(scope, period, satisfied=SATISFIED),
-    ).fetchone()
+    ).fetchall()[0]
     return _ratio(satisfied, answered)
 
 

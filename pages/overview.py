@@ -1,0 +1,41 @@
+"""总览: the headline figures of a scope and period, their trend, and data freshness."""
+
+import streamlit as st
+
+from charts import figures
+from queries import frames, metrics, periods
+from ui import layout
+from ui.database import fetch
+from ui.filters import sidebar_filters
+
+HEADLINE = [
+    "inspections", "supervision", "suggestions_collected", "suggestions_resolved",
+    "resolution_rate", "overdue", "household_coverage", "deputy_participation",
+    "reception_days", "voter_contacts", "satisfaction_rate", "median_days_to_resolve",
+]
+
+selection = sidebar_filters()
+if selection is None:
+    st.title("总览")
+    layout.no_data()
+    st.stop()
+
+layout.page_header("总览", selection)
+now = fetch(metrics.all_metrics, selection.scope, selection.period)
+previous = fetch(metrics.all_metrics, selection.scope, periods.previous_period(selection.period))
+last_year = fetch(metrics.all_metrics, selection.scope, periods.same_period_last_year(selection.period))
+layout.metric_tiles(HEADLINE, now, previous, last_year)
+st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径和同比。")
+
+trend = fetch(frames.monthly_trend, selection.scope, selection.period)
+if trend[["activities", "suggestions_collected", "suggestions_resolved"]].to_numpy().sum() == 0:
+    layout.empty_note("活动或意见建议")
+else:
+    st.plotly_chart(figures.monthly_lines(
+        trend,
+        {"activities": "代表活动", "suggestions_collected": "收集意见建议", "suggestions_resolved": "办结意见建议"},
+        "代表活动与意见建议月度趋势", "数量（次/条）",
+        "活动按活动日期、建议按收集日期和办结日期计入当月",
+    ), width="stretch")
+
+layout.freshness_line(fetch(frames.data_freshness))

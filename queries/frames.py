@@ -1,0 +1,59 @@
+"""Small frames for charts and tables, on the same definitions as queries/metrics.py.
+
+Each function returns a pandas DataFrame of at most a few hundred rows: the
+aggregation happens in DuckDB, pandas only carries the result to a chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from queries.metrics import Con, Period, Scope, _params, run
+
+MONTHLY_TREND_SQL = """
+    WITH months AS (
+        SELECT unnest(generate_series(date_trunc('month', $start::DATE),
+                                      date_trunc('month', $end::DATE), INTERVAL 1 MONTH))::DATE AS month
+    ),
+    acts AS (
+        SELECT date_trunc('month', date)::DATE AS month, count(*) AS n
+        FROM activities_in($start, $end, $towns) GROUP BY 1
+    ),
+    collected AS (
+        SELECT date_trunc('month', received_on)::DATE AS month, count(*) AS n
+        FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end GROUP BY 1
+    ),
+    resolved AS (
+        SELECT date_trunc('month', resolved_on)::DATE AS month, count(*) AS n
+        FROM suggestions_of($towns) WHERE resolved_on BETWEEN $start AND $end GROUP BY 1
+    )
+    SELECT m.month,
+           coalesce(a.n, 0) AS activities,
+           coalesce(c.n, 0) AS suggestions_collected,
+           coalesce(r.n, 0) AS suggestions_resolved
+    FROM months m
+    LEFT JOIN acts a USING (month)
+    LEFT JOIN collected c USING (month)
+    LEFT JOIN resolved r USING (month)
+    ORDER BY m.month
+"""
+
+
+def monthly_trend(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """Activities, suggestions collected and resolved per month of the period."""
+    return run(con, MONTHLY_TREND_SQL, _params(scope, period)).df()
+
+
+FRESHNESS_SQL = """
+    SELECT '活动记录' AS register, max(date) AS latest FROM activities
+    UNION ALL SELECT '建议意见登记', max(received_on) FROM suggestions
+    UNION ALL SELECT '走访记录', max(date) FROM visits
+"""
+
+
+def data_freshness(con: Con) -> dict:
+    """The latest load time and the latest record date of each log register."""
+    latest_load = con.execute("SELECT max(loaded_at) FROM load_log WHERE status = 'loaded'").fetchall()[0][0]
+    records = dict(con.execute(FRESHNESS_SQL).fetchall())
+    return {"latest_load": latest_load, "records": records}
+

@@ -1,0 +1,37 @@
+"""The pages' only door to the data: one cached reader, cached query results.
+
+Results are cached per (query, parameters, database version), so a new
+published database is picked up on the next rerun without restarting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from queries.db import ReadOnlyDatabase, db_path
+
+
+@st.cache_resource(max_entries=4)
+def _database(path: str) -> ReadOnlyDatabase:
+    return ReadOnlyDatabase(path)
+
+
+def database() -> ReadOnlyDatabase:
+    return _database(str(db_path()))
+
+
+def fetch(query: Callable, *args):
+    """Run a query-layer function on a fresh cursor, cached by its arguments."""
+    db = database()
+    return _cached(query, f"{query.__module__}.{query.__qualname__}", db.path, db.version, args)
+
+
+@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+def _cached(_query: Callable, name: str, path, version, args: tuple):
+    cursor = _database(str(path)).cursor()
+    try:
+        return _query(cursor, *args)
+    finally:
+        cursor.close()

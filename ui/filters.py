@@ -1,0 +1,163 @@
+"""The sidebar filters every page shares, kept in the URL so a view can be shared.
+
+`?county=青禾县&township=QH01,QH02&from=2024-04-01&to=2024-06-30&station=QH01-S01`
+restores a view; without them: all townships, the latest complete quarter in the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from queries import data as data_queries
+from queries import periods
+from queries.metrics import Period, Scope
+from ui.database import fetch
+
+ALL_COUNTIES = "全部县"
+PERIOD_MODES = ["指定季度", "本月", "本季度", "上季度", "本年", "本届", "指定半年", "指定年度", "自定义"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a page shows: a scope, a period and how to name them in its header."""
+
+    scope: Scope
+    period: Period
+    scope_label: str
+    period_label: str
+    station: str | None = None
+    county: str | None = None
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def sidebar_filters(with_station: bool = False) -> Selection | None:
+    """Draw the filters, sync them to the URL and return the selection (None: no data)."""
+    roster = fetch(data_queries.township_roster)
+    if not roster:
+        return None
+    params = st.query_params
+    with st.sidebar:
+        st.markdown("### 筛选")
+        county, codes = _scope_widgets(roster, params)
+        period = _period_widgets(roster, codes, params)
+        station = _station_widget(codes, params) if with_station else None
+    selection = Selection(
+        Scope(tuple(codes)), period, _scope_label(roster, county, codes, params), periods.describe(period),
+        station, county,
+    )
+    _write_url(selection, chosen_townships=st.session_state.get("f_townships", []))
+    return selection
+
+
+def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
+    counties = sorted({r[2] for r in roster})
+    names = {r[0]: r[1] for r in roster}
+    wanted_county = params.get("county")
+    county = st.selectbox(
+        "县", [ALL_COUNTIES, *counties], key="f_county",
+        index=([ALL_COUNTIES, *counties].index(wanted_county) if wanted_county in counties else 0),
+    )
+    county = None if county == ALL_COUNTIES else county
+    options = [r[0] for r in roster if county is None or r[2] == county]
+    wanted = [c for c in params.get("township", "").split(",") if c in options]
+    chosen = st.multiselect(
+        "乡镇（不选即全部）", options, default=wanted if "f_townships" not in st.session_state else None,
+        format_func=lambda code: f"{names[code]}（{code}）", key="f_townships",
+    )
+    chosen = [c for c in chosen if c in options]
+    return county, chosen or options
+
+
+def _period_widgets(roster, codes: list[str], params) -> Period:
+    latest = fetch(data_queries.latest_record_date)
+    default_quarter = periods.latest_complete_quarter(latest, today())
+    url_period = _url_period(params)
+    mode_index = 0 if url_period is None else PERIOD_MODES.index(_mode_of(url_period))
+    mode = st.selectbox("统计期", PERIOD_MODES, index=mode_index, key="f_mode")
+    start = url_period.start if url_period else default_quarter.start
+    newest = (latest or today()).year
+    years = sorted({*range(newest - 7, newest + 1), start.year}, reverse=True)
+    year_index = years.index(start.year)
+    if mode == "指定季度":
+        year = st.selectbox("年度", years, index=year_index, key="f_q_year")
+        quarter = st.selectbox("季度", [1, 2, 3, 4], index=(start.month - 1) // 3, key="f_quarter",
+                               format_func=lambda q: f"第{'一二三四'[q - 1]}季度")
+        return periods.quarter_of(dt.date(year, 3 * quarter - 2, 1))
+    if mode == "指定半年":
+        year = st.selectbox("年度", years, index=year_index, key="f_h_year")
+        half = st.selectbox("半年", ["上半年", "下半年"], index=0 if start.month <= 6 else 1, key="f_half")
+        return periods.half_year_of(dt.date(year, 1 if half == "上半年" else 7, 1))
+    if mode == "指定年度":
+        year = st.selectbox("年度", years, index=year_index, key="f_y_year")
+        return periods.year_of(dt.date(year, 1, 1))
+    if mode == "自定义":
+        default = url_period or default_quarter
+        picked = st.date_input("起止日期", (default.start, default.end), key="f_range")
+        if isinstance(picked, tuple) and len(picked) == 2:
+            return Period(*picked)
+        return default
+    term_starts = [r[3] for r in roster if r[0] in codes and r[3]]
+    named = periods.presets(today(), min(term_starts) if term_starts else None)
+    if mode not in named:
+        st.caption("所选乡镇未填写本届开始日期，暂按本年统计。")
+        return named["本年"]
+    return named[mode]
+
+
+def _station_widget(codes: list[str], params) -> str | None:
+    stations = fetch(data_queries.station_roster, tuple(codes))
+    options = ["全部活动站", *[s[0] for s in stations]]
+    names = dict(stations)
+    wanted = params.get("station")
+    picked = st.selectbox(
+        "活动站", options, index=options.index(wanted) if wanted in options else 0, key="f_station",
+        format_func=lambda s: s if s == "全部活动站" else f"{names[s]}（{s}）",
+    )
+    return None if picked == "全部活动站" else picked
+
+
+def _url_period(params) -> Period | None:
+    try:
+        return Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _mode_of(period: Period) -> str:
+    """The sidebar mode that shows a period from the URL unchanged."""
+    if periods.quarter_of(period.start) == period:
+        return "指定季度"
+    if periods.half_year_of(period.start) == period:
+        return "指定半年"
+    if periods.year_of(period.start) == period:
+        return "指定年度"
+    return "自定义"
+
+
+def _scope_label(roster, county: str | None, codes: list[str], params) -> str:
+    names = {r[0]: r[1] for r in roster}
+    in_county = [r[0] for r in roster if county is None or r[2] == county]
+    if set(codes) == set(in_county):
+        return f"{county}全部乡镇" if county else "全部乡镇"
+    shown = "、".join(names[c] for c in codes[:3])
+    return shown + (f"等{len(codes)}个乡镇" if len(codes) > 3 else "")
+
+
+def _write_url(selection: Selection, chosen_townships: list[str]) -> None:
+    """Mirror the selection into the query string (only what differs from the defaults)."""
+    wanted = {"from": selection.period.start.isoformat(), "to": selection.period.end.isoformat()}
+    if selection.county:
+        wanted["county"] = selection.county
+    if chosen_townships:
+        wanted["township"] = ",".join(c for c in chosen_townships if c in selection.scope.township_codes)
+    if selection.station:
+        wanted["station"] = selection.station
+    current = {k: st.query_params.get(k) for k in ("from", "to", "county", "township", "station")}
+    if {k: v for k, v in current.items() if v} != wanted:
+        st.query_params.from_dict(wanted)
