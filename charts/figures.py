@@ -1,6 +1,8 @@
 """Plotly figures from small frames, every one in the shared theme with a 口径 note.
 
-A figure function takes a frame and words, never a connection: charts only draw.
+A figure function takes a frame and words, never a connection: charts only
+draw. Every figure gets a Chinese title, axis titles with units and a one-line
+口径 note under the plot (also kept in `layout.meta["note"]` for exports).
 """
 
 from __future__ import annotations
@@ -8,28 +10,138 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import theme  # noqa: F401  (registers the template)
+from charts.theme import BAD, GOOD, PALETTE, SEQUENTIAL, TEMPLATE_NAME
 
 
-def _finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) -> go.Figure:
+def finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) -> go.Figure:
+    """Title, axis titles and the 口径 note: what every chart of the product carries."""
     fig.update_layout(
+        template=TEMPLATE_NAME,
         title=dict(text=title),
         xaxis_title=x_title,
         yaxis_title=y_title,
-        meta={"note": note},
-        annotations=[dict(
-            text=f"口径：{note}", xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
-            xanchor="left", font=dict(size=12, color="#555"),
-        )],
-        margin=dict(b=90),
+        meta={"note": note, "title": title},
+        margin=dict(b=100),
+    )
+    fig.add_annotation(
+        text=f"口径：{note}", xref="paper", yref="paper", x=0, y=-0.2, yshift=-20, showarrow=False,
+        xanchor="left", yanchor="top", font=dict(size=12, color="#555"),
     )
     return fig
 
 
-def monthly_lines(frame: pd.DataFrame, series: dict[str, str], title: str, y_title: str, note: str) -> go.Figure:
-    """One line per column of `frame` named in `series` (column -> Chinese name), by month."""
+def lines(
+    frame: pd.DataFrame, x: str, series: dict[str, str], title: str, x_title: str, y_title: str, note: str,
+) -> go.Figure:
+    """One line per column named in `series` (column -> Chinese name)."""
     fig = go.Figure()
     for column, name in series.items():
-        fig.add_scatter(x=frame["month"], y=frame[column], name=name, mode="lines+markers")
-    fig.update_xaxes(tickformat="%Y年%-m月", dtick="M1" if len(frame) <= 12 else "M3")
-    return _finish(fig, title, "月份", y_title, note)
+        fig.add_scatter(x=frame[x], y=frame[column], name=name, mode="lines+markers")
+    _month_axis(fig, frame[x])
+    return finish(fig, title, x_title, y_title, note)
+
+
+def bars(
+    frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str, note: str,
+    color: str | None = None, horizontal: bool = False, reference: tuple[str, float] | None = None,
+    text_format: str | None = None,
+) -> go.Figure:
+    """Bars of `y` by `x`; stacked by `color` when given; `reference` draws a marked line
+    (e.g. ("全县平均", 12.5)) across the bars."""
+    fig = go.Figure()
+    groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
+    for index, (name, part) in enumerate(groups):
+        values, labels = part[y], part[x]
+        fig.add_bar(
+            x=values if horizontal else labels, y=labels if horizontal else values,
+            orientation="h" if horizontal else "v", name=str(name) if name is not None else y_title,
+            marker_color=PALETTE[index % len(PALETTE)], showlegend=color is not None,
+            texttemplate=text_format, textposition="outside" if text_format else None,
+            customdata=part.index.to_numpy(),
+        )
+    fig.update_layout(barmode="stack")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category")
+    elif pd.api.types.is_datetime64_any_dtype(frame[x]):
+        _month_axis(fig, frame[x])
+    else:
+        fig.update_xaxes(type="category")
+    if reference:
+        label, value = reference
+        line = dict(line_dash="dash", line_color=BAD, annotation_text=f"{label} {value:g}",
+                    annotation_position="top right")
+        (fig.add_vline if horizontal else fig.add_hline)(value, **line)
+    return finish(fig, title, y_title if horizontal else x_title, x_title if horizontal else y_title, note)
+
+
+def bars_with_line(
+    frame: pd.DataFrame, x: str, bar_series: dict[str, str], line_column: str, line_name: str,
+    title: str, x_title: str, y_title: str, note: str,
+) -> go.Figure:
+    """Grouped bars (e.g. collected vs resolved) with one line over them (e.g. the backlog)."""
+    fig = go.Figure()
+    for index, (column, name) in enumerate(bar_series.items()):
+        fig.add_bar(x=frame[x], y=frame[column], name=name, marker_color=PALETTE[index])
+    fig.add_scatter(x=frame[x], y=frame[line_column], name=line_name, mode="lines+markers",
+                    line=dict(color=PALETTE[3], width=3))
+    fig.update_layout(barmode="group")
+    _month_axis(fig, frame[x])
+    return finish(fig, title, x_title, y_title, note)
+
+
+def heatmap(
+    frame: pd.DataFrame, x: str, y: str, z: str, title: str, x_title: str, y_title: str, note: str,
+    z_title: str, text: str | None = None,
+) -> go.Figure:
+    """A grid of `z` over `x` × `y` (e.g. station × month); `text` column labels cells."""
+    grid = frame.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False)
+    labels = None
+    if text:
+        labels = frame.pivot_table(index=y, columns=x, values=text, aggfunc="first", sort=False)
+        labels = labels.reindex(index=grid.index, columns=grid.columns).fillna("").to_numpy()
+    x_labels = [c.strftime("%Y年%-m月") if hasattr(c, "strftime") else str(c) for c in grid.columns]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=x_labels, y=[str(i) for i in grid.index],
+        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+        colorbar=dict(title=z_title), text=labels, texttemplate="%{text}" if text else None,
+        hoverongaps=False, xgap=2, ygap=2,
+    ))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category")
+    return finish(fig, title, x_title, y_title, note)
+
+
+def donut(frame: pd.DataFrame, names: str, values: str, title: str, note: str) -> go.Figure:
+    """Shares of a whole (e.g. the A/B/C/D outcome split), labelled with count and percent."""
+    fig = go.Figure(go.Pie(
+        labels=frame[names], values=frame[values], hole=0.5, sort=False,
+        marker=dict(colors=PALETTE[: len(frame)], line=dict(color="white", width=2)),
+        texttemplate="%{label}<br>%{value}（%{percent}）", textposition="outside",
+    ))
+    fig.update_layout(showlegend=False)
+    return finish(fig, title, "", "", note)
+
+
+def progress(items: list[tuple[str, float | None, str]], title: str, note: str) -> go.Figure:
+    """Progress towards 100 % per item: (name, share 0..1, caption such as '585/598户')."""
+    names = [name for name, _, _ in items]
+    shares = [share or 0 for _, share, _ in items]
+    fig = go.Figure()
+    fig.add_bar(y=names, x=[1] * len(items), orientation="h", marker_color="#E5E7EB",
+                hoverinfo="skip", showlegend=False)
+    fig.add_bar(
+        y=names, x=shares, orientation="h", showlegend=False,
+        marker_color=[GOOD if s >= 0.95 else (PALETTE[0] if s >= 0.8 else BAD) for s in shares],
+        text=[f"{s:.1%}　{caption}" for s, (_, _, caption) in zip(shares, items, strict=True)],
+        textposition="inside", insidetextanchor="start", textfont=dict(color="white", size=16),
+    )
+    fig.update_layout(barmode="overlay", height=140 + 70 * len(items))
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(autorange="reversed")
+    return finish(fig, title, "完成比例（%）", "", note)
+
+
+def _month_axis(fig: go.Figure, months: pd.Series) -> None:
+    if pd.api.types.is_datetime64_any_dtype(months) or (len(months) and hasattr(months.iloc[0], "year")):
+        fig.update_xaxes(tickformat="%Y年%-m月", dtick="M1" if len(months) <= 12 else "M3")
+

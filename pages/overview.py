@@ -31,11 +31,11 @@ trend = fetch(frames.monthly_trend, selection.scope, selection.period)
 if trend[["activities", "suggestions_collected", "suggestions_resolved"]].to_numpy().sum() == 0:
     layout.empty_note("活动或意见建议")
 else:
-    st.plotly_chart(figures.monthly_lines(
-        trend,
+    layout.chart(figures.lines(
+        trend, "month",
         {"activities": "代表活动", "suggestions_collected": "收集意见建议", "suggestions_resolved": "办结意见建议"},
-        "代表活动与意见建议月度趋势", "数量（次/条）",
+        "代表活动与意见建议月度趋势", "月份", "数量（次/条）",
         "活动按活动日期、建议按收集日期和办结日期计入当月",
-    ), width="stretch")
+    ), key="overview_trend")
 
 layout.freshness_line(fetch(frames.data_freshness))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from queries.labels import METRICS
@@ -51,3 +53,42 @@ def freshness_line(freshness: dict) -> None:
         return
     records = "；".join(f"{name} {day:%Y-%m-%d}" for name, day in freshness["records"].items() if day)
     st.caption(f"数据更新：最近一次导入 {latest:%Y-%m-%d %H:%M}；最新记录日期：{records or '无'}")
+
+
+# The browser's own PNG button: 16:9 at twice the size, named after the chart.
+def _plotly_config(fig: go.Figure) -> dict:
+    title = (fig.layout.meta or {}).get("title", "图表") if isinstance(fig.layout.meta, dict) else "图表"
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": title, "width": 1600, "height": 900, "scale": 2},
+    }
+
+
+def chart(fig: go.Figure, key: str, select: str | None = None) -> list:
+    """Show a figure. With `select` ('x', 'y' or 'customdata') clicking or box-selecting
+    marks returns their values, so the page can narrow the table beneath to them."""
+    if select is None:
+        st.plotly_chart(fig, width="stretch", key=key, config=_plotly_config(fig))
+        return []
+    event = st.plotly_chart(
+        fig, width="stretch", key=key, config=_plotly_config(fig),
+        on_select="rerun", selection_mode=("points", "box"),
+    )
+    points = event.selection.points if event and event.selection else []
+    return list(dict.fromkeys(p.get(select) for p in points if p.get(select) is not None))
+
+
+def drilldown(label: str, options: list, clicked: list, key: str, format_func=str) -> list:
+    """The figure behind a chart narrowed by a click on it, or by picking from a list."""
+    if clicked:
+        st.caption(f"已按图表中的选择筛选：{'、'.join(format_func(c) for c in clicked)}（点击图表空白处可取消）")
+        return clicked
+    picked = st.multiselect(label, options, key=key, format_func=format_func, placeholder="全部（点击图表也可筛选）")
+    return picked
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, height: int | None = None) -> None:
+    """A table with Chinese column names (`columns`: frame column -> header, in order)."""
+    shown = frame[list(columns)].rename(columns=columns)
+    st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
