@@ -161,7 +161,9 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     result.rows_accepted = result.rows_read - result.rows_rejected
     load_id = _next_load_id(con)
     if strict and rejections:
-        result.status, result.rows_accepted = STRICT_REFUSED, 0
+        # The counts still say what checking found (read = accepted + rejected);
+        # the status says that, under --strict, none of it was written.
+        result.status = STRICT_REFUSED
         result.message = "有被拒绝的行，按 --strict 要求整个文件未导入。"
     else:
         on_stage("写入")

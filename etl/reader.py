@@ -56,9 +56,14 @@ class SheetData:
         return pa.table(data)
 
     def raw_json(self, cells: list[str]) -> str:
-        """The whole row as written, keyed by its headers, so a rejected row loses nothing."""
+        """The whole row as written, keyed by its headers, so a rejected row loses nothing.
+
+        Cells beyond the header (a CSV value with an unquoted comma) are kept too,
+        keyed by column number like cells under an empty header.
+        """
         named = {
-            (h or f"第{i + 1}列"): c for i, (h, c) in enumerate(zip(self.headers, cells, strict=False)) if c
+            ((self.headers[i] if i < len(self.headers) else "") or f"第{i + 1}列"): c
+            for i, c in enumerate(cells) if c
         }
         return json.dumps(named, ensure_ascii=False)
 
@@ -93,16 +98,23 @@ def read_register(path: Path) -> SheetData:
 
 
 def _read_csv(path: Path) -> SheetData:
+    """Try each delimiter; with no header found, explain from the split that fits best.
+
+    A tab-separated "Unicode text" file split on commas shows no header cell at
+    all, so the missing columns are named from the delimiter whose split matches
+    the most headers, not from a comma split.
+    """
     text = _decode(path)
     head_lines = "\n".join(text.splitlines()[: HEADER_SEARCH_ROWS * 2])
-    best = None
+    best, heads = None, []
     for delimiter in DELIMITERS:
-        head = list(csv.reader(io.StringIO(head_lines), delimiter=delimiter))
-        found = _find_header(head[:HEADER_SEARCH_ROWS], path.name)
+        head = list(csv.reader(io.StringIO(head_lines), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+        heads.append(head)
+        found = _find_header(head, path.name)
         if found and (best is None or len(found[2]) > len(best[1][2])):
             best = (delimiter, found)
     if best is None:
-        _raise_no_header(path, None, list(csv.reader(io.StringIO(head_lines))))
+        _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])))
     delimiter, found = best
     grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return _sheet_data(path, None, grid, found)
@@ -242,9 +254,11 @@ def _sheet_data(path: Path, sheet: str | None, grid: list[list[str]], found) -> 
     headers = [str(h).strip() for h in grid[index]]
     used = set(columns.values())
     extras = [h for i, h in enumerate(headers) if i not in used and h]
+    # A row counts only if a register column holds something: a template
+    # pre-numbered in a 序号 column is still empty below the last real row.
     rows = [
         (number, cells)
         for number, cells in enumerate(grid[index + 1 :], start=index + 2)
-        if any(str(c).strip() for c in cells)
+        if any(str(cells[i]).strip() for i in used if i < len(cells))
     ]
     return SheetData(path, sheet, BY_KIND[register.kind], index + 1, columns, extras, headers, rows)

@@ -16,7 +16,7 @@ SHOWN_REJECTIONS = 20
 STATUS_WORDS = {
     LOADED: "已导入",
     UNCHANGED: "未变化，跳过",
-    STRICT_REFUSED: "有错误，未导入",
+    STRICT_REFUSED: "有错误，整个文件未导入（--strict）",
     UNREADABLE: "无法读取",
 }
 REJECTED_CSV_HEADER = ["文件", "工作表", "行号", "列", "值", "原因"]

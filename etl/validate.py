@@ -60,11 +60,18 @@ REASON_RESOLVED_BEFORE = "办结日期早于收集日期"
 REASON_DUPLICATE = "与本文件第 %d 行重复（{}相同）"
 
 # Roster tables that references are checked against: (column key, table, reason).
+# A roster's own key is no reference: a new station in a 活动站名册 file is not in
+# `stations` yet. `references()` leaves out the table the register itself loads into.
 REFERENCES = {
     "station_id": ("stations", REASON_STATION_UNKNOWN),
     "household_id": ("households", REASON_HOUSEHOLD_UNKNOWN),
 }
 ROSTER_TITLES = {"stations": "活动站名册", "households": "脱贫户名册", "deputies": "代表名册"}
+
+
+def references(register: Register) -> dict[str, tuple[str, str]]:
+    """The REFERENCES a register's rows make, without its own roster table."""
+    return {key: ref for key, ref in REFERENCES.items() if ref[0] != register.kind}
 
 
 def ident(name: str) -> str:
@@ -154,12 +161,18 @@ TOWNSHIP_LOOKUP = """
 
 
 def _typed_expr(col: Column, raw: str) -> tuple[str, dict]:
-    """The SQL that types one column, and the parameters it binds."""
+    """The SQL that types one column, and the parameters it binds.
+
+    A count must be written as digits ('3', or '3.0' from an export): DuckDB's own
+    cast would round '2.5' to 3 and accept '1e3' or '0x10'. It is cast to INTEGER,
+    the stored type, so a value too large is rejected here instead of failing the
+    whole load at insert.
+    """
     p = f"choices_{col.key}"
     if col.type == DATE:
         return f"parse_date({raw})", {}
     if col.type == COUNT:
-        return f"CASE WHEN TRY_CAST({raw} AS BIGINT) >= 0 THEN TRY_CAST({raw} AS BIGINT) END", {}
+        return f"CASE WHEN regexp_full_match({raw}, '\\d+(\\.0*)?') THEN TRY_CAST({raw} AS INTEGER) END", {}
     if col.type == YEAR:
         return f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}') THEN CAST({raw} AS INTEGER) END", {}
     if col.type == ID_LIST:
@@ -250,7 +263,7 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
             Check(township, "raw_township IS NOT NULL AND matches = 0", REASON_TOWNSHIP_UNKNOWN),
             Check(township, "matches > 1", REASON_TOWNSHIP_AMBIGUOUS),
         ]
-    for key, (table, reason) in REFERENCES.items():
+    for key, (table, reason) in references(register).items():
         if key in {c.key for c in register.columns} and table in rosters:
             checks.append(Check(
                 col(key),
@@ -323,7 +336,7 @@ def find_problems(
             )
         else:
             _count_unchecked(con, result, "deputies", "deputy_ids")
-    for key, (table, _) in REFERENCES.items():
+    for key, (table, _) in references(register).items():
         if key in present and table not in rosters:
             _count_unchecked(con, result, table, key)
     _reject_duplicates(con, register, len(checks) + 1)
