@@ -12,6 +12,9 @@ PAGES = {
     "履职概况": [
         st.Page(HERE / "pages/overview.py", title="总览", icon="📊", default=True),
     ],
+    "专题": [
+        st.Page(HERE / "pages/suggestions.py", title="建议办理", icon="📝"),
+    ],
 }
 
 st.navigation(PAGES).run()

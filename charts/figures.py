@@ -145,3 +145,67 @@ def _month_axis(fig: go.Figure, months: pd.Series) -> None:
     if pd.api.types.is_datetime64_any_dtype(months) or (len(months) and hasattr(months.iloc[0], "year")):
         fig.update_xaxes(tickformat="%Y年%-m月", dtick="M1" if len(months) <= 12 else "M3")
 
+
+
+def daily_lines(
+    frame: pd.DataFrame, x: str, series: dict[str, str], title: str, x_title: str, y_title: str, note: str,
+    share: bool = False,
+) -> go.Figure:
+    """One step line per column over days (lines() is for monthly series: its ticks are months).
+    `share` draws values held as 0..1 on a 0–100 % axis, e.g. cumulative coverage."""
+    fig = go.Figure()
+    value = "%{y:.1%}" if share else "%{y:.2~f}"
+    for index, (column, name) in enumerate(series.items()):
+        fig.add_scatter(
+            x=frame[x], y=frame[column], name=name, mode="lines", line_shape="hv",
+            line=dict(color=PALETTE[index % len(PALETTE)], width=3),
+            hovertemplate=f"%{{x|%Y年%-m月%-d日}}：{value}<extra>{name}</extra>",
+        )
+    fig.update_xaxes(tickformatstops=[
+        dict(dtickrange=[None, "M1"], value="%-m月%-d日"),
+        dict(dtickrange=["M1", "M12"], value="%Y年%-m月"),
+        dict(dtickrange=["M12", None], value="%Y年"),
+    ])
+    if share:
+        fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    return finish(fig, title, x_title, y_title, note)
+
+
+def grouped_bars(
+    frame: pd.DataFrame, x: str, series: dict[str, str], title: str, x_title: str, y_title: str, note: str,
+    text_format: str | None = "%{y:.2~f}",
+) -> go.Figure:
+    """Bars side by side per category, one colour per column of `series` (column -> Chinese name),
+    e.g. one deputy's activities per kind next to their peers' average (bars() stacks)."""
+    fig = go.Figure()
+    for index, (column, name) in enumerate(series.items()):
+        fig.add_bar(
+            x=frame[x], y=frame[column], name=name, marker_color=PALETTE[index % len(PALETTE)],
+            texttemplate=text_format, textposition="outside" if text_format else None,
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    return finish(fig, title, x_title, y_title, note)
+
+
+def clickable_heatmap(
+    frame: pd.DataFrame, x: str, y: str, z: str, title: str, x_title: str, y_title: str, note: str,
+    z_title: str, text: str | None = None,
+) -> go.Figure:
+    """`heatmap` whose cells can be clicked for a drill-down. Streamlit returns no selection
+    for heatmap traces, so an invisible marker sits on every cell carrying its frame index
+    (read it with layout.chart(..., select="customdata")); a picked cell gets an outline.
+    With hoverdistance -1 a click anywhere in a cell picks that cell's marker."""
+    fig = heatmap(frame, x, y, z, title, x_title, y_title, note, z_title, text=text)
+    x_labels = [v.strftime("%Y年%-m月") if hasattr(v, "strftime") else str(v) for v in frame[x]]
+    y_labels = [str(v) for v in frame[y]]
+    fig.update_traces(hoverinfo="skip", selector=dict(type="heatmap"))
+    fig.add_scatter(
+        x=x_labels, y=y_labels, mode="markers", customdata=frame.index.to_numpy(), showlegend=False,
+        marker=dict(symbol="square-open", size=30, color=BAD, line=dict(width=3), opacity=0),
+        selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=0)),
+        hovertext=[f"{yl}<br>{xl}：{v:g}" for xl, yl, v in zip(x_labels, y_labels, frame[z], strict=True)],
+        hoverinfo="text",
+    )
+    fig.update_layout(hoverdistance=-1)
+    return fig

@@ -109,7 +109,7 @@ def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str])
         if col.key not in present:
             selects.append(f"CAST(NULL AS VARCHAR) AS {name}")
             continue
-        if col.type in (DATE, COUNT, YEAR):
+        if _is_code(col):
             fold = "$fold_all_from, $fold_all_to"
             params |= {"fold_all_from": FOLD_ALL_FROM, "fold_all_to": FOLD_ALL_TO}
         else:
@@ -120,6 +120,14 @@ def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str])
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(selects)} FROM raw_rows", params
     )
+
+
+def _is_code(col: Column) -> bool:
+    """Dates, numbers, ids and vocabulary codes: every full-width ASCII form is folded
+    (Ｓ－０１ is S-01, ２０２０．６．４ is 2020.6.4, Ｂ．正在解决 is B.正在解决); free text keeps
+    its Chinese punctuation."""
+    return col.type in (DATE, COUNT, YEAR, ID_LIST) or col.key.endswith("_id") or col.key in (
+        "township_code", "township", "outcome")
 
 
 def type_rows(con: duckdb.DuckDBPyConnection, register: Register) -> None:

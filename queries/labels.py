@@ -56,3 +56,105 @@ METRICS: dict[str, MetricLabel] = {
     "voter_contacts": MetricLabel("联系选民人次", "人次", "活动记录中接待选民人数之和"),
     "activities_total": MetricLabel("活动总次数", "次", "各类代表活动的总次数"),
 }
+
+# 建议办理 page (pages/suggestions.py): headers of its register tables, by frame column.
+SUGGESTION_COLUMNS: dict[str, str] = {
+    "suggestion_id": "编号", "received_on": "收集日期", "township": "乡镇", "category": "类别",
+    "summary": "内容摘要", "handler": "承办单位", "deputy_names": "提出代表", "status": "办理状态",
+    "days_open": "已办理天数", "due_on": "办理时限到期日", "resolved_on": "办结日期", "outcome": "办理结果",
+    "satisfaction": "满意度", "source_file": "来源文件", "source_row": "行号",
+}
+
+
+# 乡镇对比 (pages/comparison.py): the normalised figures it adds, and its table headers.
+COMPARISON_LABELS: dict[str, dict] = {
+    "metrics": {
+        "supervision_per_100_deputies": MetricLabel(
+            "每百名代表监督活动次数", "次", "监督活动次数 ÷ 代表名册人数 × 100"),
+        "suggestions_per_100_deputies": MetricLabel(
+            "每百名代表建议收集数", "条", "建议收集数 ÷ 代表名册人数 × 100"),
+        "activities_per_station": MetricLabel(
+            "每站活动次数", "次", "各类代表活动总次数 ÷ 活动站名册中的站数"),
+        "reception_days_per_station": MetricLabel(
+            "每站接待日次数", "次", "接待选民活动次数 ÷ 活动站数（要求每站每月1次）"),
+        "voter_contacts_per_station": MetricLabel(
+            "每站联系选民人次", "人次", "联系选民人次 ÷ 活动站数"),
+    },
+    "columns": {
+        "rank": "排名", "township": "乡镇", "deputies_total": "代表数（人）", "stations_total": "活动站数（个）",
+        "households_total": "脱贫户数（户）", "register": "登记表", "record_id": "编号", "record_date": "日期",
+        "category": "类别", "description": "内容", "state": "状态", "source_file": "来源文件", "source_row": "行号",
+        "visited": "本期已走访", "not_visited": "本期未走访",
+        "deputy_visited": "本期参加走访", "deputy_not_visited": "本期未参加走访",
+    },
+}
+
+# 数据 page (pages/data.py): headers of its tables, by frame column.
+DATA_COLUMNS: dict[str, str] = {
+    "loaded_at": "导入时间", "file_name": "文件", "register": "登记表", "sheet": "工作表",
+    "rows_read": "读取行数", "rows_accepted": "导入行数", "rows_rejected": "拒绝行数", "result": "结果",
+    "message": "说明", "township_name": "乡镇", "township_code": "乡镇代码",
+    "stations": "活动站名册（行）", "deputies": "代表名册（行）", "households": "脱贫户名册（行）",
+    "activities": "活动记录（行）", "activities_latest": "活动记录最新日期",
+    "suggestions": "建议意见登记（行）", "suggestions_latest": "建议最新收集日期",
+    "visits": "走访记录（行）", "visits_latest": "走访记录最新日期",
+    "row_no": "行号", "column_name": "列", "value": "值", "reason": "原因",
+    "name": "指标", "unit": "单位", "definition": "口径",
+    "record_id": "编号", "record_date": "日期", "description": "内容",
+    "source_file": "来源文件", "source_row": "行号", "month": "月份", "records": "记录数（条）",
+}
+
+# 代表行动 page (pages/campaign.py): headers of its gap lists and visit table, by frame column.
+CAMPAIGN_COLUMNS: dict[str, str] = {
+    "household_id": "户编号", "head_name": "户主", "township_name": "乡镇", "village": "村",
+    "deputy_id": "代表编号", "name": "姓名", "level": "代表层级", "group_name": "代表小组", "team_name": "行动分队",
+    "phone": "联系电话", "date": "走访日期", "target_kind": "对象类型", "enterprise": "企业名称",
+    "deputy_names": "走访代表", "problems_found": "发现问题数", "problems_solved": "解决问题数", "consoled": "慰问",
+    "source_file": "来源文件", "source_row": "行号",
+}
+
+# 代表履职 page (pages/deputies.py): headers of its deputy tables and one deputy's activity rows.
+DEPUTY_COLUMNS: dict[str, str] = {
+    "deputy_id": "代表编号", "name": "姓名", "level": "代表层级", "township_name": "乡镇",
+    "station_name": "活动站", "group_name": "代表小组", "team_name": "行动分队", "phone": "联系电话",
+    "activities": "参加活动（次）", "visits": "走访（次）", "suggestions": "提出建议（条）",
+    "reports_to_voters": "述职（次）", "last_active_on": "最近履职日期",
+    "date": "日期", "kind": "活动类型", "title": "活动名称/走访对象",
+    "source_file": "来源文件", "source_row": "行号",
+}
+
+# 监督视察 (pages/inspections.py): headers of its activity and evaluated-unit tables.
+INSPECTIONS_LABELS: dict[str, dict] = {
+    "activities": {
+        "date": "日期", "township": "乡镇", "station": "活动站", "kind": "活动类型", "theme": "主题",
+        "title": "活动名称", "evaluated_unit": "评议对象", "attendees": "参加人数（人）",
+        "source_file": "来源文件", "source_row": "行号",
+    },
+    "units": {
+        "evaluated_unit": "评议对象", "evaluations": "评议次数（次）", "dates": "评议日期", "townships": "乡镇",
+    },
+}
+
+# 活动站 (pages/stations.py): its two page-only tiles (added to METRICS so layout.metric_tiles
+# can show them) and the headers of its tables.
+STATIONS_LABELS: dict[str, dict] = {
+    "metrics": {
+        "stations_total": MetricLabel(
+            "活动站数", "个", "所选范围内活动站名册中的活动站，及本期活动记录中出现的活动站"),
+        "reception_months_missed": MetricLabel(
+            "缺接待日站月数", "个", "已结束的整月中，活动站当月没有接待选民活动的站月数（要求每站每月1次）"),
+    },
+    "activities": {
+        "date": "日期", "township": "乡镇", "station": "活动站", "kind": "活动类型", "theme": "主题",
+        "title": "活动名称", "attendees": "参加人数（人）", "voters_received": "接待选民人数（人）",
+        "source_file": "来源文件", "source_row": "行号",
+    },
+    "quarters": {
+        "station_label": "活动站", "quarter_label": "季度", "activities": "活动次数（次）", "status": "是否达标",
+    },
+    "voters": {
+        "station_label": "活动站", "voters_received": "联系选民（人次）", "deputies": "驻站代表（人）",
+        "voters_per_deputy": "人均联系选民（人次）",
+    },
+}
+METRICS.update(STATIONS_LABELS["metrics"])

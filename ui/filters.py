@@ -55,22 +55,39 @@ def sidebar_filters(with_station: bool = False) -> Selection | None:
     return selection
 
 
+def _seed(key: str, value, allowed=None) -> None:
+    """Give a widget its starting value from the URL once per session, then keep it.
+
+    Widgets get only a key (no index/default), so their identity never changes
+    with the URL; re-assigning the value keeps it when the user switches pages
+    (Streamlit drops the state of widgets a run did not draw, and a page switch
+    clears the query string). A value no longer allowed falls back to the seed.
+    """
+    current = st.session_state.get(key, value)
+    if allowed is not None and not _allowed(current, allowed):
+        current = value
+    st.session_state[key] = current
+
+
+def _allowed(value, allowed) -> bool:
+    if isinstance(value, list):
+        return all(v in allowed for v in value)
+    return value in allowed
+
+
 def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
     counties = sorted({r[2] for r in roster})
     names = {r[0]: r[1] for r in roster}
-    wanted_county = params.get("county")
-    county = st.selectbox(
-        "县", [ALL_COUNTIES, *counties], key="f_county",
-        index=([ALL_COUNTIES, *counties].index(wanted_county) if wanted_county in counties else 0),
-    )
+    county_options = [ALL_COUNTIES, *counties]
+    _seed("f_county", params.get("county") if params.get("county") in counties else ALL_COUNTIES, county_options)
+    county = st.selectbox("县", county_options, key="f_county")
     county = None if county == ALL_COUNTIES else county
     options = [r[0] for r in roster if county is None or r[2] == county]
     wanted = [c for c in params.get("township", "").split(",") if c in options]
+    _seed("f_townships", wanted, options)
     chosen = st.multiselect(
-        "乡镇（不选即全部）", options, default=wanted if "f_townships" not in st.session_state else None,
-        format_func=lambda code: f"{names[code]}（{code}）", key="f_townships",
+        "乡镇（不选即全部）", options, key="f_townships", format_func=lambda code: f"{names[code]}（{code}）",
     )
-    chosen = [c for c in chosen if c in options]
     return county, chosen or options
 
 
@@ -78,30 +95,33 @@ def _period_widgets(roster, codes: list[str], params) -> Period:
     latest = fetch(data_queries.latest_record_date)
     default_quarter = periods.latest_complete_quarter(latest, today())
     url_period = _url_period(params)
-    mode_index = 0 if url_period is None else PERIOD_MODES.index(_mode_of(url_period))
-    mode = st.selectbox("统计期", PERIOD_MODES, index=mode_index, key="f_mode")
-    start = url_period.start if url_period else default_quarter.start
+    shown = url_period or default_quarter
+    _seed("f_mode", _mode_of(shown), PERIOD_MODES)
+    mode = st.selectbox("统计期", PERIOD_MODES, key="f_mode")
     newest = (latest or today()).year
-    years = sorted({*range(newest - 7, newest + 1), start.year}, reverse=True)
-    year_index = years.index(start.year)
+    years = sorted({*range(newest - 7, newest + 1), shown.start.year}, reverse=True)
     if mode == "指定季度":
-        year = st.selectbox("年度", years, index=year_index, key="f_q_year")
-        quarter = st.selectbox("季度", [1, 2, 3, 4], index=(start.month - 1) // 3, key="f_quarter",
-                               format_func=lambda q: f"第{'一二三四'[q - 1]}季度")
+        _seed("f_q_year", shown.start.year, years)
+        _seed("f_quarter", (shown.start.month - 1) // 3 + 1, [1, 2, 3, 4])
+        year = st.selectbox("年度", years, key="f_q_year")
+        quarter = st.selectbox("季度", [1, 2, 3, 4], key="f_quarter", format_func=_quarter_name)
         return periods.quarter_of(dt.date(year, 3 * quarter - 2, 1))
     if mode == "指定半年":
-        year = st.selectbox("年度", years, index=year_index, key="f_h_year")
-        half = st.selectbox("半年", ["上半年", "下半年"], index=0 if start.month <= 6 else 1, key="f_half")
+        _seed("f_h_year", shown.start.year, years)
+        _seed("f_half", "上半年" if shown.start.month <= 6 else "下半年", ["上半年", "下半年"])
+        year = st.selectbox("年度", years, key="f_h_year")
+        half = st.selectbox("半年", ["上半年", "下半年"], key="f_half")
         return periods.half_year_of(dt.date(year, 1 if half == "上半年" else 7, 1))
     if mode == "指定年度":
-        year = st.selectbox("年度", years, index=year_index, key="f_y_year")
+        _seed("f_y_year", shown.start.year, years)
+        year = st.selectbox("年度", years, key="f_y_year")
         return periods.year_of(dt.date(year, 1, 1))
     if mode == "自定义":
-        default = url_period or default_quarter
-        picked = st.date_input("起止日期", (default.start, default.end), key="f_range")
-        if isinstance(picked, tuple) and len(picked) == 2:
+        _seed("f_range", (shown.start, shown.end))
+        picked = st.date_input("起止日期", key="f_range")
+        if isinstance(picked, tuple | list) and len(picked) == 2:
             return Period(*picked)
-        return default
+        return shown
     term_starts = [r[3] for r in roster if r[0] in codes and r[3]]
     named = periods.presets(today(), min(term_starts) if term_starts else None)
     if mode not in named:
@@ -110,14 +130,17 @@ def _period_widgets(roster, codes: list[str], params) -> Period:
     return named[mode]
 
 
+def _quarter_name(quarter: int) -> str:
+    return f"第{'一二三四'[quarter - 1]}季度"
+
+
 def _station_widget(codes: list[str], params) -> str | None:
     stations = fetch(data_queries.station_roster, tuple(codes))
     options = ["全部活动站", *[s[0] for s in stations]]
     names = dict(stations)
-    wanted = params.get("station")
+    _seed("f_station", params.get("station") if params.get("station") in options else options[0], options)
     picked = st.selectbox(
-        "活动站", options, index=options.index(wanted) if wanted in options else 0, key="f_station",
-        format_func=lambda s: s if s == "全部活动站" else f"{names[s]}（{s}）",
+        "活动站", options, key="f_station", format_func=lambda s: s if s == "全部活动站" else f"{names[s]}（{s}）",
     )
     return None if picked == "全部活动站" else picked
 

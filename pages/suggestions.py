@@ -1,0 +1,122 @@
+"""建议办理: how a scope's suggestions are handled, and which ones to chase — the presidium's page."""
+
+import streamlit as st
+
+from charts import figures
+from queries import metrics, periods
+from queries import suggestions as sq
+from queries.labels import SUGGESTION_COLUMNS
+from ui import layout
+from ui.database import fetch
+from ui.filters import sidebar_filters
+
+TILES = [
+    "suggestions_collected", "suggestions_resolved", "resolution_rate", "median_days_to_resolve",
+    "overdue", "due_soon", "satisfaction_rate",
+]
+LIMITS = metrics.Settings()
+RATE_NOTE = "统计期内收集的意见建议中目前已办结的比例，虚线为整体"
+
+
+def headers(frame):
+    """Chinese headers for the frame's columns, in the frame's order."""
+    return {column: SUGGESTION_COLUMNS[column] for column in frame.columns}
+
+
+def rate_bars(frame, label_title: str, title: str, key: str, overall: float) -> list:
+    """Rate per group against the scope's overall rate; returns the clicked groups for the drill-down."""
+    return layout.chart(figures.bars(
+        frame, "label", "resolution_percent", title, label_title, "办结率（%）", RATE_NOTE,
+        horizontal=True, reference=("整体办结率", round(overall * 100, 1)), text_format="%{x:.1f}%",
+    ), key=key, select="y")
+
+
+selection = sidebar_filters()
+if selection is None:
+    st.title("建议办理")
+    layout.no_data()
+    st.stop()
+
+scope, period = selection.scope, selection.period
+layout.page_header("建议办理", selection)
+now = fetch(metrics.all_metrics, scope, period)
+previous = fetch(metrics.all_metrics, scope, periods.previous_period(period))
+last_year = fetch(metrics.all_metrics, scope, periods.same_period_last_year(period))
+layout.metric_tiles(TILES, now, previous, last_year)
+st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径和同比。")
+
+trend, duration = st.columns([3, 2])
+with trend:
+    flow = fetch(sq.monthly_flow, scope, period)
+    if flow[["suggestions_collected", "suggestions_resolved", "open_backlog"]].to_numpy().sum() == 0:
+        layout.empty_note("意见建议")
+    else:
+        layout.chart(figures.bars_with_line(
+            flow, "month", {"suggestions_collected": "收集", "suggestions_resolved": "办结"}, "open_backlog",
+            "未办结存量", "意见建议收集、办结与未办结存量（按月）", "月份", "数量（条）",
+            "未办结存量＝截至月末（末月取期末）已收集、办结日期为空或晚于该日的条数",
+        ), key="suggestions_flow")
+with duration:
+    distribution = fetch(sq.days_to_resolve_distribution, scope, period)
+    if distribution["suggestions"].sum() == 0:
+        layout.empty_note("办结的意见建议")
+    else:
+        layout.chart(figures.bars(
+            distribution, "days_bin", "suggestions", "办理时长分布", "办理天数（天）", "办结数（条）",
+            "统计期内办结的，按办结与收集相隔天数分组", text_format="%{y}条",
+        ), key="suggestions_days")
+
+st.subheader("办结率：分类别、分承办单位")
+by_category = fetch(sq.resolution_by_category, scope, period)
+if by_category.empty:
+    layout.empty_note("收集的意见建议")
+else:
+    by_handler = fetch(sq.resolution_by_handler, scope, period)
+    left, right = st.columns(2)
+    with left:
+        clicked_categories = rate_bars(by_category, "类别", "各类别办结率", "suggestions_by_category",
+                                       now["resolution_rate"])
+    with right:
+        clicked_handlers = rate_bars(by_handler, "承办单位", "各承办单位办结率", "suggestions_by_handler",
+                                     now["resolution_rate"])
+    left, right = st.columns(2)
+    with left:
+        categories = layout.drilldown("按类别筛选明细", by_category["label"].tolist(), clicked_categories,
+                                      key="suggestions_pick_category")
+    with right:
+        handlers = layout.drilldown("按承办单位筛选明细", by_handler["label"].tolist(), clicked_handlers,
+                                    key="suggestions_pick_handler")
+    rows = fetch(sq.collected_rows, scope, period, tuple(categories), tuple(handlers))
+    st.caption(f"统计期内收集的意见建议明细：{len(rows)}条")
+    layout.table(rows, headers(rows), key="suggestions_collected_rows")
+
+outcomes, satisfaction = st.columns(2)
+with outcomes:
+    split = fetch(sq.outcome_split, scope, period)
+    if split["suggestions"].sum() == 0:
+        layout.empty_note("办结且填写办理结果的意见建议")
+    else:
+        layout.chart(figures.donut(
+            split, "label", "suggestions", "办理结果", "统计期内办结的，按办理结果分列（未填不计）",
+        ), key="suggestions_outcome")
+with satisfaction:
+    answers = fetch(sq.satisfaction_split, scope, period)
+    if answers["suggestions"].sum() == 0:
+        layout.empty_note("办结且有满意度评价的意见建议")
+    else:
+        layout.chart(figures.bars(
+            answers, "satisfaction", "suggestions", "满意度评价", "评价", "条数（条）",
+            "统计期内办结且有满意度评价的，按评价分列", text_format="%{y}条",
+        ), key="suggestions_satisfaction")
+
+for title, query, what in [
+    (f"超期未办结（{now['overdue']}条）", sq.overdue_list, "超期未办结的意见建议"),
+    (f"临期：统计期末后{LIMITS.due_soon_days}天内到期（{now['due_soon']}条）", sq.due_soon_list, "临期的意见建议"),
+]:
+    st.subheader(title)
+    listed = fetch(query, scope, period)
+    if listed.empty:
+        layout.empty_note(what)
+    else:
+        st.caption(f"已办理天数算至统计期末；办理时限为收集后{LIMITS.time_limit_days}天。")
+        layout.table(listed, headers(listed), key=f"suggestions_{query.__name__}")

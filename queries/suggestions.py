@@ -1,0 +1,211 @@
+"""Frames for the 建议办理 page, on the contract's suggestion metrics (queries/metrics.py).
+
+Every frame is aggregated in DuckDB and stays small. Where a frame restates a
+metric per group or as a list (resolution rate per category, the overdue list),
+it applies the metric's own SQL conditions, and tests/test_suggestions_queries.py
+proves the totals equal the metric functions, so a list never disagrees with its tile.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.registers import OUTCOME_WORDS, SATISFACTION
+from queries.metrics import (
+    NOT_FILLED,
+    OUTCOME_LETTERS,
+    RESOLVED,
+    Con,
+    Period,
+    Scope,
+    Settings,
+    _params,
+    run,
+    suggestions_by_outcome,
+)
+
+# --- collected, resolved and the open backlog per month ----------------------
+
+# A month's counts run from the later of its first day and the period start to the
+# earlier of its last day and the period end, so the months add up to the period's
+# metrics. The backlog is a stock at that month end: received on or before it and
+# not resolved by then (no resolution date, or a later one).
+MONTHLY_FLOW_SQL = """
+    WITH months AS (
+        SELECT unnest(generate_series(date_trunc('month', $start::DATE),
+                                      date_trunc('month', $end::DATE), INTERVAL 1 MONTH))::DATE AS month
+    ),
+    bounds AS (
+        SELECT month, greatest(month, $start::DATE) AS month_start,
+               least(last_day(month), $end::DATE) AS month_end
+        FROM months
+    )
+    SELECT b.month,
+           count(s.suggestion_id) FILTER (WHERE s.received_on BETWEEN b.month_start AND b.month_end)
+               AS suggestions_collected,
+           count(s.suggestion_id) FILTER (WHERE s.resolved_on BETWEEN b.month_start AND b.month_end)
+               AS suggestions_resolved,
+           count(s.suggestion_id) FILTER (WHERE s.received_on <= b.month_end
+                                            AND (s.resolved_on IS NULL OR s.resolved_on > b.month_end))
+               AS open_backlog
+    FROM bounds b
+    LEFT JOIN suggestions_of($towns) s ON true
+    GROUP BY b.month
+    ORDER BY b.month
+"""
+
+
+def monthly_flow(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """Per month: suggestions collected, resolved, and the open backlog at the month end."""
+    return run(con, MONTHLY_FLOW_SQL, _params(scope, period)).df()
+
+
+# --- resolution rate per group -------------------------------------------------
+
+# The contract's 办结率 per group: of the suggestions collected in the period, the
+# share whose status is 已办结 now. `{group}` is one of GROUP_COLUMNS, never user input.
+RESOLUTION_BY_GROUP_SQL = """
+    SELECT coalesce({group}, $not_filled) AS label,
+           count(*) AS collected,
+           count(*) FILTER (WHERE status = $resolved) AS resolved_now,
+           round(100.0 * count(*) FILTER (WHERE status = $resolved) / count(*), 1) AS resolution_percent
+    FROM suggestions_of($towns)
+    WHERE received_on BETWEEN $start AND $end
+    GROUP BY 1
+    ORDER BY resolution_percent, collected DESC, label
+"""
+RESOLUTION_BY_CATEGORY_SQL = RESOLUTION_BY_GROUP_SQL.format(group="category")
+RESOLUTION_BY_HANDLER_SQL = RESOLUTION_BY_GROUP_SQL.format(group="handler")
+
+
+def resolution_by_category(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """办结率 per category (lowest first, so what needs chasing is on top)."""
+    return run(con, RESOLUTION_BY_CATEGORY_SQL,
+               _params(scope, period, resolved=RESOLVED, not_filled=NOT_FILLED)).df()
+
+
+def resolution_by_handler(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """办结率 per handling unit (承办单位), lowest first."""
+    return run(con, RESOLUTION_BY_HANDLER_SQL,
+               _params(scope, period, resolved=RESOLVED, not_filled=NOT_FILLED)).df()
+
+
+# --- how long resolution took ----------------------------------------------------
+
+# Over the suggestions resolved in the period, like 办理时长 (median_days_to_resolve).
+DAYS_TO_RESOLVE_SQL = """
+    WITH bins(bin_order, days_bin, low, high) AS (
+        VALUES (1, '0–15天', NULL, 15), (2, '16–30天', 16, 30), (3, '31–60天', 31, 60),
+               (4, '61–90天', 61, 90), (5, '超过90天', 91, NULL)
+    ),
+    resolved AS (
+        SELECT resolved_on - received_on AS days FROM suggestions_of($towns)
+        WHERE resolved_on BETWEEN $start AND $end
+    )
+    SELECT b.days_bin, count(r.days) AS suggestions
+    FROM bins b
+    LEFT JOIN resolved r ON (b.low IS NULL OR r.days >= b.low) AND (b.high IS NULL OR r.days <= b.high)
+    GROUP BY b.bin_order, b.days_bin
+    ORDER BY b.bin_order
+"""
+
+
+def days_to_resolve_distribution(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """Suggestions resolved in the period by days from receipt to resolution (every bin shown)."""
+    return run(con, DAYS_TO_RESOLVE_SQL, _params(scope, period)).df()
+
+
+# --- outcome and satisfaction splits ---------------------------------------------
+
+def outcome_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """The metric 办理结果 (A/B/C/D) with each letter's words, for a donut."""
+    counts = suggestions_by_outcome(con, scope, period)
+    return pd.DataFrame({
+        "outcome": OUTCOME_LETTERS,
+        "label": [f"{letter} {OUTCOME_WORDS[letter]}" for letter in OUTCOME_LETTERS],
+        "suggestions": [counts[letter] for letter in OUTCOME_LETTERS],
+    })
+
+
+# The base of 满意率: resolved in the period with a satisfaction answer.
+SATISFACTION_SPLIT_SQL = """
+    SELECT a.satisfaction, count(s.suggestion_id) AS suggestions
+    FROM (SELECT unnest($answers::VARCHAR[]) AS satisfaction) a
+    LEFT JOIN (SELECT suggestion_id, satisfaction FROM suggestions_of($towns)
+               WHERE resolved_on BETWEEN $start AND $end AND satisfaction IS NOT NULL) s
+      USING (satisfaction)
+    GROUP BY a.satisfaction
+    ORDER BY list_position($answers::VARCHAR[], a.satisfaction)
+"""
+
+
+def satisfaction_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """满意 / 基本满意 / 不满意 counts over the 满意率 base (every answer shown)."""
+    return run(con, SATISFACTION_SPLIT_SQL, _params(scope, period, answers=list(SATISFACTION))).df()
+
+
+# --- register rows: the lists and the drill-down -----------------------------------
+
+# The register columns a table shows; deputies by name (ids not on the roster as ids).
+SUGGESTION_ROWS_SQL = """
+    WITH named AS (
+        SELECT sd.suggestion_id,
+               string_agg(coalesce(d.name, sd.deputy_id), '、' ORDER BY sd.deputy_id) AS deputy_names
+        FROM suggestion_deputies sd LEFT JOIN deputies d USING (deputy_id)
+        GROUP BY sd.suggestion_id
+    )
+    SELECT s.suggestion_id, CAST(s.received_on AS VARCHAR) AS received_on,
+           coalesce(t.township_name, s.township_code) AS township, coalesce(s.category, $not_filled) AS category,
+           s.summary, coalesce(s.handler, $not_filled) AS handler,
+           coalesce(n.deputy_names, '') AS deputy_names, s.status, {extra}
+           s.source_file, s.source_row
+    FROM suggestions_of($towns) s
+    LEFT JOIN townships t ON t.township_code = s.township_code
+    LEFT JOIN named n ON n.suggestion_id = s.suggestion_id
+    WHERE {condition}
+    ORDER BY {order}
+"""
+
+# Word for word the conditions of metrics.overdue and metrics.due_soon.
+OVERDUE_CONDITION = "status <> $resolved AND received_on <= $end AND $end - received_on > $limit"
+DUE_SOON_CONDITION = (
+    "status <> $resolved AND received_on + $limit > $end AND received_on + $limit <= $end + $window"
+)
+OPEN_EXTRA = "$end - s.received_on AS days_open, CAST(s.received_on + $limit AS VARCHAR) AS due_on,"
+OVERDUE_LIST_SQL = SUGGESTION_ROWS_SQL.format(
+    extra=OPEN_EXTRA, condition=OVERDUE_CONDITION, order="days_open DESC, s.suggestion_id")
+DUE_SOON_LIST_SQL = SUGGESTION_ROWS_SQL.format(
+    extra=OPEN_EXTRA, condition=DUE_SOON_CONDITION, order="due_on, s.suggestion_id")
+
+# Collected in the period (the 办结率 base), narrowed to the clicked groups if any.
+COLLECTED_ROWS_SQL = SUGGESTION_ROWS_SQL.format(
+    extra="coalesce(CAST(s.resolved_on AS VARCHAR), '') AS resolved_on, coalesce(s.outcome, '') AS outcome, "
+          "coalesce(s.satisfaction, '') AS satisfaction,",
+    condition="""s.received_on BETWEEN $start AND $end
+      AND (len($categories::VARCHAR[]) = 0 OR list_contains($categories::VARCHAR[], coalesce(s.category, $not_filled)))
+      AND (len($handlers::VARCHAR[]) = 0 OR list_contains($handlers::VARCHAR[], coalesce(s.handler, $not_filled)))""",
+    order="s.received_on, s.suggestion_id",
+)
+
+
+def overdue_list(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> pd.DataFrame:
+    """The suggestions behind 超期未办结, longest open first (days counted to the period end)."""
+    return run(con, OVERDUE_LIST_SQL,
+               _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days, not_filled=NOT_FILLED)).df()
+
+
+def due_soon_list(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> pd.DataFrame:
+    """The suggestions behind 临期, soonest due first, so they are chased before they turn overdue."""
+    return run(con, DUE_SOON_LIST_SQL,
+               _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days,
+                       window=settings.due_soon_days, not_filled=NOT_FILLED)).df()
+
+
+def collected_rows(
+    con: Con, scope: Scope, period: Period, categories: tuple[str, ...] = (), handlers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """The suggestions collected in the period (behind the 办结率 bars), narrowed to the picked
+    categories and handlers (未填写 picks the rows without one); empty picks mean all."""
+    return run(con, COLLECTED_ROWS_SQL,
+               _params(scope, period, categories=list(categories), handlers=list(handlers),
+                       not_filled=NOT_FILLED)).df()

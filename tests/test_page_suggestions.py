@@ -1,0 +1,101 @@
+"""The 建议办理 page rendered by AppTest against the hand-counted county (tests/conftest.py).
+
+Each test runs twice: through dashboard.py and its navigation (as users reach the page),
+and the page script on its own (it only needs the filters and the query layer).
+Hand counts for QH01 in 2024 Q2: collected G01 G02 G03 G04 G09; resolved G01 G02 G03 G06
+(days 30, 60, 10, 106 -> median 45); 已办结 now of those collected: G01 G02 G03 (3/5);
+overdue G08 (97 days); due soon G09 (4-05 + 90 = 7-04); satisfaction G01 满意, G02 基本满意, G03 不满意.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from queries.db import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "dashboard.py"
+PAGE = "pages/suggestions.py"
+Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
+EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
+
+
+@pytest.fixture(params=["dashboard", "standalone"])
+def open_page(request, county_db_master, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
+
+    def open_(**query) -> AppTest:
+        script = APP if request.param == "dashboard" else PROJECT_ROOT / PAGE
+        at = AppTest.from_file(str(script), default_timeout=30)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        if request.param == "dashboard":
+            at.switch_page(PAGE).run()
+        return at
+
+    return open_
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def ids(at: AppTest, index: int) -> list[str]:
+    return at.dataframe[index].value["编号"].tolist()
+
+
+def test_hand_counted_figures_for_one_township(open_page):
+    at = open_page(township="QH01", **Q2)
+    assert not at.exception
+    assert tiles(at) == {
+        "建议收集数": "5条", "建议办结数": "4条", "办结率": "60.0%", "办理时长中位数": "45天",
+        "超期未办结": "1条", "临期": "1条", "满意率": "66.7%",
+    }
+    caption = at.caption[0].value
+    assert "青河镇" in caption and "2024年第二季度" in caption
+    # flow, days distribution, rate by category, rate by handler, outcome donut, satisfaction bars.
+    assert len(at.get("plotly_chart")) == 6
+    # Tables: the drill-down (collected in Q2, by receipt date), the overdue list, the due-soon list.
+    assert ids(at, 0) == ["G09", "G01", "G02", "G03", "G04"]
+    overdue = at.dataframe[1].value
+    assert overdue[["编号", "乡镇", "承办单位", "办理状态", "已办理天数", "来源文件", "行号"]].values.tolist() == [
+        ["G08", "青河镇", "未填写", "已收集", 97, "建议意见登记.csv", 9],
+    ]
+    due_soon = at.dataframe[2].value
+    assert due_soon[["编号", "已办理天数", "办理时限到期日", "行号"]].values.tolist() == [["G09", 86, "2024-07-04", 10]]
+    wanted = {"编号", "收集日期", "乡镇", "内容摘要", "承办单位", "提出代表", "办理状态", "来源文件", "行号"}
+    assert wanted <= set(due_soon)
+
+
+def test_all_townships_lists_match_the_tiles(open_page):
+    at = open_page(**Q2)
+    assert not at.exception
+    figures = tiles(at)
+    shown = (figures["建议收集数"], figures["办结率"], figures["超期未办结"], figures["临期"])
+    assert shown == ("8条", "50.0%", "2条", "1条")  # G01..G12 in Q2: 8 collected, 4 now 已办结; G07 G08; G09
+    assert len(ids(at, 0)) == 8  # G12 G09 G01 G02 G03 G04 G05 G10
+    assert ids(at, 1) == ["G07", "G08"]  # 141 and 97 days open at 6-30
+    assert at.dataframe[1].value["提出代表"].tolist() == ["孙八", ""]  # G07 raised by D06
+    assert ids(at, 2) == ["G09"]
+
+
+def test_picking_a_category_and_a_handler_narrows_the_rows(open_page):
+    at = open_page(**Q2)
+    at.multiselect(key="suggestions_pick_category").set_value(["交通出行", "环境卫生"]).run()
+    assert not at.exception
+    assert ids(at, 0) == ["G09", "G01", "G02", "G10"]
+    at.multiselect(key="suggestions_pick_handler").set_value(["镇交通办"]).run()
+    assert ids(at, 0) == ["G09", "G01"]
+
+
+def test_empty_period_shows_notes_not_charts(open_page):
+    at = open_page(**EMPTY)
+    assert not at.exception
+    assert tiles(at)["办结率"] == "—"
+    assert tiles(at)["建议收集数"] == "0条"
+    assert not at.get("plotly_chart")
+    assert not at.dataframe
+    notes = [info.value for info in at.info]
+    assert "所选范围和统计期内没有意见建议记录。" in notes
+    assert "所选范围和统计期内没有超期未办结的意见建议记录。" in notes
