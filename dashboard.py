@@ -13,7 +13,15 @@ PAGES = {
         st.Page(HERE / "pages/overview.py", title="总览", icon="📊", default=True),
     ],
     "专题": [
+        st.Page(HERE / "pages/inspections.py", title="监督视察", icon="🔍"),
         st.Page(HERE / "pages/suggestions.py", title="建议办理", icon="📝"),
+        st.Page(HERE / "pages/campaign.py", title="代表行动", icon="🏠"),
+        st.Page(HERE / "pages/stations.py", title="活动站", icon="🏢"),
+        st.Page(HERE / "pages/deputies.py", title="代表履职", icon="👥"),
+    ],
+    "比较与数据": [
+        st.Page(HERE / "pages/comparison.py", title="乡镇对比", icon="📈"),
+        st.Page(HERE / "pages/data.py", title="数据", icon="🗂️"),
     ],
 }
 

@@ -57,9 +57,10 @@ def bars(
             orientation="h" if horizontal else "v", name=str(name) if name is not None else y_title,
             marker_color=PALETTE[index % len(PALETTE)], showlegend=color is not None,
             texttemplate=text_format, textposition="outside" if text_format else None,
-            customdata=part.index.to_numpy(),
+            cliponaxis=False, customdata=part.index.to_numpy(),
         )
     fig.update_layout(barmode="stack")
+    _whole_number_ticks(fig, frame[y], "x" if horizontal else "y")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
     elif pd.api.types.is_datetime64_any_dtype(frame[x]):
@@ -139,6 +140,12 @@ def progress(items: list[tuple[str, float | None, str]], title: str, note: str) 
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(autorange="reversed")
     return finish(fig, title, "完成比例（%）", "", note)
+
+
+def _whole_number_ticks(fig: go.Figure, values: pd.Series, axis: str) -> None:
+    """Counts never show 0.5次: small integer ranges get a tick per whole number."""
+    if len(values) and pd.api.types.is_integer_dtype(values) and values.max() <= 6:
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(dtick=1, tick0=0)
 
 
 def _month_axis(fig: go.Figure, months: pd.Series) -> None:

@@ -25,7 +25,7 @@ now = fetch(metrics.all_metrics, selection.scope, selection.period)
 previous = fetch(metrics.all_metrics, selection.scope, periods.previous_period(selection.period))
 last_year = fetch(metrics.all_metrics, selection.scope, periods.same_period_last_year(selection.period))
 layout.metric_tiles(HEADLINE, now, previous, last_year)
-st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径和同比。")
+st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径。")
 
 trend = fetch(frames.monthly_trend, selection.scope, selection.period)
 if trend[["activities", "suggestions_collected", "suggestions_resolved"]].to_numpy().sum() == 0:

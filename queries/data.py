@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
-from etl.registers import REGISTERS
+from etl.registers import BY_KIND, REGISTERS
+from etl.report import STATUS_WORDS
+from queries.labels import METRICS
+from queries.metrics import Period, Scope, _params, run
 
 PHONE_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key == "phone"]
 NAME_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key != "phone"]
@@ -58,3 +62,142 @@ def station_roster(con: duckdb.DuckDBPyConnection, township_codes: tuple[str, ..
         "WHERE township_code IN (SELECT unnest($towns)) ORDER BY station_id",
         {"towns": list(township_codes)},
     ).fetchall()
+
+
+# --- the 数据 page ------------------------------------------------------------
+
+LOAD_HISTORY_SQL = """
+    SELECT date_trunc('second', loaded_at) AS loaded_at, file_name, kind, coalesce(sheet, '') AS sheet,
+           rows_read, rows_accepted, rows_rejected, status, coalesce(message, '') AS message
+    FROM load_log
+    ORDER BY loaded_at DESC, load_id DESC
+    LIMIT $limit
+"""
+
+
+def load_history(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+    """Every load, newest first, with its register and result in Chinese: what came in, and when."""
+    frame = run(con, LOAD_HISTORY_SQL, {"limit": limit}).df()
+    frame["register"] = frame["kind"].map({kind: r.title for kind, r in BY_KIND.items()}).fillna("—")
+    frame["result"] = frame["status"].map(STATUS_WORDS).fillna(frame["status"])
+    return frame
+
+
+REGISTER_COUNTS_SQL = """
+    WITH towns AS (
+        SELECT township_code, township_name, county FROM townships
+        WHERE township_code IN (SELECT unnest($towns))
+    ),
+    station_rows AS (SELECT township_code, count(*) AS n FROM stations GROUP BY ALL),
+    deputy_rows AS (SELECT township_code, count(*) AS n FROM deputies GROUP BY ALL),
+    household_rows AS (SELECT township_code, count(*) AS n FROM households GROUP BY ALL),
+    activity_rows AS (SELECT township_code, count(*) AS n, max(date) AS latest FROM activities GROUP BY ALL),
+    suggestion_rows AS (
+        SELECT township_code, count(*) AS n, max(received_on) AS latest FROM suggestions GROUP BY ALL
+    ),
+    visit_rows AS (SELECT township_code, count(*) AS n, max(date) AS latest FROM visits GROUP BY ALL)
+    SELECT t.township_code, t.township_name,
+           coalesce(s.n, 0) AS stations, coalesce(d.n, 0) AS deputies, coalesce(h.n, 0) AS households,
+           coalesce(a.n, 0) AS activities, CAST(a.latest AS VARCHAR) AS activities_latest,
+           coalesce(g.n, 0) AS suggestions, CAST(g.latest AS VARCHAR) AS suggestions_latest,
+           coalesce(v.n, 0) AS visits, CAST(v.latest AS VARCHAR) AS visits_latest
+    FROM towns t
+    LEFT JOIN station_rows s USING (township_code)
+    LEFT JOIN deputy_rows d USING (township_code)
+    LEFT JOIN household_rows h USING (township_code)
+    LEFT JOIN activity_rows a USING (township_code)
+    LEFT JOIN suggestion_rows g USING (township_code)
+    LEFT JOIN visit_rows v USING (township_code)
+    ORDER BY t.county, t.township_code
+"""
+
+
+def register_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """Rows of every register and the newest record date of each log (ISO text), per township of the scope."""
+    return run(con, REGISTER_COUNTS_SQL, {"towns": list(scope.township_codes)}).df()
+
+
+# The log registers whose months can be empty, in the order the page shows them.
+COMPLETENESS_REGISTERS = [(kind, BY_KIND[kind].title) for kind in ("activities", "suggestions", "visits")]
+
+COMPLETENESS_SQL = """
+    WITH months AS (
+        SELECT unnest(generate_series(date_trunc('month', $start::DATE),
+                                      date_trunc('month', $end::DATE), INTERVAL 1 MONTH))::DATE AS month
+    ),
+    towns AS (
+        SELECT township_code, township_name, county FROM townships
+        WHERE township_code IN (SELECT unnest($towns))
+    ),
+    registers AS (SELECT unnest($kinds) AS register, generate_subscripts($kinds, 1) AS register_order),
+    records AS (
+        SELECT 'activities' AS register, township_code, date_trunc('month', date)::DATE AS month, count(*) AS n
+        FROM activities_in($start, $end, $towns) GROUP BY ALL
+        UNION ALL
+        SELECT 'suggestions', township_code, date_trunc('month', received_on)::DATE, count(*)
+        FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end GROUP BY ALL
+        UNION ALL
+        SELECT 'visits', township_code, date_trunc('month', date)::DATE, count(*)
+        FROM visits_in($start, $end, $towns) GROUP BY ALL
+    )
+    SELECT r.register, t.township_code, t.township_name, m.month,
+           coalesce(f.n, 0) AS records,
+           CASE WHEN f.n IS NULL THEN $empty ELSE CAST(f.n AS VARCHAR) END AS cell_text
+    FROM registers r CROSS JOIN towns t CROSS JOIN months m
+    LEFT JOIN records f ON f.register = r.register AND f.township_code = t.township_code AND f.month = m.month
+    ORDER BY r.register_order, t.county, t.township_code, m.month
+"""
+EMPTY_CELL = "空"
+
+
+def completeness(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period) -> pd.DataFrame:
+    """Records per register × township × month of the period; a month without any is marked 空,
+    so a township that has not sent its register for a month stands out."""
+    params = _params(scope, period, kinds=[kind for kind, _ in COMPLETENESS_REGISTERS], empty=EMPTY_CELL)
+    return run(con, COMPLETENESS_SQL, params).df()
+
+
+# The rows behind a completeness cell: what each log register holds for a township and period.
+REGISTER_ROWS_SQL = {
+    "activities": """
+        SELECT t.township_name, a.activity_id AS record_id, CAST(a.date AS VARCHAR) AS record_date,
+               a.kind || '：' || a.title AS description, a.source_file, a.source_row
+        FROM activities_in($start, $end, $towns) a JOIN townships t USING (township_code)
+        ORDER BY a.date, a.township_code, a.source_file, a.source_row LIMIT $limit
+    """,
+    "suggestions": """
+        SELECT t.township_name, s.suggestion_id AS record_id, CAST(s.received_on AS VARCHAR) AS record_date,
+               s.source || '：' || s.summary AS description, s.source_file, s.source_row
+        FROM suggestions_of($towns) s JOIN townships t USING (township_code)
+        WHERE s.received_on BETWEEN $start AND $end
+        ORDER BY s.received_on, s.township_code, s.source_file, s.source_row LIMIT $limit
+    """,
+    "visits": """
+        SELECT t.township_name, coalesce(v.household_id, v.enterprise, '') AS record_id,
+               CAST(v.date AS VARCHAR) AS record_date,
+               v.target_kind || coalesce('（' || v.village || '）', '') AS description, v.source_file, v.source_row
+        FROM visits_in($start, $end, $towns) v JOIN townships t USING (township_code)
+        ORDER BY v.date, v.township_code, v.source_file, v.source_row LIMIT $limit
+    """,
+}
+
+
+def register_rows(
+    con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, kind: str, limit: int = 2000
+) -> pd.DataFrame:
+    """The log register's rows of the scope and period, with 来源文件 / 行号 (at most `limit`)."""
+    return run(con, REGISTER_ROWS_SQL[kind], _params(scope, period, limit=limit)).df()
+
+
+def rejections_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """current_rejections as a frame (values already masked), for the page's table and download."""
+    columns = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
+    return pd.DataFrame(current_rejections(con), columns=columns)
+
+
+def metric_definitions() -> pd.DataFrame:
+    """指标口径: every metric's Chinese name, unit and definition, as the page lists them."""
+    return pd.DataFrame(
+        [(label.name, label.unit, label.definition) for label in METRICS.values()],
+        columns=["name", "unit", "definition"],
+    )

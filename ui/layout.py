@@ -10,6 +10,7 @@ from queries.labels import METRICS
 from ui import format as fmt
 from ui.filters import Selection
 
+LOWER_IS_BETTER = {"overdue", "due_soon", "median_days_to_resolve", "reception_months_missed"}
 NO_DATA = "数据库中还没有数据。请在「数据」页上传登记表，或在命令行运行 python -m etl load 导入。"
 
 
@@ -39,10 +40,11 @@ def metric_tiles(keys: list[str], now: dict, previous: dict, last_year: dict, pe
             column.metric(
                 label.name, fmt.figure(key, now[key]),
                 delta=f"{delta}（环比）" if delta else None,
-                delta_color="normal" if key not in ("overdue", "median_days_to_resolve") else "inverse",
-                help=f"{label.definition}。同比：{yoy or '—'}",
+                delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
+                help=label.definition,
                 border=True,
             )
+            column.caption(f"同比（上年同期）：{yoy or '—'}")
 
 
 def freshness_line(freshness: dict) -> None:

@@ -1,0 +1,109 @@
+"""数据: what was loaded and rejected, how complete each township's registers are, uploads, templates and 口径."""
+
+import streamlit as st
+
+from charts import figures
+from queries import data
+from queries.db import db_path
+from queries.labels import DATA_COLUMNS
+from queries.metrics import Scope
+from ui import layout
+from ui.database import fetch
+from ui.downloads import XLSX_MIME, template_files, xlsx_bytes
+from ui.filters import sidebar_filters
+from ui.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, load_uploads, rejections_preview, report_frame
+
+
+def headers(*keys: str) -> dict[str, str]:
+    return {key: DATA_COLUMNS[key] for key in keys}
+
+
+LOG_COLUMNS = headers("loaded_at", "file_name", "register", "sheet", "rows_read", "rows_accepted", "rows_rejected",
+                      "result", "message")
+COUNT_COLUMNS = headers("township_name", "township_code", "stations", "deputies", "households", "activities",
+                        "activities_latest", "suggestions", "suggestions_latest", "visits", "visits_latest")
+REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value", "reason")
+EMPTY_WHAT = {"activities": "代表活动", "suggestions": "意见建议", "visits": "走访"}
+ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description", "source_file", "source_row")
+
+selection = sidebar_filters() if db_path().exists() else None
+if selection is None:
+    st.title("数据")
+    layout.no_data()
+else:
+    layout.page_header("数据", selection)
+tabs = st.tabs(["导入记录", "各乡镇数据量", "数据完整性", "被拒绝的行", "上传登记表", "空白模板", "指标口径"])
+
+with tabs[0]:
+    history = fetch(data.load_history) if selection else None
+    if history is None or history.empty:
+        st.info("还没有导入记录。")
+    else:
+        st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数），最新的在前。")
+        layout.table(history, LOG_COLUMNS, key="data_log")
+
+with tabs[1]:
+    if selection:
+        st.caption("所选范围内各乡镇每种登记表的行数，以及三种记录类登记表中最新一条记录的日期（不受统计期影响）。")
+        layout.table(fetch(data.register_counts, selection.scope), COUNT_COLUMNS, key="data_counts")
+
+with tabs[2]:
+    if selection:
+        titles = dict(data.COMPLETENESS_REGISTERS)
+        kind = st.radio("登记表", list(titles), format_func=titles.get, horizontal=True, key="data_grid_register")
+        grid = fetch(data.completeness, selection.scope, selection.period)
+        part = grid[grid["register"] == kind]
+        if part["records"].sum() == 0:
+            layout.empty_note(EMPTY_WHAT[kind])
+        else:
+            clicked = layout.chart(figures.heatmap(
+                part, "month", "township_name", "records", f"{titles[kind]}月度完整性", "月份", "乡镇",
+                "每格为该乡镇当月的记录条数，“空”表示当月没有记录（活动按活动日期、建议按收集日期、走访按走访日期）",
+                "记录数（条）", text="cell_text",
+            ), key="data_grid", select="y")
+            names = list(dict.fromkeys(part["township_name"]))
+            picked = layout.drilldown("查看记录的乡镇", names, clicked, key="data_grid_drill")
+            codes = part.loc[part["township_name"].isin(picked or names), "township_code"].unique()
+            rows = fetch(data.register_rows, Scope(tuple(codes)), selection.period, kind)
+            layout.table(rows, ROW_COLUMNS, key="data_grid_rows")
+
+with tabs[3]:
+    rejected = fetch(data.rejections_frame) if selection else None
+    if rejected is None or rejected.empty:
+        st.success("目前没有被拒绝的行。")
+    else:
+        st.caption(f"共 {len(rejected)} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
+        layout.table(rejected, REJECTED_COLUMNS, key="data_rejected")
+        st.download_button("下载被拒绝的行（Excel）", xlsx_bytes(rejected, "被拒绝的行", REJECTED_COLUMNS),
+                           file_name="被拒绝的行.xlsx", mime=XLSX_MIME, key="data_rejected_download")
+
+with tabs[4]:
+    st.caption(f"可一次选择多个 CSV 或 XLSX 文件，每个文件不超过 {MAX_UPLOAD_MB} MB。系统按表头识别登记表，"
+               "先导入名册、再导入记录；同一文件重复上传不会重复计数。")
+    uploads = st.file_uploader("选择登记表文件", type=ACCEPTED_TYPES, accept_multiple_files=True,
+                               max_upload_size=MAX_UPLOAD_MB, key="data_uploads")
+    if uploads and st.button("导入所选文件", type="primary", key="data_load"):
+        with st.spinner("正在导入……"):
+            st.session_state["data_load_report"] = load_uploads([(f.name, f.getvalue()) for f in uploads], db_path())
+        st.cache_data.clear()  # every page shows the new figures at once
+        st.rerun()
+    results = st.session_state.get("data_load_report")
+    if results:
+        st.markdown("**本次导入报告**")
+        layout.table(report_frame(results), headers(
+            "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"),
+            key="data_load_files")
+        preview = rejections_preview(results)
+        if not preview.empty:
+            st.caption(f"被拒绝的行（显示前 {len(preview)} 行，全部见「被拒绝的行」）：")
+            layout.table(preview, headers("file_name", "row_no", "column_name", "value", "reason"), key="data_load_rej")
+
+with tabs[5]:
+    st.caption("每种登记表一个空白 Excel 模板：表头、下拉选项和填写说明都已设好，填好后在「上传登记表」中导入。")
+    columns = st.columns(4)
+    for index, (name, content) in enumerate(template_files()):
+        columns[index % 4].download_button(name, content, file_name=name, mime=XLSX_MIME, key=f"data_template_{index}")
+
+with tabs[6]:
+    st.caption("看板上每个数字的统计口径（统计期含起止两日）。")
+    layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions")

@@ -1,0 +1,110 @@
+"""代表履职: each deputy's record in the period, who has gone quiet, and one deputy's calendar."""
+
+import streamlit as st
+
+from charts import figures
+from queries import deputies
+from queries.labels import DEPUTY_COLUMNS
+from ui import layout
+from ui.database import fetch
+from ui.filters import sidebar_filters
+
+RECORD_COLUMNS = [
+    "deputy_id", "name", "level", "township_name", "station_name", "group_name", "team_name", "phone",
+    "activities", "visits", "suggestions", "reports_to_voters", "last_active_on", "source_file", "source_row",
+]
+INACTIVE_COLUMNS = [
+    "deputy_id", "name", "level", "township_name", "station_name", "group_name", "phone", "last_active_on",
+    "source_file", "source_row",
+]
+DEED_COLUMNS = ["date", "kind", "title", "township_name", "source_file", "source_row"]
+
+
+def headers(columns: list[str]) -> dict[str, str]:
+    return {column: DEPUTY_COLUMNS[column] for column in columns}
+
+
+wanted_deputy = st.query_params.get("deputy")  # read before the filters rewrite the URL
+selection = sidebar_filters()
+if selection is None:
+    st.title("代表履职")
+    layout.no_data()
+    st.stop()
+
+layout.page_header("代表履职", selection)
+scope, period = selection.scope, selection.period
+
+# --- every deputy of the scope ---
+options = fetch(deputies.filter_options, scope)
+level_column, group_column, station_column = st.columns(3)
+levels = tuple(level_column.multiselect("代表层级", options["levels"], key="deputies_levels", placeholder="全部"))
+groups = tuple(group_column.multiselect("代表小组", options["groups"], key="deputies_groups", placeholder="全部"))
+stations = tuple(station_column.multiselect("活动站", options["stations"], key="deputies_stations",
+                                            placeholder="全部"))
+
+records = fetch(deputies.deputy_records, scope, period, levels, groups, stations)
+st.subheader(f"代表履职情况（{len(records)}人）")
+if records.empty:
+    layout.empty_note("代表名册")
+else:
+    st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
+    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records")
+
+inactive = fetch(deputies.inactive_deputies, scope, period, levels, groups, stations)
+st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表（{len(inactive)}人）")
+st.caption(f"统计期末（{period.end:%Y-%m-%d}）前{deputies.INACTIVE_MONTHS}个月内没有参加任何活动或走访的代表，"
+           "最久未履职的在前。")
+if inactive.empty:
+    layout.empty_note(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
+else:
+    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive")
+
+# --- one deputy ---
+st.subheader("代表个人履职")
+roster = fetch(deputies.deputy_roster, scope)
+if not roster:
+    layout.empty_note("代表名册")
+    st.stop()
+names = dict(roster)
+ids = list(names)
+deputy_id = st.selectbox("选择代表", ids, index=ids.index(wanted_deputy) if wanted_deputy in ids else 0,
+                         format_func=lambda d: f"{names[d]}（{d}）", key="deputies_pick")
+st.query_params["deputy"] = deputy_id
+name = names[deputy_id]
+
+calendar = fetch(deputies.deputy_calendar, deputy_id, period)
+clicked_kinds = []
+if calendar.empty:
+    layout.empty_note(f"{name}参加活动或走访的")
+else:
+    left, right = st.columns(2)
+    with left:
+        clicked_kinds = layout.chart(figures.heatmap(
+            calendar, "month", "kind", "activities", f"{name}的活动日历", "月份", "活动类型",
+            f"{name}参加的活动按活动日期计入当月；{deputies.VISIT_KIND}为其参加走访的次数；点击格子筛选下方明细",
+            z_title="次数（次）", text="cell_text",
+        ), key="deputies_calendar", select="y")
+    mix = fetch(deputies.kind_mix, deputy_id, period)
+    with right:
+        if mix.empty:
+            layout.empty_note(f"{name}参加活动的")
+        else:
+            peers = int(mix.peers.iloc[0])
+            series = {"deputy_count": name}
+            if peers:
+                series["peer_average"] = f"同乡镇同层级代表平均（{peers}人）"
+            layout.chart(figures.grouped_bars(
+                mix, "kind", series, "活动类型构成与同类代表对比", "活动类型", "次数（次）",
+                "统计期内参加各类活动的次数；同类代表为同一乡镇、同一代表层级的其他代表，平均数含未参加者",
+            ), key="deputies_mix")
+            if not peers:
+                st.caption("同一乡镇、同一代表层级没有其他代表，无法对比。")
+
+kinds = layout.drilldown("按活动类型筛选", list(dict.fromkeys(calendar.kind)), clicked_kinds,
+                         key="deputies_kind_pick")
+deeds = fetch(deputies.deputy_deeds, deputy_id, period, tuple(kinds))
+st.markdown(f"**{name}统计期内的活动和走访明细（{len(deeds)}条）**")
+if deeds.empty:
+    layout.empty_note(f"{name}参加活动或走访的")
+else:
+    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds")

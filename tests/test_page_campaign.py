@@ -1,0 +1,140 @@
+"""The 代表行动 page rendered by Streamlit's AppTest against the hand-counted county.
+
+Figures for 青河镇 (QH01), 2024 Q2 (see tests/test_campaign_queries.py for the rows):
+households visited H01 H02 H04 of H01-H05 (3/5, 60.0%); deputies visiting D01-D04 (4/4);
+problems found 2+1+0+3+1+0 = 7, solved 1+1+0+2+1+0 = 5; consoled H01 H04 = 2;
+enterprises 青河食品厂 = 1; not visited H03 黄国庆, H05 郭建华; visits 走访记录.csv rows 2-7.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from queries.db import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "dashboard.py")
+PAGE = str(PROJECT_ROOT / "pages" / "campaign.py")
+Q2 = {"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"}
+EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
+
+
+@pytest.fixture
+def page(county_db_master, monkeypatch):
+    """Run the page alone (it needs nothing from the navigation) with the given URL."""
+    monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
+
+    def run(**query) -> AppTest:
+        at = AppTest.from_file(PAGE, default_timeout=30)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return run
+
+
+def tile(at: AppTest, name: str) -> str:
+    return next(m.value for m in at.metric if m.label == name)
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """The plotly figures on the page (as JSON), by their title."""
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return {figure["layout"]["title"]["text"]: figure for figure in figures}
+
+
+def values(data) -> list:
+    """A trace's values: plotly ships numeric arrays as base64 typed arrays."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
+def frame_by_header(at: AppTest, header: str):
+    return next(df.value for df in at.dataframe if header in df.value.columns)
+
+
+def assert_hand_counted_q2(at: AppTest) -> None:
+    assert not at.exception
+    caption = at.caption[0].value
+    assert "青河镇" in caption and "2024年第二季度" in caption
+    assert tile(at, "发现问题数") == "7个"
+    assert tile(at, "解决问题数") == "5个"
+    assert tile(at, "慰问户数") == "2户"
+    assert tile(at, "走访企业数") == "1家"
+    shown = charts(at)
+    assert {"走访覆盖与代表参与进度", "脱贫户走访累计覆盖率（逐日）", "各村脱贫户走访覆盖率",
+            "各代表小组参与率", "各行动分队参与率"} <= shown.keys()
+    assert values(shown["走访覆盖与代表参与进度"]["data"][1]["text"]) == ["60.0%\u30003/5户", "100.0%\u30004/4人"]
+    assert values(shown["脱贫户走访累计覆盖率（逐日）"]["data"][0]["y"])[-1] == 0.6  # the metric's 3/5
+    assert values(shown["各村脱贫户走访覆盖率"]["data"][0]["y"]) == ["西村", "东村"]  # 1/2, then 2/3
+    not_visited = frame_by_header(at, "户主")
+    assert list(not_visited["户编号"]) == ["H03", "H05"]
+    assert list(not_visited["户主"]) == ["黄**", "郭**"]
+    visits = frame_by_header(at, "走访代表")
+    assert list(visits["行号"]) == [2, 3, 4, 5, 6, 7]
+    assert set(visits["来源文件"]) == {"走访记录.csv"}
+    assert any("未参加走访的代表" in info.value for info in at.info)  # D01-D04 all took part
+
+
+def test_campaign_page_shows_hand_counted_figures(page):
+    assert_hand_counted_q2(page(**Q2))
+
+
+def test_campaign_page_drills_down_by_village(page):
+    at = page(**Q2)
+    at.multiselect(key="campaign_village_pick").set_value(["东村"]).run()
+    assert not at.exception
+    assert list(frame_by_header(at, "户主")["户编号"]) == ["H03"]
+    assert list(frame_by_header(at, "走访代表")["行号"]) == [2, 3, 4]  # H01, H02, H01 again
+
+
+def test_campaign_page_all_townships_lists_missing_deputies(page):
+    at = page(**{"from": "2024-04-01", "to": "2024-06-30"})
+    assert not at.exception
+    assert tile(at, "发现问题数") == "10个" and tile(at, "解决问题数") == "7个"
+    absent = frame_by_header(at, "行动分队")
+    assert list(absent["代表编号"]) == ["D07", "D08"]  # D07 visited only 07-02, D08 never
+    assert list(frame_by_header(at, "户主")["户编号"]) == ["H03", "H05", "H07", "H08"]
+    at.multiselect(key="campaign_group_pick").set_value(["第1代表组（石桥镇）"]).run()
+    assert list(frame_by_header(at, "行动分队")["代表编号"]) == ["D07"]
+
+
+def test_campaign_page_masks_phones(page):
+    at = page(**EMPTY)  # nobody visited: every deputy is on the gap list
+    absent = frame_by_header(at, "联系电话")
+    assert list(absent["联系电话"])[:2] == ["139****1234", "138****1111"]  # D01, D02
+    assert "13912341234" not in absent.to_string()
+
+
+def test_campaign_page_empty_period_shows_notes(page):
+    at = page(**EMPTY)
+    assert not at.exception
+    assert any("没有脱贫户走访记录" in info.value for info in at.info)
+    assert any("没有代表参加走访记录" in info.value for info in at.info)
+    assert tile(at, "发现问题数") == "0个"
+    assert "脱贫户走访累计覆盖率（逐日）" not in charts(at)
+    assert len(frame_by_header(at, "户主")) == 8  # every roster household is still to visit
+
+
+def test_campaign_page_through_the_navigation(county_db_master, monkeypatch):
+    """Passes once dashboard.py registers pages/campaign.py."""
+    monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in Q2.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/campaign.py").run()
+    assert_hand_counted_q2(at)
+
+    empty = AppTest.from_file(APP, default_timeout=30)
+    for key, value in EMPTY.items():
+        empty.query_params[key] = value
+    empty.run()
+    empty.switch_page("pages/campaign.py").run()
+    assert not empty.exception
+    assert any("没有脱贫户走访记录" in info.value for info in empty.info)

@@ -1,0 +1,127 @@
+"""The 数据 page rendered by AppTest against the hand-counted county (tests/conftest.py).
+
+Each test runs twice: through dashboard.py and its navigation, and the page script on its own.
+The upload box itself cannot be driven by AppTest; ui/uploads.py is tested directly in
+tests/test_uploads.py, and here its report is rendered from the session state.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from queries.db import PROJECT_ROOT
+from queries.labels import METRICS
+from tests.conftest import VISITS, write_csv
+from ui.uploads import load_uploads
+
+APP = PROJECT_ROOT / "dashboard.py"
+PAGE = "pages/data.py"
+Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
+EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
+
+
+@pytest.fixture(params=["dashboard", "standalone"])
+def open_page(request, monkeypatch):
+    def open_(db, session: dict | None = None, **query) -> AppTest:
+        monkeypatch.setenv("DASHBOARD_DB", str(db))
+        script = APP if request.param == "dashboard" else PROJECT_ROOT / PAGE
+        at = AppTest.from_file(str(script), default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        for key, value in (session or {}).items():
+            at.session_state[key] = value
+        at.run()
+        if request.param == "dashboard":
+            at.switch_page(PAGE).run()
+        return at
+
+    return open_
+
+
+def table(at: AppTest, first_header: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_header)
+
+
+def test_load_log_counts_grid_and_definitions(open_page, county_db_master):
+    at = open_page(county_db_master, township="QH01", **Q2)
+    assert not at.exception
+    caption = at.caption[0].value
+    assert "青河镇" in caption and "2024年第二季度" in caption
+    log = table(at, "导入时间")
+    assert log["文件"].tolist()[::-1] == [  # newest first; conftest loads rosters first
+        "乡镇名册.csv", "活动站名册.xlsx", "代表名册.csv", "脱贫户名册.csv", "活动记录.xlsx", "建议意见登记.csv",
+        "走访记录.csv"]
+    assert log["读取行数"].tolist()[::-1] == [3, 3, 8, 8, 15, 12, 10]  # the data rows of conftest's registers
+    assert log["拒绝行数"].sum() == 0 and set(log["结果"]) == {"已导入"}
+    counts = table(at, "乡镇")
+    assert counts.iloc[0].to_dict() == {
+        "乡镇": "青河镇", "乡镇代码": "QH01", "活动站名册（行）": 2, "代表名册（行）": 4, "脱贫户名册（行）": 5,
+        # A01 A02 A04 A05 A07 A09 A10 A11 A13 A14, newest A14 (7-01)
+        "活动记录（行）": 10, "活动记录最新日期": "2024-07-01",
+        # G01 G02 G03 G04 G06 G08 G09 G11, newest received G04 (5-15)
+        "建议意见登记（行）": 8, "建议最新收集日期": "2024-05-15",
+        "走访记录（行）": 7, "走访记录最新日期": "2024-06-11",
+    }
+    # The completeness heatmap of 活动记录 for QH01: April A01 A10, May A02 A04 A07, June A05 A09 A11.
+    (grid,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert grid["layout"]["title"]["text"] == "活动记录月度完整性"
+    assert grid["data"][0]["text"] == [["2", "3", "3"]]
+    assert grid["data"][0]["x"] == ["2024年4月", "2024年5月", "2024年6月"]
+    rows = at.dataframe[2].value  # under the heatmap: the register rows behind it
+    assert rows["编号"].tolist() == ["A01", "A10", "A02", "A04", "A07", "A05", "A09", "A11"]
+    assert rows["来源文件"].tolist() == ["活动记录.xlsx"] * 8
+    assert any("目前没有被拒绝的行" in s.value for s in at.success)
+    definitions = table(at, "指标")
+    assert len(definitions) == len(METRICS)
+    assert definitions.iloc[0].tolist() == ["视察检查次数", "次", "活动类型为视察或执法检查的活动次数"]
+    assert len(at.get("download_button")) == 7  # one blank template per register
+
+
+def test_completeness_marks_empty_months(open_page, county_db_master):
+    at = open_page(county_db_master, township="QH01,QH02", **Q2)
+    at.radio(key="data_grid_register").set_value("visits").run()
+    assert not at.exception
+    (grid,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    # QH01 visits: none in April (H03's is 3-01), 3 in May, 3 in June; QH02: 6-12 and 6-15 in June.
+    assert grid["data"][0]["text"] == [["空", "3", "3"], ["空", "空", "2"]]
+    assert grid["data"][0]["y"] == ["青河镇", "石桥镇"]
+
+
+def test_empty_period_shows_a_note(open_page, county_db_master):
+    at = open_page(county_db_master, township="QH01", **EMPTY)
+    assert not at.exception
+    assert "2010年第一季度" in at.caption[0].value
+    assert any("没有代表活动记录" in info.value for info in at.info)
+    assert not at.get("plotly_chart")
+    assert len(table(at, "导入时间")) == 7  # the load log does not depend on the period
+
+
+def test_rejected_rows_and_the_upload_report(open_page, county_db, tmp_path):
+    bad = write_csv(tmp_path / "走访记录_八月.csv", [
+        VISITS[0], ["2024-08-01", "QH01", "东村", "脱贫户", "H99", "", "D01", "", "", "", ""],
+        ["2024-08-02", "QH01", "东村", "脱贫户", "H01", "", "D01", "", "", "", ""]], "utf-8")
+    results = load_uploads([(bad.name, bad.read_bytes())], county_db)
+    at = open_page(county_db, session={"data_load_report": results}, township="QH01", **Q2)
+    assert not at.exception
+    rejected = next(
+        d.value for d in at.dataframe if list(d.value.columns) == ["文件", "工作表", "行号", "列", "值", "原因"])
+    reason = "「户编号」户编号不在脱贫户名册中"
+    assert rejected.values.tolist() == [["走访记录_八月.csv", "", 2, "户编号", "H99", reason]]
+    assert len(at.get("download_button")) == 8  # the rejected rows as Excel + 7 templates
+    report = next(d.value for d in at.dataframe if "说明" in d.value.columns and "导入时间" not in d.value.columns)
+    assert report.values.tolist() == [["走访记录_八月.csv", "走访记录", 2, 1, 1, "已导入", ""]]
+    preview = next(d.value for d in at.dataframe if list(d.value.columns) == ["文件", "行号", "列", "值", "原因"])
+    assert preview.values.tolist() == [["走访记录_八月.csv", 2, "户编号", "H99", reason]]
+    assert table(at, "导入时间")["文件"].iloc[0] == "走访记录_八月.csv"  # the new load, newest first
+
+
+def test_no_database_still_offers_upload_and_templates(open_page, tmp_path):
+    at = open_page(tmp_path / "none.duckdb")
+    assert not at.exception
+    assert any("还没有数据" in info.value for info in at.info)
+    assert len(at.get("download_button")) == 7
+    assert len(table(at, "指标")) == len(METRICS)

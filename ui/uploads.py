@@ -1,0 +1,83 @@
+"""Uploads on the 数据 page go through the same ETL as `python -m etl load`.
+
+The uploaded files are saved under their own names in a temporary folder (the
+loader recognises a register by its headers or its file name), loaded with
+load_paths (copy → load → publish, so the running dashboard is never blocked),
+and the folder is removed. Kept out of the page so it can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from etl.cli import load_paths
+from etl.loader import UNREADABLE, FileResult, register_files
+from etl.report import STATUS_WORDS, masked_value
+
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+ACCEPTED_TYPES = ["csv", "xlsx"]
+SHOWN_REJECTIONS = 20
+
+
+def too_large_message(name: str, size: int) -> str:
+    return (f"文件「{name}」大小为 {size / 1024 / 1024:.1f} MB，超过每个文件 {MAX_UPLOAD_MB} MB 的上限，未导入。"
+            "请按乡镇或年度拆分后分别上传。")
+
+
+def wrong_type_message(name: str) -> str:
+    return f"文件「{name}」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。"
+
+
+def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
+    """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
+
+    Returns one FileResult per file: the loader's results (rosters first), then the refused files.
+    """
+    refused: list[FileResult] = []
+    with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
+        folder, saved = Path(tmp), 0
+        for index, (name, content) in enumerate(files, start=1):
+            safe_name = Path(name.replace("\\", "/")).name or f"上传文件{index}"
+            refusal = _refusal(safe_name, content)
+            if refusal:
+                refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
+                continue
+            target = folder / safe_name
+            if target.exists():  # two uploads with one name: keep both, the name still tells the register
+                target = folder / str(index) / safe_name
+                target.parent.mkdir()
+            target.write_bytes(content)
+            saved += 1
+        loaded = load_paths(register_files([folder]), Path(db)) if saved else []
+    return loaded + refused
+
+
+def _refusal(name: str, content: bytes) -> str | None:
+    """Why a file is not even handed to the loader, or None."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        return too_large_message(name, len(content))
+    if Path(name).suffix.lower().lstrip(".") not in ACCEPTED_TYPES:
+        return wrong_type_message(name)
+    return None
+
+
+def report_frame(results: list[FileResult]) -> pd.DataFrame:
+    """The load report as a table: one row per file with its counts and result in Chinese."""
+    return pd.DataFrame(
+        [(r.path.name, r.register.title if r.register else "—", r.rows_read, r.rows_accepted, r.rows_rejected,
+          STATUS_WORDS[r.status], r.message) for r in results],
+        columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"],
+    )
+
+
+def rejections_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
+    """The first rejected rows of this upload with their reasons; personal values masked."""
+    rows = [
+        (r.path.name, j.row_no, j.column_name, masked_value(j.column_name, j.value), j.reason)
+        for r in results for j in r.rejections
+    ]
+    return pd.DataFrame(rows[:limit], columns=["file_name", "row_no", "column_name", "value", "reason"])
