@@ -4,13 +4,20 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import presentation
+
 HERE = Path(__file__).parent
 
-st.set_page_config(page_title="人大履职看板", page_icon="🏛️", layout="wide")
+st.set_page_config(
+    page_title="人大履职看板", page_icon="🏛️", layout="wide",
+    initial_sidebar_state="collapsed" if presentation.presenting() else "auto",
+)
+presentation.apply()
 
 PAGES = {
     "履职概况": [
         st.Page(HERE / "pages/overview.py", title="总览", icon="📊", default=True),
+        st.Page(HERE / "pages/briefing.py", title="季度简报", icon="📰"),
     ],
     "专题": [
         st.Page(HERE / "pages/inspections.py", title="监督视察", icon="🔍"),
@@ -25,4 +32,4 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar").run()

@@ -21,10 +21,11 @@ def finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) ->
         xaxis_title=x_title,
         yaxis_title=y_title,
         meta={"note": note, "title": title},
-        margin=dict(b=100),
+        margin=dict(b=120),
     )
+    # Under the x-axis title, inside the bottom margin, so it survives every export.
     fig.add_annotation(
-        text=f"口径：{note}", xref="paper", yref="paper", x=0, y=-0.2, yshift=-20, showarrow=False,
+        text=f"口径：{note}", xref="paper", yref="paper", x=0, y=0, yshift=-72, showarrow=False,
         xanchor="left", yanchor="top", font=dict(size=12, color="#555"),
     )
     return fig

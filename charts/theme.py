@@ -16,7 +16,7 @@ TEMPLATE_NAME = "renda"
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_STACK, size=15, color="#1F2933"),
-        title=dict(font=dict(size=19), x=0, xanchor="left"),
+        title=dict(font=dict(size=19), x=0, xanchor="left", xref="paper"),
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",

@@ -78,7 +78,9 @@ def test_load_log_counts_grid_and_definitions(open_page, county_db_master):
     definitions = table(at, "指标")
     assert len(definitions) == len(METRICS)
     assert definitions.iloc[0].tolist() == ["视察检查次数", "次", "活动类型为视察或执法检查的活动次数"]
-    assert len(at.get("download_button")) == 7  # one blank template per register
+    templates = [b for b in at.get("download_button") if b.label.endswith("模板.xlsx")]
+    assert len(templates) == 7  # one blank template per register
+    assert any(b.label == "下载表格（Excel）" for b in at.get("download_button"))  # every table downloads
 
 
 def test_completeness_marks_empty_months(open_page, county_db_master):
@@ -111,7 +113,9 @@ def test_rejected_rows_and_the_upload_report(open_page, county_db, tmp_path):
         d.value for d in at.dataframe if list(d.value.columns) == ["文件", "工作表", "行号", "列", "值", "原因"])
     reason = "「户编号」户编号不在脱贫户名册中"
     assert rejected.values.tolist() == [["走访记录_八月.csv", "", 2, "户编号", "H99", reason]]
-    assert len(at.get("download_button")) == 8  # the rejected rows as Excel + 7 templates
+    buttons = [b.label for b in at.get("download_button")]
+    assert "下载被拒绝的行（Excel）" in buttons
+    assert len([b for b in buttons if b.endswith("模板.xlsx")]) == 7
     report = next(d.value for d in at.dataframe if "说明" in d.value.columns and "导入时间" not in d.value.columns)
     assert report.values.tolist() == [["走访记录_八月.csv", "走访记录", 2, 1, 1, "已导入", ""]]
     preview = next(d.value for d in at.dataframe if list(d.value.columns) == ["文件", "行号", "列", "值", "原因"])
@@ -123,5 +127,5 @@ def test_no_database_still_offers_upload_and_templates(open_page, tmp_path):
     at = open_page(tmp_path / "none.duckdb")
     assert not at.exception
     assert any("还没有数据" in info.value for info in at.info)
-    assert len(at.get("download_button")) == 7
+    assert len([b for b in at.get("download_button") if b.label.endswith("模板.xlsx")]) == 7
     assert len(table(at, "指标")) == len(METRICS)

@@ -14,9 +14,11 @@ import streamlit as st
 from queries import data as data_queries
 from queries import periods
 from queries.metrics import Period, Scope
-from ui.database import fetch
+from ui.database import database, fetch
 
 ALL_COUNTIES = "全部县"
+FILTER_KEYS = ("from", "to", "county", "township", "station")
+CURRENT_SELECTION = "_current_selection"
 PERIOD_MODES = ["指定季度", "本月", "本季度", "上季度", "本年", "本届", "指定半年", "指定年度", "自定义"]
 
 
@@ -38,6 +40,8 @@ def today() -> dt.date:
 
 def sidebar_filters(with_station: bool = False) -> Selection | None:
     """Draw the filters, sync them to the URL and return the selection (None: no data)."""
+    if not database().path.exists():
+        return None
     roster = fetch(data_queries.township_roster)
     if not roster:
         return None
@@ -181,6 +185,15 @@ def _write_url(selection: Selection, chosen_townships: list[str]) -> None:
         wanted["township"] = ",".join(c for c in chosen_townships if c in selection.scope.township_codes)
     if selection.station:
         wanted["station"] = selection.station
-    current = {k: st.query_params.get(k) for k in ("from", "to", "county", "township", "station")}
-    if {k: v for k, v in current.items() if v} != wanted:
-        st.query_params.from_dict(wanted)
+    # Keys the filters do not own (present=1, deputy=…) are left as they are.
+    for key in FILTER_KEYS:
+        if key in wanted and st.query_params.get(key) != wanted[key]:
+            st.query_params[key] = wanted[key]
+        elif key not in wanted and key in st.query_params:
+            del st.query_params[key]
+    st.session_state[CURRENT_SELECTION] = selection
+
+
+def current_selection() -> Selection | None:
+    """The selection the page drew its filters for (exports stamp charts with it)."""
+    return st.session_state.get(CURRENT_SELECTION)

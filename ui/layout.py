@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries import frames
 from queries.labels import METRICS
+from queries.periods import describe
+from reports.images import Stamp, png_bytes
 from ui import format as fmt
-from ui.filters import Selection
+from ui.database import fetch
+from ui.downloads import XLSX_MIME, xlsx_bytes
+from ui.filters import Selection, current_selection
 
 LOWER_IS_BETTER = {"overdue", "due_soon", "median_days_to_resolve", "reception_months_missed"}
 NO_DATA = "数据库中还没有数据。请在「数据」页上传登记表，或在命令行运行 python -m etl load 导入。"
@@ -68,15 +75,18 @@ def _plotly_config(fig: go.Figure) -> dict:
 
 
 def chart(fig: go.Figure, key: str, select: str | None = None) -> list:
-    """Show a figure. With `select` ('x', 'y' or 'customdata') clicking or box-selecting
-    marks returns their values, so the page can narrow the table beneath to them."""
+    """Show a figure with its PNG download. With `select` ('x', 'y' or 'customdata')
+    clicking or box-selecting marks returns their values, so the page can narrow the
+    table beneath to them."""
     if select is None:
         st.plotly_chart(fig, width="stretch", key=key, config=_plotly_config(fig))
+        png_download(fig, key)
         return []
     event = st.plotly_chart(
         fig, width="stretch", key=key, config=_plotly_config(fig),
         on_select="rerun", selection_mode=("points", "box"),
     )
+    png_download(fig, key)
     points = event.selection.points if event and event.selection else []
     return list(dict.fromkeys(p.get(select) for p in points if p.get(select) is not None))
 
@@ -91,6 +101,41 @@ def drilldown(label: str, options: list, clicked: list, key: str, format_func=st
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, height: int | None = None) -> None:
-    """A table with Chinese column names (`columns`: frame column -> header, in order)."""
+    """A table with Chinese column names (`columns`: frame column -> header, in order),
+    and its Excel download."""
     shown = frame[list(columns)].rename(columns=columns)
     st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
+    if len(shown):
+        name = key or "_".join(columns.values())
+        st.download_button(
+            "下载表格（Excel）", data=lambda: xlsx_bytes(shown, "数据"), file_name=f"{name}.xlsx",
+            mime=XLSX_MIME, key=f"{name}_xlsx", type="tertiary",
+            icon=":material/table_view:", on_click="ignore",
+        )
+
+
+def with_period(selection: Selection, period) -> Selection:
+    """The same selection over another period (the briefing always shows a whole quarter)."""
+    return replace(selection, period=period, period_label=describe(period))
+
+
+def stamp() -> Stamp | None:
+    """Scope, period and data date of the page being shown, for exported images."""
+    selection = current_selection()
+    if selection is None:
+        return None
+    latest = fetch(frames.data_freshness)["latest_load"]
+    return Stamp(selection.scope_label, f"{selection.period_label}（{selection.period.start:%Y-%m-%d} 至 "
+                 f"{selection.period.end:%Y-%m-%d}）", f"{latest:%Y-%m-%d}" if latest else "—")
+
+
+def png_download(fig: go.Figure, key: str) -> None:
+    """A button that renders the chart as a stamped 16:9 PNG (kaleido) when clicked."""
+    chart_stamp = stamp()
+    if chart_stamp is None:
+        return
+    title = (fig.layout.meta or {}).get("title", "图表") if isinstance(fig.layout.meta, dict) else "图表"
+    st.download_button(
+        "下载图片（PNG）", data=lambda: png_bytes(fig, chart_stamp), file_name=f"{title}.png",
+        mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/download:", on_click="ignore",
+    )

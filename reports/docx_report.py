@@ -1,0 +1,111 @@
+"""The 季度简报 as a Word document (opens in Word and WPS): title, paragraph,
+headline table, charts, 需要关注 and the 口径 notes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from reports.briefing import Attention
+
+BODY_FONT, HEADING_FONT = "宋体", "黑体"  # on every Chinese Windows, and WPS
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    png: bytes
+    note: str
+
+
+def briefing_docx(
+    title: str, subtitle: str, paragraph: str, headline: list[list[str]], charts: list[Chart],
+    attention: list[Attention], definitions: list[tuple[str, str]],
+) -> bytes:
+    """The briefing as .docx bytes. `headline` is a table whose first row is the header."""
+    document = Document()
+    _base_style(document)
+    section = document.sections[0]
+    section.left_margin = section.right_margin = Cm(2.5)
+    _heading(document, title, size=20, center=True)
+    _line(document, subtitle, size=10.5, center=True)
+    _heading(document, "一、总体情况", size=15)
+    _line(document, paragraph, size=12, indent=True)
+    _heading(document, "二、主要指标", size=15)
+    _table(document, headline)
+    if charts:
+        _heading(document, "三、图表", size=15)
+        for chart in charts:
+            document.add_picture(io.BytesIO(chart.png), width=Cm(16))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _line(document, f"图：{chart.title}。口径：{chart.note}", size=9, center=True)
+    if attention:
+        _heading(document, "四、需要关注", size=15)
+        for item in attention:
+            _line(document, item.title, size=12, bold=True)
+            rows = item.rows[list(item.columns)].astype(str).head(30)
+            _table(document, [list(item.columns.values()), *rows.values.tolist()])
+            if len(item.rows) > 30:
+                _line(document, f"（共 {len(item.rows)} 项，此处列出前 30 项，完整清单见看板）", size=9)
+    _heading(document, "附：指标口径", size=13)
+    for name, definition in definitions:
+        _line(document, f"{name}：{definition}", size=9)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _base_style(document) -> None:
+    """Chinese text needs its East Asian font set explicitly, or Word falls back to a Latin one."""
+    style = document.styles["Normal"]
+    style.font.name = BODY_FONT
+    style.font.size = Pt(11)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+
+
+def _font(run, name: str) -> None:
+    run.font.name = name
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _heading(document, text: str, size: float, center: bool = False) -> None:
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(size)
+    _font(run, HEADING_FONT)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _line(document, text: str, size: float, center=False, bold=False, indent=False) -> None:
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold
+    _font(run, BODY_FONT)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+        paragraph.paragraph_format.line_spacing = 1.5
+
+
+def _table(document, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(str(value))
+            run.font.size = Pt(10)
+            run.bold = r == 0
+            _font(run, HEADING_FONT if r == 0 else BODY_FONT)

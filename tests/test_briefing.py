@@ -1,0 +1,171 @@
+"""季度简报: the paragraph, the 需要关注 list, the page, and the exports (PNG, DOCX)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+
+import duckdb
+import pytest
+from docx import Document
+from streamlit.testing.v1 import AppTest
+
+from charts import figures
+from queries.db import PROJECT_ROOT
+from queries.metrics import Period, Scope
+from reports import briefing
+from reports.briefing_charts import briefing_charts
+from reports.briefing_export import briefing_document, headline_table
+from reports.images import Stamp, png_bytes, png_size
+
+Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+ZERO_COUNT = re.compile(r"(?<![\d.])0[次条户个人家]")
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None and __import__("os").environ.get("CI") != "true",
+    reason="PNG export needs Debian's chromium (installed by .ci/run)",
+)
+
+
+@pytest.fixture(scope="module")
+def con(county_db_master):
+    connection = duckdb.connect(str(county_db_master), read_only=True)
+    yield connection
+    connection.close()
+
+
+def test_paragraph_reads_like_a_work_summary(con):
+    now = briefing.briefing_figures(con, Scope(("QH01",)), Q2).now
+    # Counted in tests/test_metrics.py: QH01 Q2 inspections 2, supervision 5 (so 3 others),
+    # units 2; reception days 2, voters 20; collected 5, resolved 4, rate 3/5, satisfaction
+    # 2/3, overdue 1; households 3 of 5, deputies 4 of 4, one enterprise, 5 problems solved;
+    # 述职 A11: D01, D02, D04.
+    assert briefing.paragraph(now, "全镇", "本季度") == (
+        "本季度，全镇各级人大代表共开展视察检查活动2次，调研、评议等其他监督活动3次，评议单位2个。"
+        "各代表活动站开展选民接待日活动2次，接待选民20人次。"
+        "收集意见建议5条，办结4条，办结率60.0%，满意率66.7%；超期未办结1条，需加快督办。"
+        "代表走访脱贫户3户，覆盖率60.0%，4名代表参与走访，参与率100.0%，走访帮扶企业1家，帮助解决问题5个。"
+        "3名代表向选民述职。"
+    )
+
+
+def test_a_register_without_data_is_left_out_never_written_as_zero(con):
+    # QH03 in Q2: only A15 (学习培训) and G12 (open); no reception day, no visit.
+    now = briefing.briefing_figures(con, Scope(("QH03",)), Q2).now
+    text = briefing.paragraph(now, "全乡", "本季度")
+    assert text == "本季度，全乡各级人大代表共开展各类履职活动1次。收集意见建议1条，办结率0.0%。"
+    assert not ZERO_COUNT.search(text)
+    empty = briefing.briefing_figures(con, Scope(("QH03",)), Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))).now
+    assert briefing.paragraph(empty, "全乡", "本季度") == "本季度，全乡暂无代表履职记录。"
+
+
+def test_large_counts_use_wan(con):
+    now = dict(briefing.briefing_figures(con, Scope(("QH01",)), Q2).now)
+    now |= {"suggestions_collected": 12_345, "suggestions_resolved": 10_000}
+    assert "收集意见建议1.2万条，办结1万条" in briefing.paragraph(now, "全县", "本季度")
+
+
+def test_words_for_scope_and_period():
+    assert briefing.scope_word(["青河镇"], None) == "全镇"
+    assert briefing.scope_word(["柳林乡"], None) == "全乡"
+    assert briefing.scope_word(["青河镇", "石桥镇"], "青禾县") == "全县"
+    assert briefing.period_word(Q2) == "本季度"
+    assert briefing.period_word(Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))) == "本年度"
+
+
+def test_attention_lists_what_to_chase(con):
+    scope = Scope(("QH01", "QH02"))
+    now = briefing.briefing_figures(con, scope, Q2).now
+    items = {item.title: item for item in briefing.attention_items(con, scope, Q2, now)}
+    overdue = items["超期未办结的意见建议 2 条"].rows  # G07 (141 days), G08 (97)
+    assert overdue["suggestion_id"].tolist() == ["G07", "G08"]
+    # Judged months up to 6-30: S01 had reception days in April and May only, S02 none, S03 April only.
+    stations = items["有月份未开展接待日的活动站 3 个"].rows
+    assert dict(zip(stations["station_label"].str[-4:-1], stations["months"], strict=True)) == {
+        "S01": "6月", "S02": "4月、5月、6月", "S03": "5月、6月"}
+    absent = items["未参加走访的代表 1 名"].rows  # D07 visited only on 7-02
+    assert absent["deputy_id"].tolist() == ["D07"]
+    below = items["低于平均水平的乡镇"].rows.set_index("metric")
+    # 办结率 QH01 60.0%, QH02 50.0% (G05 open, G10 resolved): average 55.0%.
+    assert below.loc["办结率", "townships"] == "石桥镇（50.0%）"
+    assert below.loc["办结率", "average"] == "55.0%"
+
+
+def test_headline_table_compares_with_previous_and_last_year(con):
+    shown = briefing.briefing_figures(con, Scope(("QH01",)), Q2)
+    rows = headline_table(shown)
+    assert rows[0] == ["指标", "本期", "上期", "环比", "上年同期", "同比"]
+    # Inspections: Q2 A04 A05; Q1 A13 (3-31); 2023 Q2 none.
+    assert rows[1] == ["视察检查次数", "2次", "1次", "+1次", "0次", "+2次"]
+
+
+def test_briefing_page_renders_for_a_township(county_db_master, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"})
+    at.run()
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception
+    assert at.title[0].value == "2024年第二季度人大工作简报"
+    assert next(m.value for m in at.metric if m.label == "建议收集数") == "5条"
+    assert any("收集意见建议5条，办结4条" in md.value for md in at.markdown)
+    assert len(at.get("plotly_chart")) >= 4
+    assert [e.label for e in at.expander][:1] == ["超期未办结的意见建议 1 条"]
+    assert any(b.label == "下载简报（Word）" for b in at.get("download_button"))
+
+
+def test_briefing_page_for_an_empty_quarter(county_db_master, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"from": "2010-01-01", "to": "2010-03-31"})
+    at.run()
+    at.switch_page("pages/briefing.py").run()
+    assert not at.exception
+    assert any("暂无代表履职记录" in md.value for md in at.markdown)
+    assert any("没有" in info.value for info in at.info)
+
+
+def _title_only(title: str):
+    frame = __import__("pandas").DataFrame({"x": [], "y": []})
+    fig = figures.lines(frame, "x", {}, title, "", "", "无")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+@needs_chromium
+def test_png_is_16_9_at_twice_the_size_and_draws_chinese():
+    stamp = Stamp("青河镇", "2024年第二季度", "2024-07-10")
+    one = png_bytes(_title_only("视察检查次数"), stamp)
+    assert one.startswith(b"\x89PNG") and png_size(one) == (2560, 1440)
+    # Without a CJK font Chromium draws every missing glyph as the same empty box, so two
+    # titles of four different characters would give identical images; with the font they differ.
+    other = png_bytes(_title_only("建议办结数量"[:6]), stamp)
+    same_length = png_bytes(_title_only("视察检查次数"), stamp)
+    assert one == same_length  # rendering is deterministic …
+    assert one != other  # … so a difference can only come from the glyphs drawn
+
+
+@needs_chromium
+def test_docx_holds_paragraph_table_and_images(con):
+    scope = Scope(("QH01",))
+    shown = briefing.briefing_figures(con, scope, Q2)
+    charts = briefing_charts(con, scope, Q2, shown.now)
+    text = briefing.paragraph(shown.now, "全镇", "本季度")
+    attention = briefing.attention_items(con, scope, Q2, shown.now)
+    data = briefing_document("2024年第二季度人大工作简报", Stamp("青河镇", "2024年第二季度", "2024-07-10"), text,
+                             shown, charts, attention, [("办结率", "统计期内收集的意见建议中已办结的比例")])
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    document = Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == "2024年第二季度人大工作简报"
+    assert text in paragraphs
+    headline = document.tables[0]
+    assert [c.text for c in headline.rows[0].cells] == ["指标", "本期", "上期", "环比", "上年同期", "同比"]
+    assert headline.rows[3].cells[1].text == "5条"  # 建议收集数
+    assert len(document.inline_shapes) == len(charts) >= 4
+    assert any(p.startswith("超期未办结的意见建议 1 条") for p in paragraphs)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert not any(re.search(r"1\d{10}", t) for t in cells + paragraphs)  # no phone number travels
