@@ -9,26 +9,26 @@ from ui import presentation
 HERE = Path(__file__).parent
 
 st.set_page_config(
-    page_title="人大履职看板", page_icon="🏛️", layout="wide",
+    page_title="人大履职看板", page_icon=":material/account_balance:", layout="wide",
     initial_sidebar_state="collapsed" if presentation.presenting() else "auto",
 )
 presentation.apply()
 
 PAGES = {
     "履职概况": [
-        st.Page(HERE / "pages/overview.py", title="总览", icon="📊", default=True),
-        st.Page(HERE / "pages/briefing.py", title="季度简报", icon="📰"),
+        st.Page(HERE / "pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+        st.Page(HERE / "pages/briefing.py", title="季度简报", icon=":material/article:"),
     ],
     "专题": [
-        st.Page(HERE / "pages/inspections.py", title="监督视察", icon="🔍"),
-        st.Page(HERE / "pages/suggestions.py", title="建议办理", icon="📝"),
-        st.Page(HERE / "pages/campaign.py", title="代表行动", icon="🏠"),
-        st.Page(HERE / "pages/stations.py", title="活动站", icon="🏢"),
-        st.Page(HERE / "pages/deputies.py", title="代表履职", icon="👥"),
+        st.Page(HERE / "pages/inspections.py", title="监督视察", icon=":material/search:"),
+        st.Page(HERE / "pages/suggestions.py", title="建议办理", icon=":material/rate_review:"),
+        st.Page(HERE / "pages/campaign.py", title="代表行动", icon=":material/home_work:"),
+        st.Page(HERE / "pages/stations.py", title="活动站", icon=":material/storefront:"),
+        st.Page(HERE / "pages/deputies.py", title="代表履职", icon=":material/groups:"),
     ],
     "比较与数据": [
-        st.Page(HERE / "pages/comparison.py", title="乡镇对比", icon="📈"),
-        st.Page(HERE / "pages/data.py", title="数据", icon="🗂️"),
+        st.Page(HERE / "pages/comparison.py", title="乡镇对比", icon=":material/leaderboard:"),
+        st.Page(HERE / "pages/data.py", title="数据", icon=":material/database:"),
     ],
 }
 

@@ -11,6 +11,7 @@ from ui import layout
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, template_files, xlsx_bytes
 from ui.filters import sidebar_filters
+from ui.router import ensure_router
 from ui.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, load_uploads, rejections_preview, report_frame
 
 
@@ -26,6 +27,7 @@ REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value
 EMPTY_WHAT = {"activities": "代表活动", "suggestions": "意见建议", "visits": "走访"}
 ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description", "source_file", "source_row")
 
+ensure_router()
 selection = sidebar_filters() if db_path().exists() else None
 if selection is None:
     st.title("数据")

@@ -15,6 +15,7 @@ from queries import data as data_queries
 from queries import periods
 from queries.metrics import Period, Scope
 from ui.database import database, fetch
+from ui.router import ensure_router
 
 ALL_COUNTIES = "全部县"
 FILTER_KEYS = ("from", "to", "county", "township", "station")
@@ -40,6 +41,7 @@ def today() -> dt.date:
 
 def sidebar_filters(with_station: bool = False) -> Selection | None:
     """Draw the filters, sync them to the URL and return the selection (None: no data)."""
+    ensure_router()
     if not database().path.exists():
         return None
     roster = fetch(data_queries.township_roster)
@@ -91,6 +93,7 @@ def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
     _seed("f_townships", wanted, options)
     chosen = st.multiselect(
         "乡镇（不选即全部）", options, key="f_townships", format_func=lambda code: f"{names[code]}（{code}）",
+        placeholder="全部乡镇",
     )
     return county, chosen or options
 
