@@ -39,6 +39,7 @@ _FW_ALL = range(0xFF01, 0xFF5F)
 FOLD_ALL_FROM = "".join(chr(c) for c in _FW_ALL) + "\u3000\u00a0"
 FOLD_ALL_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALL) + "  "
 TRIM_CHARS = " \t\r\n"
+WIDE_CHARACTER = "[\uff01-\uff5e\u3000\u00a0]"
 ID_SEPARATORS = r"[、，,；;\s]+"
 
 REASON_REQUIRED = "必填项为空"
@@ -116,7 +117,11 @@ def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str])
             fold = "$fold_from, $fold_to"
             params |= {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
         params["trim"] = TRIM_CHARS
-        selects.append(f"nullif(trim(translate({name}, {fold}), $trim), '') AS {name}")
+        # translate() walks its whole character map for every value: only pay for it
+        # where a full-width or non-breaking character is present at all.
+        folded = f"CASE WHEN regexp_matches({name}, $wide) THEN translate({name}, {fold}) ELSE {name} END"
+        selects.append(f"nullif(trim({folded}, $trim), '') AS {name}")
+        params["wide"] = WIDE_CHARACTER
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(selects)} FROM raw_rows", params
     )
