@@ -12,6 +12,12 @@ import plotly.graph_objects as go
 
 from charts.theme import BAD, GOOD, PALETTE, SEQUENTIAL, TEMPLATE_NAME
 
+# Grey-scale printing loses hue: stacked series also differ by fill pattern, and
+# lines by dash and marker once the palette repeats.
+PATTERNS = ["", "/", ".", "x", "-", "|", "+"]
+DASHES = ["solid", "dash", "dot", "dashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross"]
+
 
 def finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) -> go.Figure:
     """Title, axis titles and the 口径 note: what every chart of the product carries."""
@@ -36,8 +42,13 @@ def lines(
 ) -> go.Figure:
     """One line per column named in `series` (column -> Chinese name)."""
     fig = go.Figure()
-    for column, name in series.items():
-        fig.add_scatter(x=frame[x], y=frame[column], name=name, mode="lines+markers")
+    for index, (column, name) in enumerate(series.items()):
+        fig.add_scatter(
+            x=frame[x], y=frame[column], name=name, mode="lines+markers",
+            line=dict(color=PALETTE[index % len(PALETTE)], dash=DASHES[index // len(PALETTE) % len(DASHES)]),
+            marker=dict(symbol=SYMBOLS[index % len(SYMBOLS)], size=8),
+            hovertemplate=f"{name}<br>%{{x|%Y年%-m月}}：%{{y}}<extra></extra>",
+        )
     _month_axis(fig, frame[x])
     return finish(fig, title, x_title, y_title, note)
 
@@ -59,8 +70,12 @@ def bars(
             marker_color=PALETTE[index % len(PALETTE)], showlegend=color is not None,
             texttemplate=text_format, textposition="outside" if text_format else None,
             cliponaxis=False, customdata=part.index.to_numpy(),
+            marker_pattern_shape=PATTERNS[index % len(PATTERNS)] if color is not None else "",
+            hovertemplate=_bar_hover(name, horizontal),
         )
     fig.update_layout(barmode="stack")
+    if horizontal:
+        fig.update_layout(height=max(420, 200 + 26 * frame[x].nunique()))
     _whole_number_ticks(fig, frame[y], "x" if horizontal else "y")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
@@ -76,6 +91,12 @@ def bars(
     return finish(fig, title, y_title if horizontal else x_title, x_title if horizontal else y_title, note)
 
 
+def _bar_hover(series, horizontal: bool) -> str:
+    label, value = ("%{y}", "%{x}") if horizontal else ("%{x}", "%{y}")
+    prefix = f"{series}<br>" if series is not None else ""
+    return f"{prefix}{label}：{value}<extra></extra>"
+
+
 def bars_with_line(
     frame: pd.DataFrame, x: str, bar_series: dict[str, str], line_column: str, line_name: str,
     title: str, x_title: str, y_title: str, note: str,
@@ -83,9 +104,12 @@ def bars_with_line(
     """Grouped bars (e.g. collected vs resolved) with one line over them (e.g. the backlog)."""
     fig = go.Figure()
     for index, (column, name) in enumerate(bar_series.items()):
-        fig.add_bar(x=frame[x], y=frame[column], name=name, marker_color=PALETTE[index])
+        fig.add_bar(x=frame[x], y=frame[column], name=name, marker_color=PALETTE[index],
+                    marker_pattern_shape=PATTERNS[index],
+                    hovertemplate=f"{name}<br>%{{x|%Y年%-m月}}：%{{y}}<extra></extra>")
     fig.add_scatter(x=frame[x], y=frame[line_column], name=line_name, mode="lines+markers",
-                    line=dict(color=PALETTE[3], width=3))
+                    line=dict(color=PALETTE[3], width=3),
+                    hovertemplate=f"{line_name}<br>%{{x|%Y年%-m月}}：%{{y}}<extra></extra>")
     fig.update_layout(barmode="group")
     _month_axis(fig, frame[x])
     return finish(fig, title, x_title, y_title, note)
@@ -105,11 +129,16 @@ def heatmap(
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=x_labels, y=[str(i) for i in grid.index],
         colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
-        colorbar=dict(title=z_title), text=labels, texttemplate="%{text}" if text else None,
+        colorbar=dict(title=z_title), text=labels,
+        texttemplate="%{text}" if text and len(grid.index) <= 30 else None,
+        hovertemplate=f"%{{y}}　%{{x}}<br>{z_title}：%{{z}}<extra></extra>",
         hoverongaps=False, xgap=2, ygap=2,
     ))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category")
+    fig.update_layout(height=max(420, 220 + 24 * len(grid.index)))
+    if len(grid.index) > 30:
+        fig.update_yaxes(tickfont=dict(size=11))
     return finish(fig, title, x_title, y_title, note)
 
 
@@ -131,14 +160,18 @@ def progress(items: list[tuple[str, float | None, str]], title: str, note: str) 
     fig = go.Figure()
     fig.add_bar(y=names, x=[1] * len(items), orientation="h", marker_color="#E5E7EB",
                 hoverinfo="skip", showlegend=False)
+    labels = [f"{s:.1%}　{caption}" for s, (_, _, caption) in zip(shares, items, strict=True)]
     fig.add_bar(
         y=names, x=shares, orientation="h", showlegend=False,
         marker_color=[GOOD if s >= 0.95 else (PALETTE[0] if s >= 0.8 else BAD) for s in shares],
-        text=[f"{s:.1%}　{caption}" for s, (_, _, caption) in zip(shares, items, strict=True)],
-        textposition="inside", insidetextanchor="start", textfont=dict(color="white", size=16),
+        hovertemplate="%{y}：%{x:.1%}<extra></extra>",
     )
+    # Labels sit on the grey track, right of the bar, so a short bar keeps a readable label.
+    for name, share, label in zip(names, shares, labels, strict=True):
+        fig.add_annotation(x=max(share, 0) + 0.01, y=name, text=label, showarrow=False, xanchor="left",
+                           font=dict(size=16, color="#1F2933"))
     fig.update_layout(barmode="overlay", height=140 + 70 * len(items))
-    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_xaxes(range=[0, 1.001], tickformat=".0%", dtick=0.2)
     fig.update_yaxes(autorange="reversed")
     return finish(fig, title, "完成比例（%）", "", note)
 

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 FONT_STACK = "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
-# Dark navy, orange, light blue, dark red, mid grey, gold: distinct in grey too.
-PALETTE = ["#1B4F8C", "#E8833A", "#8FB8DE", "#8C1C13", "#9A9A9A", "#F2C14E", "#2E7D4F"]
+# Navy, orange, pale blue, dark grey, gold, dark red …: neighbours differ in lightness,
+# and figures add patterns/dashes so series stay apart in grey-scale print.
+PALETTE = ["#1B4F8C", "#E8833A", "#A9CCE3", "#5A5A5A", "#F2C14E", "#8C1C13", "#2E7D4F", "#B07AA1", "#76B7B2", "#D4A6C8"]
 SEQUENTIAL = ["#F4F7FB", "#C9DAEE", "#8FB8DE", "#4F83BF", "#1B4F8C", "#0B2A4F"]
 GOOD, BAD, NEUTRAL = "#2E7D4F", "#8C1C13", "#9A9A9A"
 TEMPLATE_NAME = "renda"

@@ -40,10 +40,16 @@ st.markdown(f"<div style='font-size:1.15rem;line-height:1.9;text-indent:2em;padd
 charts = fetch(briefing_charts, scope, quarter, shown.now)
 if not charts:
     layout.empty_note("代表活动、意见建议或走访")
-for row in range(0, len(charts), 2):
-    for column, (index, fig) in zip(st.columns(2), enumerate(charts[row:row + 2], start=row), strict=False):
+# On the projector the three leading charts share one row; the lists stay for the report.
+per_row = 3 if presentation.presenting() else 2
+shown_charts = charts[:3] if presentation.presenting() else charts
+for row in range(0, len(shown_charts), per_row):
+    row_charts = enumerate(shown_charts[row:row + per_row], start=row)
+    for column, (index, fig) in zip(st.columns(per_row), row_charts, strict=False):
         with column:
             layout.chart(fig, key=f"briefing_chart_{index}")
+if presentation.presenting():
+    st.stop()
 
 attention = fetch(briefing.attention_items, scope, quarter, shown.now)
 st.subheader("需要关注")

@@ -13,6 +13,7 @@ from queries.labels import METRICS
 from queries.periods import describe
 from reports.images import Stamp, png_bytes
 from ui import format as fmt
+from ui import presentation
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, xlsx_bytes
 from ui.filters import Selection, current_selection
@@ -38,20 +39,27 @@ def empty_note(what: str) -> None:
 
 def metric_tiles(keys: list[str], now: dict, previous: dict, last_year: dict, per_row: int = 4) -> None:
     """One tile per metric: the figure, the change on the previous period, and year on year."""
+    compact = presentation.presenting()  # on the projector 同比 joins the tile itself
+    if compact:
+        per_row = max(per_row, 6)
     for start in range(0, len(keys), per_row):
         columns = st.columns(per_row)
         for column, key in zip(columns, keys[start:start + per_row], strict=False):
             label = METRICS[key]
             delta = fmt.change(key, now[key], previous[key])
             yoy = fmt.change(key, now[key], last_year[key])
+            unchanged = now[key] == previous[key]
             column.metric(
                 label.name, fmt.figure(key, now[key]),
-                delta=f"{delta}（环比）" if delta else None,
-                delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
+                delta=("持平" if unchanged else delta) if delta else None,
+                delta_description=f"环比　同比 {yoy or '—'}" if compact else "环比",
+                delta_color="off" if unchanged else ("inverse" if key in LOWER_IS_BETTER else "normal"),
+                delta_arrow="off" if unchanged else "auto",
                 help=label.definition,
                 border=True,
             )
-            column.caption(f"同比（上年同期）：{yoy or '—'}")
+            if not compact:
+                column.caption(f"同比（上年同期）：{yoy or '—'}")
 
 
 def freshness_line(freshness: dict) -> None:
@@ -78,6 +86,9 @@ def chart(fig: go.Figure, key: str, select: str | None = None) -> list:
     """Show a figure with its PNG download. With `select` ('x', 'y' or 'customdata')
     clicking or box-selecting marks returns their values, so the page can narrow the
     table beneath to them."""
+    height = presentation.chart_height()
+    if height:
+        fig = go.Figure(fig).update_layout(height=height)
     if select is None:
         st.plotly_chart(fig, width="stretch", key=key, config=_plotly_config(fig))
         png_download(fig, key)
@@ -104,14 +115,18 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, 
     """A table with Chinese column names (`columns`: frame column -> header, in order),
     and its Excel download."""
     shown = frame[list(columns)].rename(columns=columns)
+    if shown.empty:
+        st.info("没有符合条件的记录。")
+        return
+    # Empty cells stay empty: a reader must never see "None".
+    text_columns = shown.select_dtypes(include=["object", "string"]).columns
+    shown = shown.astype({c: "object" for c in text_columns}).fillna({c: "" for c in text_columns})
     st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
-    if len(shown):
-        name = key or "_".join(columns.values())
-        st.download_button(
-            "下载表格（Excel）", data=lambda: xlsx_bytes(shown, "数据"), file_name=f"{name}.xlsx",
-            mime=XLSX_MIME, key=f"{name}_xlsx", type="tertiary",
-            icon=":material/table_view:", on_click="ignore",
-        )
+    name = key or "_".join(columns.values())
+    st.download_button(
+        "下载表格（Excel）", data=lambda: xlsx_bytes(shown, "数据"), file_name=f"{name}.xlsx",
+        mime=XLSX_MIME, key=f"{name}_xlsx", type="tertiary", icon=":material/table_view:", on_click="ignore",
+    )
 
 
 def with_period(selection: Selection, period) -> Selection:

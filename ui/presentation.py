@@ -16,12 +16,12 @@ PRESENT_CSS = """
       display: none !important;
   }
   .block-container, [data-testid="stMainBlockContainer"] {
-      padding: 1.2rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important;
+      padding: 0.6rem 2.5rem 0 2.5rem !important; max-width: 100% !important;
   }
   html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
   h1 { font-size: 2.3rem !important; padding-top: 0 !important; }
   [data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
-  [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+  [data-testid="stMetricValue"] { font-size: 2.3rem !important; }
   [data-testid="stCaptionContainer"] p { font-size: 1rem !important; }
 </style>
 """
@@ -35,3 +35,8 @@ def apply() -> None:
     """Hide the chrome and enlarge the type when the URL asks for presentation mode."""
     if presenting():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+
+
+def chart_height(default: int | None = None) -> int | None:
+    """Charts are shorter on the projector so a page fits one 1080-pixel screen."""
+    return 300 if presenting() else default
