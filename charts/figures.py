@@ -137,6 +137,9 @@ def heatmap(
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category")
     fig.update_layout(height=max(420, 220 + 24 * len(grid.index)))
+    values = grid.to_numpy()
+    if values.size and pd.notna(values).any() and pd.Series(values.ravel()).dropna().max() <= 8:
+        fig.update_traces(colorbar=dict(title=z_title, dtick=1))  # whole counts, no 0.5 ticks
     if len(grid.index) > 30:
         fig.update_yaxes(tickfont=dict(size=11))
     return finish(fig, title, x_title, y_title, note)

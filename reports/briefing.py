@@ -24,6 +24,8 @@ HEADLINE = [
 ]
 # Metrics where a township *above* the average needs attention.
 LOWER_IS_BETTER = {"overdue"}
+# Units of the normalised comparisons, which are not contract metrics.
+PER_UNIT = {"reception_days_per_station": "次/站", "supervision_per_100_deputies": "次/百名代表"}
 # Compared across townships: normalised where townships differ in size.
 COMPARED = {
     "resolution_rate": "办结率",
@@ -195,7 +197,8 @@ def attention_items(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period
         below = below_average(comparison.township_metrics(con, scope, period))
         if len(below):
             items.append(Attention(
-                "低于平均水平的乡镇", below, {"metric": "指标", "average": "平均", "townships": "乡镇（数值）"},
+                "落后于各乡镇平均水平的乡镇", below,
+                {"metric": "指标", "average": "各乡镇平均", "townships": "落后的乡镇（数值）"},
             ))
     return items
 
@@ -216,7 +219,8 @@ def _missed_reception(con, scope: Scope, period: Period) -> pd.DataFrame:
 
 
 def below_average(frame: pd.DataFrame) -> pd.DataFrame:
-    """For each compared metric, the townships on the wrong side of the townships' average."""
+    """For each compared metric, the townships on the wrong side of the townships' average
+    (below it, or above it for 超期未办结 where fewer is better)."""
     rows = []
     for key, name in COMPARED.items():
         if key not in frame.columns:
@@ -238,4 +242,4 @@ def below_average(frame: pd.DataFrame) -> pd.DataFrame:
 def _shown(key: str, value: float) -> str:
     if key in METRICS:
         return figure(key, value if METRICS[key].unit == "%" else round(value, 1))
-    return f"{value:.1f}"
+    return f"{value:.1f}{PER_UNIT.get(key, '')}"

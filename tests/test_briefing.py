@@ -87,7 +87,7 @@ def test_attention_lists_what_to_chase(con):
         "S01": "6月", "S02": "4月、5月、6月", "S03": "5月、6月"}
     absent = items["未参加走访的代表 1 名"].rows  # D07 visited only on 7-02
     assert absent["deputy_id"].tolist() == ["D07"]
-    below = items["低于平均水平的乡镇"].rows.set_index("metric")
+    below = items["落后于各乡镇平均水平的乡镇"].rows.set_index("metric")
     # 办结率 QH01 60.0%, QH02 50.0% (G05 open, G10 resolved): average 55.0%.
     assert below.loc["办结率", "townships"] == "石桥镇（50.0%）"
     assert below.loc["办结率", "average"] == "55.0%"

@@ -69,7 +69,8 @@ def assert_hand_counted_q2(at: AppTest) -> None:
     shown = charts(at)
     assert {"走访覆盖与代表参与进度", "脱贫户走访累计覆盖率（逐日）", "各村脱贫户走访覆盖率",
             "各代表小组参与率", "各行动分队参与率"} <= shown.keys()
-    progress_labels = [a["text"] for a in shown["走访覆盖与代表参与进度"]["layout"]["annotations"] if "\u3000" in a["text"]]
+    annotations = shown["走访覆盖与代表参与进度"]["layout"]["annotations"]
+    progress_labels = [a["text"] for a in annotations if "\u3000" in a["text"]]
     assert progress_labels == ["60.0%\u30003/5户", "100.0%\u30004/4人"]
     assert values(shown["脱贫户走访累计覆盖率（逐日）"]["data"][0]["y"])[-1] == 0.6  # the metric's 3/5
     assert values(shown["各村脱贫户走访覆盖率"]["data"][0]["y"]) == ["西村", "东村"]  # 1/2, then 2/3
