@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import figures
-from queries import campaign, periods
+from queries import campaign
 from queries.labels import CAMPAIGN_COLUMNS, METRICS
 from ui import layout
 from ui.database import fetch
@@ -33,8 +33,6 @@ if selection is None:
 layout.page_header("代表行动", selection)
 scope, period = selection.scope, selection.period
 now = fetch(campaign.campaign_figures, scope, period)
-previous = fetch(campaign.campaign_figures, scope, periods.previous_period(period))
-last_year = fetch(campaign.campaign_figures, scope, periods.same_period_last_year(period))
 
 if now["households_total"] + now["deputies_total"] == 0:
     layout.empty_note("脱贫户名册或代表名册")
@@ -45,7 +43,7 @@ else:
         "走访覆盖与代表参与进度",
         f"{METRICS['household_coverage'].definition}；{METRICS['deputy_participation'].definition}",
     ), key="campaign_progress")
-layout.metric_tiles(TILES, now, previous, last_year)
+layout.compared_tiles(campaign.campaign_figures, TILES, selection)
 
 # --- households: coverage over time and by village, and who is still not visited ---
 st.subheader("脱贫户走访覆盖")

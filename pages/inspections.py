@@ -4,7 +4,7 @@ and the register rows behind the chart (narrowed by clicking a bar or picking fr
 import streamlit as st
 
 from charts import figures
-from queries import inspections, periods
+from queries import inspections
 from queries.labels import INSPECTIONS_LABELS, METRICS
 from ui import layout
 from ui.database import fetch
@@ -20,10 +20,7 @@ if selection is None:
 
 layout.page_header("监督视察", selection)
 scope, period = selection.scope, selection.period
-now = fetch(inspections.headline, scope, period)
-previous = fetch(inspections.headline, scope, periods.previous_period(period))
-last_year = fetch(inspections.headline, scope, periods.same_period_last_year(period))
-layout.metric_tiles(TILES, now, previous, last_year, per_row=3)
+layout.compared_tiles(inspections.headline, TILES, selection, per_row=3)
 
 st.subheader("监督活动月度分布")
 monthly = fetch(inspections.supervision_by_month, scope, period)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import figures
-from queries import frames, metrics, periods
+from queries import frames, metrics
 from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
@@ -21,10 +21,7 @@ if selection is None:
     st.stop()
 
 layout.page_header("总览", selection)
-now = fetch(metrics.all_metrics, selection.scope, selection.period)
-previous = fetch(metrics.all_metrics, selection.scope, periods.previous_period(selection.period))
-last_year = fetch(metrics.all_metrics, selection.scope, periods.same_period_last_year(selection.period))
-layout.metric_tiles(HEADLINE, now, previous, last_year)
+layout.compared_tiles(metrics.all_metrics, HEADLINE, selection)
 st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径。")
 
 trend = fetch(frames.monthly_trend, selection.scope, selection.period)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import figures
-from queries import periods, stations
+from queries import stations
 from queries.labels import METRICS, STATIONS_LABELS
 from ui import layout
 from ui.database import fetch
@@ -21,10 +21,7 @@ if selection is None:
 
 layout.page_header("活动站", selection)
 scope, period, station, as_of = selection.scope, selection.period, selection.station, today()
-now = fetch(stations.headline, scope, period, station, as_of)
-previous = fetch(stations.headline, scope, periods.previous_period(period), station, as_of)
-last_year = fetch(stations.headline, scope, periods.same_period_last_year(period), station, as_of)
-layout.metric_tiles(TILES, now, previous, last_year)
+layout.compared_tiles(stations.headline, TILES, selection, station, as_of)
 
 grid = fetch(stations.station_months, scope, period, station, as_of)
 if grid.empty or grid["activities"].sum() == 0:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import figures
-from queries import metrics, periods
+from queries import metrics
 from queries import suggestions as sq
 from queries.labels import SUGGESTION_COLUMNS
 from ui import layout
@@ -39,10 +39,7 @@ if selection is None:
 
 scope, period = selection.scope, selection.period
 layout.page_header("建议办理", selection)
-now = fetch(metrics.all_metrics, scope, period)
-previous = fetch(metrics.all_metrics, scope, periods.previous_period(period))
-last_year = fetch(metrics.all_metrics, scope, periods.same_period_last_year(period))
-layout.metric_tiles(TILES, now, previous, last_year)
+now = layout.compared_tiles(metrics.all_metrics, TILES, selection)
 st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径和同比。")
 
 trend, duration = st.columns([3, 2])

@@ -10,7 +10,7 @@ import streamlit as st
 
 from queries import frames
 from queries.labels import METRICS
-from queries.periods import describe
+from queries.periods import describe, previous_period, same_period_last_year
 from reports.images import Stamp, png_bytes
 from ui import format as fmt
 from ui import presentation
@@ -60,6 +60,17 @@ def metric_tiles(keys: list[str], now: dict, previous: dict, last_year: dict, pe
             )
             if not compact:
                 column.caption(f"同比（上年同期）：{yoy or '—'}")
+
+
+def compared_tiles(query, keys: list[str], selection: Selection, *extra, per_row: int = 4) -> dict:
+    """Tiles for `keys` from `query(con, scope, period, *extra)` over the selection, with the
+    previous period and the same period last year beside them; returns this period's figures."""
+    scope, period = selection.scope, selection.period
+    now = fetch(query, scope, period, *extra)
+    previous = fetch(query, scope, previous_period(period), *extra)
+    last_year = fetch(query, scope, same_period_last_year(period), *extra)
+    metric_tiles(keys, now, previous, last_year, per_row)
+    return now
 
 
 def freshness_line(freshness: dict) -> None:
