@@ -217,7 +217,7 @@ def _choice_normalizer(col: Column, raw: str) -> str:
             f"WHEN {raw} = '{word}' THEN '{letter}'" for letter, word in OUTCOME_WORDS.items()
         )
         return (
-            f"CASE WHEN regexp_full_match(upper({raw}), '[ABCD]([\\s.、:：)）-].*)?') "
+            f"CASE WHEN regexp_full_match(upper({raw}), '[ABCD]([\\s.、:：)）类-].*)?') "
             f"THEN upper(left({raw}, 1)) {words} ELSE {raw} END"
         )
     return raw

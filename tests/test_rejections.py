@@ -436,6 +436,8 @@ def test_same_township_name_twice_in_one_county_in_one_file(tmp_path: Path, db: 
         ("A 已解决或基本解决", "A"),
         ("D、留作参考", "D"),
         ("B.正在解决", "B"),
+        ("A类", "A"),
+        ("Ｂ．正在解决", "B"),
         ("", None),
     ],
 )
