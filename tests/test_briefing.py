@@ -11,15 +11,15 @@ import zipfile
 import duckdb
 import pytest
 from docx import Document
-from streamlit.testing.v1 import AppTest
 
 from charts import figures
-from queries.db import PROJECT_ROOT
 from queries.metrics import Period, Scope
 from reports import briefing
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document, headline_table
 from reports.images import Stamp, png_bytes, png_size
+from tests.apptest import EMPTY, open_page
+from tests.apptest import Q2 as Q2_QUERY
 
 Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 ZERO_COUNT = re.compile(r"(?<![\d.])0[次条户个人家]")
@@ -103,10 +103,7 @@ def test_headline_table_compares_with_previous_and_last_year(con):
 
 def test_briefing_page_renders_for_a_township(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"})
-    at.run()
-    at.switch_page("pages/briefing.py").run()
+    at = open_page("pages/briefing.py", True, {"township": "QH01", **Q2_QUERY}, timeout=60)
     assert not at.exception
     assert at.title[0].value == "2024年第二季度人大工作简报"
     assert next(m.value for m in at.metric if m.label == "建议收集数") == "5条"
@@ -118,10 +115,7 @@ def test_briefing_page_renders_for_a_township(county_db_master, monkeypatch):
 
 def test_briefing_page_for_an_empty_quarter(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
-    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"from": "2010-01-01", "to": "2010-03-31"})
-    at.run()
-    at.switch_page("pages/briefing.py").run()
+    at = open_page("pages/briefing.py", True, EMPTY, timeout=60)
     assert not at.exception
     assert any("暂无代表履职记录" in md.value for md in at.markdown)
     assert any("没有" in info.value for info in at.info)

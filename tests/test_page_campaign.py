@@ -8,16 +8,13 @@ enterprises 青河食品厂 = 1; not visited H03 黄国庆, H05 郭建华; visit
 
 from __future__ import annotations
 
-import base64
-import json
-
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.db import PROJECT_ROOT
+from tests.apptest import chart_specs, frame_by_header, new_app, open_page, tile
+from tests.apptest import plotly_values as values
 
-APP = str(PROJECT_ROOT / "dashboard.py")
 PAGE = str(PROJECT_ROOT / "pages" / "campaign.py")
 Q2 = {"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"}
 EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
@@ -29,33 +26,14 @@ def page(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def run(**query) -> AppTest:
-        at = AppTest.from_file(PAGE, default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at.run()
+        return new_app(PAGE, query).run()
 
     return run
 
 
-def tile(at: AppTest, name: str) -> str:
-    return next(m.value for m in at.metric if m.label == name)
-
-
 def charts(at: AppTest) -> dict[str, dict]:
     """The plotly figures on the page (as JSON), by their title."""
-    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return {figure["layout"]["title"]["text"]: figure for figure in figures}
-
-
-def values(data) -> list:
-    """A trace's values: plotly ships numeric arrays as base64 typed arrays."""
-    if isinstance(data, dict) and "bdata" in data:
-        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
-    return list(data)
-
-
-def frame_by_header(at: AppTest, header: str):
-    return next(df.value for df in at.dataframe if header in df.value.columns)
+    return {figure["layout"]["title"]["text"]: figure for figure in chart_specs(at)}
 
 
 def assert_hand_counted_q2(at: AppTest) -> None:
@@ -126,17 +104,9 @@ def test_campaign_page_empty_period_shows_notes(page):
 def test_campaign_page_through_the_navigation(county_db_master, monkeypatch):
     """Passes once dashboard.py registers pages/campaign.py."""
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in Q2.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/campaign.py").run()
+    at = open_page("pages/campaign.py", True, Q2)
     assert_hand_counted_q2(at)
 
-    empty = AppTest.from_file(APP, default_timeout=30)
-    for key, value in EMPTY.items():
-        empty.query_params[key] = value
-    empty.run()
-    empty.switch_page("pages/campaign.py").run()
+    empty = open_page("pages/campaign.py", True, EMPTY)
     assert not empty.exception
     assert any("没有脱贫户走访记录" in info.value for info in empty.info)

@@ -14,20 +14,15 @@ and the page script on its own. Hand counts for 2024 Q2:
 
 from __future__ import annotations
 
-import base64
-import json
-import math
-
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries.db import PROJECT_ROOT
+from tests.apptest import EMPTY, Q2
+from tests.apptest import chart_specs as charts
+from tests.apptest import open_page as open_app
+from tests.apptest import plotly_values as values
 
-APP = PROJECT_ROOT / "dashboard.py"
 PAGE = "pages/comparison.py"
-Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
-EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
 
 
 @pytest.fixture(params=["dashboard", "standalone"])
@@ -35,27 +30,9 @@ def open_page(request, county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def open_(**query) -> AppTest:
-        script = APP if request.param == "dashboard" else PROJECT_ROOT / PAGE
-        at = AppTest.from_file(str(script), default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        if request.param == "dashboard":
-            at.switch_page(PAGE).run()
-        return at
+        return open_app(PAGE, request.param == "dashboard", query)
 
     return open_
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def values(array) -> list:
-    """A plotly array as a list (plotly encodes numeric arrays as typed base64); NaN -> None."""
-    if isinstance(array, dict):
-        array = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return [None if isinstance(v, float) and math.isnan(v) else v for v in array]
 
 
 def test_two_townships_ranked_on_hand_counted_figures(open_page):

@@ -7,37 +7,24 @@ tests/test_uploads.py, and here its report is rendered from the session state.
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries.db import PROJECT_ROOT
 from queries.labels import METRICS
+from tests.apptest import EMPTY, Q2, chart_specs
+from tests.apptest import open_page as open_app
 from tests.conftest import VISITS, write_csv
 from ui.uploads import load_uploads
 
-APP = PROJECT_ROOT / "dashboard.py"
 PAGE = "pages/data.py"
-Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
-EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
 
 
 @pytest.fixture(params=["dashboard", "standalone"])
 def open_page(request, monkeypatch):
     def open_(db, session: dict | None = None, **query) -> AppTest:
         monkeypatch.setenv("DASHBOARD_DB", str(db))
-        script = APP if request.param == "dashboard" else PROJECT_ROOT / PAGE
-        at = AppTest.from_file(str(script), default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        for key, value in (session or {}).items():
-            at.session_state[key] = value
-        at.run()
-        if request.param == "dashboard":
-            at.switch_page(PAGE).run()
-        return at
+        return open_app(PAGE, request.param == "dashboard", query, session, timeout=60)
 
     return open_
 
@@ -67,7 +54,7 @@ def test_load_log_counts_grid_and_definitions(open_page, county_db_master):
         "走访记录（行）": 7, "走访记录最新日期": "2024-06-11",
     }
     # The completeness heatmap of 活动记录 for QH01: April A01 A10, May A02 A04 A07, June A05 A09 A11.
-    (grid,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (grid,) = chart_specs(at)
     assert grid["layout"]["title"]["text"] == "活动记录月度完整性"
     assert grid["data"][0]["text"] == [["2", "3", "3"]]
     assert grid["data"][0]["x"] == ["2024年4月", "2024年5月", "2024年6月"]
@@ -87,7 +74,7 @@ def test_completeness_marks_empty_months(open_page, county_db_master):
     at = open_page(county_db_master, township="QH01,QH02", **Q2)
     at.radio(key="data_grid_register").set_value("visits").run()
     assert not at.exception
-    (grid,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (grid,) = chart_specs(at)
     # QH01 visits: none in April (H03's is 3-01), 3 in May, 3 in June; QH02: 6-12 and 6-15 in June.
     assert grid["data"][0]["text"] == [["空", "3", "3"], ["空", "空", "2"]]
     assert grid["data"][0]["y"] == ["青河镇", "石桥镇"]

@@ -9,14 +9,12 @@ D01's calendar and detail: A01 A02 A04 A07 A11 and visits rows 2, 3, 7 = 8 rows.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.db import PROJECT_ROOT
+from tests.apptest import chart_specs, frame_by_header, new_app, open_page
 
-APP = str(PROJECT_ROOT / "dashboard.py")
 PAGE = str(PROJECT_ROOT / "pages" / "deputies.py")
 Q2 = {"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"}
 EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
@@ -28,20 +26,13 @@ def page(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def run(**query) -> AppTest:
-        at = AppTest.from_file(PAGE, default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at.run()
+        return new_app(PAGE, query).run()
 
     return run
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
-
-
-def frame_by_header(at: AppTest, header: str):
-    return next(df.value for df in at.dataframe if header in df.value.columns)
+    return [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
 
 
 def assert_hand_counted_q2(at: AppTest) -> None:
@@ -115,17 +106,9 @@ def test_deputies_page_empty_period_shows_notes(page):
 def test_deputies_page_through_the_navigation(county_db_master, monkeypatch):
     """Passes once dashboard.py registers pages/deputies.py."""
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in {**Q2, "deputy": "D01"}.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/deputies.py").run()
+    at = open_page("pages/deputies.py", True, {**Q2, "deputy": "D01"})
     assert_hand_counted_q2(at)
 
-    empty = AppTest.from_file(APP, default_timeout=30)
-    for key, value in {**EMPTY, "deputy": "D01"}.items():
-        empty.query_params[key] = value
-    empty.run()
-    empty.switch_page("pages/deputies.py").run()
+    empty = open_page("pages/deputies.py", True, {**EMPTY, "deputy": "D01"})
     assert not empty.exception
     assert any("没有张三丰参加活动或走访的记录" in info.value for info in empty.info)

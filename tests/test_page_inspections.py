@@ -11,11 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.db import PROJECT_ROOT
+from tests.apptest import EMPTY, Q2, new_app, tile
 
 APP = str(PROJECT_ROOT / "dashboard.py")
 PAGE = str(PROJECT_ROOT / "pages" / "inspections.py")
-Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
-EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
 
 
 @pytest.fixture
@@ -23,16 +22,9 @@ def app(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def make(script: str, **query) -> AppTest:
-        at = AppTest.from_file(script, default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
+        return new_app(script, query)
 
     return make
-
-
-def tile(at: AppTest, name: str) -> str:
-    return next(m.value for m in at.metric if m.label == name)
 
 
 def assert_hand_counted_q2_qh01(at: AppTest) -> None:

@@ -7,17 +7,14 @@ Scope QH01 (青河镇), 2024 Q2: stations S01 (D01 D02) and S02 (D03 D04). Activ
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.db import PROJECT_ROOT
+from tests.apptest import EMPTY, Q2, chart_specs, new_app, tile
 
 APP = str(PROJECT_ROOT / "dashboard.py")
 PAGE = str(PROJECT_ROOT / "pages" / "stations.py")
-Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
-EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
 
 
 @pytest.fixture
@@ -25,16 +22,9 @@ def app(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def make(script: str, **query) -> AppTest:
-        at = AppTest.from_file(script, default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
+        return new_app(script, query)
 
     return make
-
-
-def tile(at: AppTest, name: str) -> str:
-    return next(m.value for m in at.metric if m.label == name)
 
 
 def assert_hand_counted_q2_qh01(at: AppTest) -> None:
@@ -65,7 +55,7 @@ def test_page_standalone_shows_hand_counted_figures(app):
 
 def test_reception_grid_marks_missing_months(app):
     at = app(PAGE, township="QH01", **Q2).run()
-    reception = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]
+    reception = chart_specs(at)[1]["data"][0]
     # Rows S01, S02; columns Apr, May, Jun. S01 held A01 (Apr), A02 (May); the rest is 缺.
     assert reception["y"] == ["青河镇代表活动站（S01）", "东村代表联络站（S02）"]
     assert reception["text"] == [["1", "1", "缺"], ["缺", "缺", "缺"]]

@@ -12,12 +12,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries.db import PROJECT_ROOT
+from tests.apptest import EMPTY, Q2, tiles
+from tests.apptest import open_page as open_app
 
-APP = PROJECT_ROOT / "dashboard.py"
 PAGE = "pages/suggestions.py"
-Q2 = {"from": "2024-04-01", "to": "2024-06-30"}
-EMPTY = {"from": "2010-01-01", "to": "2010-03-31"}
 
 
 @pytest.fixture(params=["dashboard", "standalone"])
@@ -25,20 +23,9 @@ def open_page(request, county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def open_(**query) -> AppTest:
-        script = APP if request.param == "dashboard" else PROJECT_ROOT / PAGE
-        at = AppTest.from_file(str(script), default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.run()
-        if request.param == "dashboard":
-            at.switch_page(PAGE).run()
-        return at
+        return open_app(PAGE, request.param == "dashboard", query)
 
     return open_
-
-
-def tiles(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def ids(at: AppTest, index: int) -> list[str]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries.db import PROJECT_ROOT
-
-APP = str(PROJECT_ROOT / "dashboard.py")
+from tests.apptest import APP, new_app, tile
 
 
 @pytest.fixture
@@ -15,16 +13,9 @@ def app(county_db_master, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(county_db_master))
 
     def make(**query) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=30)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at
+        return new_app(APP, query)
 
     return make
-
-
-def tile(at: AppTest, name: str) -> str:
-    return next(m.value for m in at.metric if m.label == name)
 
 
 def test_overview_shows_hand_counted_figures_for_the_url_scope(app):
