@@ -12,6 +12,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 import xlsxwriter
 
@@ -187,3 +188,11 @@ def county_db(tmp_path, county_db_master) -> Path:
     db = tmp_path / "dashboard.duckdb"
     shutil.copyfile(county_db_master, db)
     return db
+
+
+@pytest.fixture(scope="session")
+def con(county_db_master):
+    """The hand-counted county, open read-only for query-layer tests."""
+    connection = duckdb.connect(str(county_db_master), read_only=True)
+    yield connection
+    connection.close()

@@ -8,7 +8,6 @@ import re
 import shutil
 import zipfile
 
-import duckdb
 import pytest
 from docx import Document
 
@@ -27,13 +26,6 @@ needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None and __import__("os").environ.get("CI") != "true",
     reason="PNG export needs Debian's chromium (installed by .ci/run)",
 )
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 def test_paragraph_reads_like_a_work_summary(con):

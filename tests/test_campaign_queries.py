@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -33,13 +32,6 @@ EMPTY = m.Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = m.Scope(("QH01", "QH02", "QH03"))
 QH01 = m.Scope(("QH01",))
 NOWHERE = m.Scope(("QH99",))
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 def rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -20,13 +19,6 @@ Q2 = m.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 EMPTY = m.Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = m.Scope(("QH01", "QH02", "QH03"))
 QH01_QH02 = m.Scope(("QH01", "QH02"))
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import datetime as dt
 
 import duckdb
 import pandas as pd
-import pytest
 
 from etl.cli import load_paths
 from queries import data
@@ -17,13 +16,6 @@ from tests.conftest import VISITS, write_csv
 Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 EMPTY = Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = Scope(("QH01", "QH02", "QH03"))
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 def test_load_history_names_register_and_result_in_chinese(con):

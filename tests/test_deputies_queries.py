@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
-import pytest
 
 from queries import deputies
 from queries import metrics as m
@@ -38,13 +36,6 @@ H2 = m.Period(dt.date(2024, 7, 1), dt.date(2024, 12, 31))
 EMPTY = m.Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = m.Scope(("QH01", "QH02", "QH03"))
 QH01 = m.Scope(("QH01",))
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 def rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from queries import inspections as q
@@ -26,13 +25,6 @@ EMPTY = m.Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = m.Scope(("QH01", "QH02", "QH03"))
 QH01 = m.Scope(("QH01",))
 QH02 = m.Scope(("QH02",))
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 def _by_cell(frame) -> dict[str, int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 
 from etl.cli import main
@@ -19,13 +18,6 @@ from queries.scope import ScopeError, resolve_scope
 Q2 = m.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 ALL = m.Scope(("QH01", "QH02", "QH03"))
 QH01 = m.Scope(("QH01",))
-
-
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
 
 
 # (metric, scope, expected) counted by hand.

@@ -43,13 +43,6 @@ GRID = [(scope, period) for scope in SCOPES for period in PERIODS]
 GRID_IDS = [f"{'+'.join(s.township_codes)}-{p.start}-{p.end}" for s, p in GRID]
 
 
-@pytest.fixture(scope="module")
-def con(county_db_master):
-    connection = duckdb.connect(str(county_db_master), read_only=True)
-    yield connection
-    connection.close()
-
-
 def records(frame, *columns):
     return [tuple(row) for row in frame[list(columns)].itertuples(index=False)]
 
