@@ -151,7 +151,7 @@ def _read_workbook(path: Path) -> SheetData:
             f"文件「{path.name}」不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
         ) from exc
     first = None
-    for name in _sheet_order(names, path.name):
+    for name in _sheet_order(names):
         try:
             raw = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
@@ -166,7 +166,7 @@ def _read_workbook(path: Path) -> SheetData:
     _raise_no_header(path, *(first or (None, [])))
 
 
-def _sheet_order(names: list[str], file_name: str) -> list[str]:
+def _sheet_order(names: list[str]) -> list[str]:
     """Sheets that name a register first (the contract's rule), then the rest in order."""
     def names_register(sheet: str) -> bool:
         return any(r.title in sheet or r.keyword in sheet for r in REGISTERS)

@@ -82,12 +82,11 @@ def ident(name: str) -> str:
 
 @dataclass
 class Check:
-    """One rule: rows where `condition` holds break it; `value` is what gets quoted back."""
+    """One rule: rows where `condition` holds break it; the column's raw value is quoted back."""
 
     column: Column
     condition: str
     reason: str
-    value: str | None = None
     params: dict = field(default_factory=dict)
 
 
@@ -332,7 +331,7 @@ def find_problems(
     checks = column_checks(register) + register_checks(register, rosters)
     parts, params = [], {}
     for order, check in enumerate(checks):
-        value = check.value or ident("raw_" + check.column.key)
+        value = ident("raw_" + check.column.key)
         parts.append(
             f"SELECT row_no, $col{order} AS column_name, CAST({value} AS VARCHAR) AS value, "
             f"$reason{order} AS reason, {order} AS rule_order FROM typed WHERE {check.condition}"

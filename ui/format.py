@@ -21,7 +21,7 @@ def count(value) -> str:
     """12345 -> 1.2万; smaller counts as they are."""
     if value >= 10000:
         return f"{value / 10000:.1f}万".replace(".0万", "万")
-    return f"{value:,}".replace(",", "") if isinstance(value, int) else f"{value:g}"
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 def change(key: str, now, before) -> str | None:

@@ -83,9 +83,15 @@ def freshness_line(freshness: dict) -> None:
     st.caption(f"数据更新：最近一次导入 {latest:%Y-%m-%d %H:%M}；最新记录日期：{records or '无'}")
 
 
+def _chart_title(fig: go.Figure) -> str:
+    """The title charts.figures.finish keeps in the figure's meta (for file names)."""
+    meta = fig.layout.meta
+    return meta.get("title", "图表") if isinstance(meta, dict) else "图表"
+
+
 # The browser's own PNG button: 16:9 at twice the size, named after the chart.
 def _plotly_config(fig: go.Figure) -> dict:
-    title = (fig.layout.meta or {}).get("title", "图表") if isinstance(fig.layout.meta, dict) else "图表"
+    title = _chart_title(fig)
     return {
         "displaylogo": False,
         "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
@@ -160,7 +166,7 @@ def png_download(fig: go.Figure, key: str) -> None:
     chart_stamp = stamp()
     if chart_stamp is None:
         return
-    title = (fig.layout.meta or {}).get("title", "图表") if isinstance(fig.layout.meta, dict) else "图表"
+    title = _chart_title(fig)
     st.download_button(
         "下载图片（PNG）", data=lambda: png_bytes(fig, chart_stamp), file_name=f"{title}.png",
         mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/download:", on_click="ignore",
