@@ -4,14 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import presentation
+from ui import chrome, presentation
 
 HERE = Path(__file__).parent
 
 st.set_page_config(
-    page_title="人大履职看板", page_icon=":material/account_balance:", layout="wide",
+    page_title="人大履职看板", page_icon=str(chrome.PAGE_ICON), layout="wide",
     initial_sidebar_state="collapsed" if presentation.presenting() else "auto",
 )
+chrome.apply()
 presentation.apply()
 
 PAGES = {
@@ -32,4 +33,6 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar").run()
+current = st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar")
+presentation.page_bar([page for section in PAGES.values() for page in section], current)
+current.run()

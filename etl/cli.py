@@ -21,7 +21,7 @@ from etl.publish import publishing
 from etl.report import print_report, write_rejected_csv
 from queries.data import current_rejections
 from queries.db import PROJECT_ROOT, connect_readonly, db_path
-from queries.metrics import Period, Settings, all_metrics
+from queries.metrics import Period, Settings, all_metrics, as_of_date
 from queries.scope import ScopeError, resolve_scope
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
@@ -172,16 +172,20 @@ def run_metrics(args) -> int:
     try:
         scope = resolve_scope(con, args.township, args.county)
         settings = Settings(args.time_limit_days, args.due_soon_days)
-        figures = all_metrics(con, scope, Period(args.start, args.end), settings)
+        period = Period(args.start, args.end)
+        figures = all_metrics(con, scope, period, settings)
+        # Not a metric: the day 超期未办结 and 临期 were counted at (the period's end when it is past).
+        as_of = as_of_date(con, period)
     except ScopeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE
     finally:
         con.close()
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        print(json.dumps({**figures, "as_of": as_of.isoformat()}, ensure_ascii=False, indent=2))
     else:
         print_metrics(figures)
+        print(f"超期未办结、临期截至 {as_of:%Y-%m-%d} 计。")
     return EXIT_OK
 
 

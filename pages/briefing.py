@@ -9,9 +9,12 @@ from queries.labels import METRICS
 from reports import briefing
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document
+from ui import format as fmt
 from ui import layout, presentation
 from ui.database import fetch
-from ui.filters import sidebar_filters
+from ui.filters import sidebar_filters, today
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 selection = sidebar_filters()
 if selection is None:
@@ -24,18 +27,26 @@ if quarter != selection.period:
     st.sidebar.caption(f"简报按季度编写：已取统计期末所在的{periods.describe(quarter)}。")
     selection = layout.with_period(selection, quarter)
 scope = selection.scope
-roster = {code: name for code, name, *_ in fetch(data_queries.township_roster)}
-scope_name = briefing.scope_word([roster[c] for c in scope.township_codes], selection.county)
+roster = fetch(data_queries.township_roster)
+names = {code: name for code, name, *_ in roster}
+counties = {code: county for code, _, county, *_ in roster}
+chosen = [names[c] for c in scope.township_codes]
+# One county's townships, all of them: the briefing is the county's, named after it.
+county = selection.county or (next(iter({counties[c] for c in scope.township_codes}))
+                              if len({counties[c] for c in scope.township_codes}) == 1 else None)
+whole_county = county is not None and set(scope.township_codes) == {c for c, k in counties.items() if k == county}
+scope_name = briefing.scope_word(chosen, county if whole_county else selection.county)
 period_name = briefing.period_word(quarter)
+whose = briefing.title_scope(chosen, county, whole_county, selection.scope_label)
 
-title = f"{periods.describe(quarter)}人大工作简报"
+title = f"{whose}{periods.describe(quarter)}人大工作简报"
 layout.page_header(title, selection)
-shown = fetch(briefing.briefing_figures, scope, quarter)
-layout.metric_tiles(briefing.HEADLINE, shown.now, shown.previous, shown.last_year, per_row=5)
+shown = fetch(briefing.briefing_figures, scope, quarter, today())
+layout.metric_tiles(briefing.HEADLINE, shown.now, shown.previous, shown.last_year, per_row=5,
+                    notes=layout.tile_notes(shown.now), projected_notes=False)
 
 text = briefing.paragraph(shown.now, scope_name, period_name)
-st.markdown(f"<div style='font-size:1.15rem;line-height:1.9;text-indent:2em;padding:0.6rem 0'>{text}</div>",
-            unsafe_allow_html=True)
+st.markdown(f"<div class='briefing-paragraph'>{text}</div>", unsafe_allow_html=True)
 
 charts = fetch(briefing_charts, scope, quarter, shown.now)
 if not charts:
@@ -47,22 +58,26 @@ for row in range(0, len(shown_charts), per_row):
     row_charts = enumerate(shown_charts[row:row + per_row], start=row)
     for column, (index, fig) in zip(st.columns(per_row), row_charts, strict=False):
         with column:
-            layout.chart(fig, key=f"briefing_chart_{index}")
+            layout.chart(fig, key=f"briefing_chart_{index}", selection=selection, projected_height=345)
 if presentation.presenting():
     st.stop()
 
-attention = fetch(briefing.attention_items, scope, quarter, shown.now)
+attention = fetch(briefing.attention_items, scope, quarter, shown.now, today())
 st.subheader("需要关注")
 if not attention:
     st.success("本季度没有需要特别关注的事项。")
-for item in attention:
-    with st.expander(item.title, expanded=not presentation.presenting()):
-        layout.table(item.rows, item.columns, key=f"attention_{item.title}")
+for index, item in enumerate(attention):
+    with st.expander(item.title, expanded=True):
+        layout.table(item.rows, item.columns, key=f"attention_{index}", title=item.title.split(" ")[0],
+                     selection=selection)
 
+# The Word file is assembled when the button is clicked (its charts take seconds to draw),
+# from what this run has built: nothing is looked up then.
 definitions = [(METRICS[k].name, METRICS[k].definition) for k in briefing.HEADLINE]
+document_stamp = layout.stamp(selection)
 st.download_button(
     "下载简报（Word）", type="primary", icon=":material/description:", on_click="ignore",
-    data=lambda: briefing_document(title, layout.stamp(), text, shown, charts, attention, definitions),
-    file_name=f"{scope_name}{periods.describe(quarter)}人大工作简报.docx", key="briefing_docx",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    data=lambda: briefing_document(title, document_stamp, text, shown, charts, attention, definitions),
+    file_name=fmt.file_name(whose, periods.describe(quarter), "人大工作简报", suffix=".docx"), key="briefing_docx",
+    mime=DOCX_MIME,
 )

@@ -48,7 +48,7 @@ if records.empty:
     layout.empty_note("代表名册")
 else:
     st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
-    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records")
+    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records", title="代表履职情况", pinned="name")
 
 inactive = fetch(deputies.inactive_deputies, scope, period, levels, groups, stations)
 st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表（{len(inactive)}人）")
@@ -57,7 +57,7 @@ st.caption(f"统计期末（{period.end:%Y-%m-%d}）前{deputies.INACTIVE_MONTHS
 if inactive.empty:
     layout.empty_note(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
 else:
-    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive")
+    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive", title="未履职代表")
 
 # --- one deputy ---
 st.subheader("代表个人履职")
@@ -107,4 +107,4 @@ st.markdown(f"**{name}统计期内的活动和走访明细（{len(deeds)}条）*
 if deeds.empty:
     layout.empty_note(f"{name}参加活动或走访的")
 else:
-    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds")
+    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds", title=f"{name}履职明细")

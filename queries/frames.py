@@ -57,3 +57,25 @@ def data_freshness(con: Con) -> dict:
     records = dict(con.execute(FRESHNESS_SQL).fetchall())
     return {"latest_load": latest_load, "records": records}
 
+
+
+def top_with_rest(
+    frame: pd.DataFrame, n: int, label: str, value: str, parts: tuple[str, str] | None = None,
+    noun: str = "项", scale: float = 100,
+) -> tuple[pd.DataFrame, int]:
+    """The first `n` rows of an ordered frame (the lowest rates first: what to chase) and
+    one more row folding the others into 其余N{noun}, so a chart of 78 stations stays
+    readable; returns (rows, how many were folded). The folded row's `value` is pooled
+    from `parts` (numerator, denominator) when given, else summed; its parts are summed."""
+    if len(frame) <= n + 1:
+        return frame, 0
+    shown, rest = frame.iloc[:n].copy(), frame.iloc[n:]
+    folded = {label: f"其余{len(rest)}{noun}"}
+    if parts:
+        numerator, denominator = parts
+        folded |= {numerator: rest[numerator].sum(), denominator: rest[denominator].sum()}
+        total = rest[denominator].sum()
+        folded[value] = round(scale * rest[numerator].sum() / total, 1) if total else None
+    else:
+        folded[value] = rest[value].sum()
+    return pd.concat([shown, pd.DataFrame([folded])], ignore_index=True), len(rest)

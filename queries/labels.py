@@ -25,25 +25,40 @@ METRICS: dict[str, MetricLabel] = {
     "suggestions_by_source": MetricLabel("建议按来源", "条", "收集的意见建议按来源分列"),
     "suggestions_resolved": MetricLabel("建议办结数", "条", "办结日期在统计期内的意见建议条数"),
     "resolution_rate": MetricLabel(
-        "办结率", "%", "统计期内收集的意见建议中，目前状态为已办结的比例"),
+        "本期收集件办结率", "%",
+        "统计期内收集的意见建议中，目前状态为已办结的比例（往期收集、本期办结的不计入；不是办结数 ÷ 收集数）"),
+    "collected_resolved": MetricLabel(
+        "本期收集件已办结", "条", "统计期内收集的意见建议中，目前状态为已办结的条数（本期收集件办结率的分子）"),
     "median_days_to_resolve": MetricLabel(
         "办理时长中位数", "天", "统计期内办结的意见建议，从收集到办结天数的中位数"),
     "overdue": MetricLabel(
-        "超期未办结", "条", "截至统计期末未办结、且收集已超过办理时限（默认90天）的意见建议"),
+        "超期未办结", "条",
+        "截至统计日未办结、且收集已超过办理时限（默认90天）的意见建议；统计日为统计期末，统计期未结束时为数据截至日"),
     "due_soon": MetricLabel(
-        "临期", "条", "未办结、办理时限在统计期末后15天内到期的意见建议"),
+        "临期", "条", "未办结、办理时限在统计日后15天内到期的意见建议；统计日为统计期末，统计期未结束时为数据截至日"),
     "suggestions_by_outcome": MetricLabel(
         "办理结果", "条", "统计期内办结的意见建议按办理结果A/B/C/D分列"),
     "satisfaction_rate": MetricLabel(
         "满意率", "%", "统计期内办结且有满意度评价的意见建议中，满意和基本满意的比例"),
     "household_coverage": MetricLabel(
-        "脱贫户走访覆盖率", "%", "统计期内至少走访一次的名册内脱贫户 ÷ 名册脱贫户总数"),
+        "脱贫户走访覆盖率（统计期内）", "%", "统计期内至少走访一次的名册内脱贫户 ÷ 名册脱贫户总数"),
     "households_visited": MetricLabel("已走访脱贫户", "户", "统计期内至少走访一次的名册内脱贫户"),
     "households_total": MetricLabel("名册脱贫户", "户", "脱贫户名册中的户数"),
     "deputy_participation": MetricLabel(
-        "代表参与率", "%", "统计期内至少参加一次走访的名册代表 ÷ 名册代表总数"),
+        "代表参与率（统计期内）", "%", "统计期内至少参加一次走访的名册代表 ÷ 名册代表总数"),
     "deputies_visiting": MetricLabel("参与走访代表", "人", "统计期内至少参加一次走访的名册代表"),
     "deputies_total": MetricLabel("名册代表", "人", "代表名册中的人数"),
+    "campaign_household_coverage": MetricLabel(
+        "脱贫户走访覆盖率", "%",
+        "专项行动期间（该行动首次至最近一次走访）至少走访一次的名册内脱贫户 ÷ 名册脱贫户总数；"
+        "统计期内没有专项行动时按本年累计"),
+    "campaign_households_visited": MetricLabel(
+        "已走访脱贫户（专项行动）", "户", "专项行动期间（或本年累计）至少走访一次的名册内脱贫户"),
+    "campaign_deputy_participation": MetricLabel(
+        "代表参与率", "%",
+        "专项行动期间至少参加一次走访的名册代表 ÷ 名册代表总数；统计期内没有专项行动时按本年累计"),
+    "campaign_deputies_visiting": MetricLabel(
+        "参与走访代表（专项行动）", "人", "专项行动期间（或本年累计）至少参加一次走访的名册代表"),
     "enterprises_visited": MetricLabel("走访企业数", "家", "统计期内走访的不同企业个数"),
     "problems_found": MetricLabel("发现问题数", "个", "走访记录中发现问题数之和"),
     "problems_solved": MetricLabel("解决问题数", "个", "走访记录中解决问题数之和"),
@@ -79,13 +94,16 @@ COMPARISON_LABELS: dict[str, dict] = {
             "每站接待日次数", "次", "接待选民活动次数 ÷ 活动站数（要求每站每月1次）"),
         "voter_contacts_per_station": MetricLabel(
             "每站联系选民人次", "人次", "联系选民人次 ÷ 活动站数"),
+        "reception_compliance": MetricLabel(
+            "接待日达标率", "%",
+            "已结束的整月中开展了接待选民活动的站月数 ÷ 应开展的站月数（每站每月1次，设站前不计）"),
     },
     "columns": {
         "rank": "排名", "township": "乡镇", "deputies_total": "代表数（人）", "stations_total": "活动站数（个）",
         "households_total": "脱贫户数（户）", "register": "登记表", "record_id": "编号", "record_date": "日期",
         "category": "类别", "description": "内容", "state": "状态", "source_file": "来源文件", "source_row": "行号",
-        "visited": "本期已走访", "not_visited": "本期未走访",
-        "deputy_visited": "本期参加走访", "deputy_not_visited": "本期未参加走访",
+        "visited": "已走访", "not_visited": "未走访",
+        "deputy_visited": "已参加走访", "deputy_not_visited": "未参加走访",
     },
 }
 

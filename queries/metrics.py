@@ -4,6 +4,11 @@ Each takes a read connection, a scope (township codes) and a period (both ends
 included) and runs one parameterised SQL statement through the period/scope
 macros of etl/schema.sql. The CLI (`python -m etl metrics`) and every page call
 these same functions, so a figure means the same thing everywhere.
+
+Three rules beyond the contract's words live here too, once, for every caller:
+- the as-of day (`as_of_date`) at which open suggestions are counted;
+- the coverage window (`coverage_windows`): a campaign's visits, or the year to date;
+- the townships' average (`pooled_average`): pooled, never a mean of rates.
 """
 
 from __future__ import annotations
@@ -72,6 +77,31 @@ def _counts(con: Con, sql: str, params: dict) -> dict[str, int]:
 
 def _ratio(numerator, denominator) -> float | None:
     return numerator / denominator if denominator else None
+
+
+# --- the as-of day ------------------------------------------------------------
+
+LATEST_LOAD_SQL = "SELECT max(loaded_at) FROM load_log WHERE status = 'loaded'"
+
+
+def data_as_of(con: Con, today: dt.date | None = None) -> dt.date:
+    """The day the data stands at: the day of the latest load, never after today.
+
+    Registers are exported and loaded on the same day, so a suggestion's status is
+    known as of its load; the latest record date says nothing about that (a quiet
+    month still moves suggestions to 已办结). Without any load: today.
+    """
+    today = today or dt.date.today()
+    latest = con.execute(LATEST_LOAD_SQL).fetchall()[0][0]
+    return min(latest.date(), today) if latest else today
+
+
+def as_of_date(con: Con, period: Period, today: dt.date | None = None) -> dt.date:
+    """The day 超期未办结, 临期 and 已办理天数 are counted at: the earlier of the period's end
+    and the data's as-of day. A past period keeps the contract's figure (counted at its
+    end); a period still running (本季度 on 1 December) is counted at the day the data
+    stands at, not at a future end that would inflate overdue and empty due-soon."""
+    return min(period.end, data_as_of(con, today))
 
 
 # --- activities -------------------------------------------------------------
@@ -215,17 +245,61 @@ def suggestions_resolved(con: Con, scope: Scope, period: Period) -> int:
     )
 
 
+COHORT_SQL = """
+    SELECT count(*), count(*) FILTER (WHERE status = $resolved)
+    FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end
+"""
+
+
 def resolution_rate(con: Con, scope: Scope, period: Period) -> float | None:
-    """办结率: of the suggestions collected in the period, the share now 已办结."""
+    """办结率 (本期收集件办结率): of the suggestions collected in the period, the share now 已办结."""
+    collected, resolved = run(con, COHORT_SQL, _params(scope, period, resolved=RESOLVED)).fetchall()[0]
+    return _ratio(resolved, collected)
+
+
+def collected_resolved(con: Con, scope: Scope, period: Period) -> int:
+    """The numerator of 办结率: suggestions collected in the period and 已办结 now (not a
+    contract key; shown beside the rate so it is not read as 办结数 ÷ 收集数)."""
+    return run(con, COHORT_SQL, _params(scope, period, resolved=RESOLVED)).fetchall()[0][1]
+
+
+def resolution_rate_by(con: Con, scope: Scope, period: Period, resolved_by: dt.date) -> float | None:
+    """办结率 of the period's cohort counted at an earlier day: 已办结 with a resolution
+    date on or before `resolved_by`. An older cohort measured at the age the newest one
+    has now is the fair comparison: young suggestions are open because they are young."""
     collected, resolved = run(
         con,
         """
-        SELECT count(*), count(*) FILTER (WHERE status = $resolved)
+        SELECT count(*), count(*) FILTER (WHERE status = $resolved AND resolved_on <= $resolved_by)
         FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end
         """,
-        _params(scope, period, resolved=RESOLVED),
+        _params(scope, period, resolved=RESOLVED, resolved_by=resolved_by),
     ).fetchall()[0]
     return _ratio(resolved, collected)
+
+
+NEWEST_SUGGESTION_DATE_SQL = """
+    SELECT max(greatest(received_on, coalesce(referred_on, received_on), coalesce(resolved_on, received_on)))
+    FROM suggestions
+"""
+
+
+def statuses_as_of(con: Con, today: dt.date | None = None) -> dt.date:
+    """The day the suggestions' statuses stand at, for cohort ages: the data's as-of day, or
+    the newest date written in the suggestion register when that is earlier (an export
+    loaded weeks after it was made must not make its open suggestions look older)."""
+    newest = con.execute(NEWEST_SUGGESTION_DATE_SQL).fetchall()[0][0]
+    day = data_as_of(con, today)
+    return min(day, newest) if newest else day
+
+
+def resolution_rate_same_age(
+    con: Con, scope: Scope, period: Period, earlier: Period, today: dt.date | None = None,
+) -> float | None:
+    """办结率 of the `earlier` period's cohort when it was as old as `period`'s cohort is
+    now (both ages counted from the period's first day to `statuses_as_of`)."""
+    age = statuses_as_of(con, today) - period.start
+    return resolution_rate_by(con, scope, earlier, earlier.start + age)
 
 
 def median_days_to_resolve(con: Con, scope: Scope, period: Period) -> float | None:
@@ -238,32 +312,36 @@ def median_days_to_resolve(con: Con, scope: Scope, period: Period) -> float | No
     )
 
 
-def overdue(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> int:
-    """超期未办结: not 已办结, received more than the time limit before the period's end."""
-    return _scalar(
-        con,
-        """
-        SELECT count(*) FROM suggestions_of($towns)
-        WHERE status <> $resolved AND received_on <= $end
-          AND $end - received_on > $limit
-        """,
-        _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days),
-    )
+# The conditions of 超期未办结 and 临期 at the as-of day $as_of (the suggestion lists of
+# queries/suggestions.py and the comparison use them word for word).
+OVERDUE_CONDITION = "status <> $resolved AND received_on <= $as_of AND $as_of - received_on > $limit"
+DUE_SOON_CONDITION = (
+    "status <> $resolved AND received_on + $limit > $as_of AND received_on + $limit <= $as_of + $window"
+)
 
 
-def due_soon(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> int:
-    """临期: not 已办结, whose time limit ends within the warning window after the period."""
-    return _scalar(
-        con,
-        """
-        SELECT count(*) FROM suggestions_of($towns)
-        WHERE status <> $resolved
-          AND received_on + $limit > $end
-          AND received_on + $limit <= $end + $window
-        """,
-        _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days,
-                window=settings.due_soon_days),
-    )
+def open_params(
+    con: Con, scope: Scope, period: Period, settings: Settings, today: dt.date | None, **extra
+) -> dict:
+    """Parameters of the open-suggestion conditions: the limits and the as-of day."""
+    return _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days,
+                   window=settings.due_soon_days, as_of=as_of_date(con, period, today), **extra)
+
+
+def overdue(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+) -> int:
+    """超期未办结: not 已办结, received more than the time limit before the as-of day."""
+    return _scalar(con, f"SELECT count(*) FROM suggestions_of($towns) WHERE {OVERDUE_CONDITION}",
+                   open_params(con, scope, period, settings, today))
+
+
+def due_soon(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+) -> int:
+    """临期: not 已办结, whose time limit ends within the warning window after the as-of day."""
+    return _scalar(con, f"SELECT count(*) FROM suggestions_of($towns) WHERE {DUE_SOON_CONDITION}",
+                   open_params(con, scope, period, settings, today))
 
 
 def suggestions_by_outcome(con: Con, scope: Scope, period: Period) -> dict[str, int]:
@@ -389,12 +467,123 @@ def households_consoled(con: Con, scope: Scope, period: Period) -> int:
     )
 
 
+# --- coverage in a campaign window ------------------------------------------------
+# Visiting every household is a campaign (专项行动, "代表行动"), not a quarterly task: a
+# quarter without a campaign would show 0.8 % coverage. So the pages, tiles and briefing
+# measure coverage over a window: each campaign (the 专项行动 value of the visits) that
+# overlaps the period, from its first visit to its last (up to the as-of day), or the
+# year to date when no campaign overlaps. The contract's in-period figures above stay
+# what `python -m etl metrics` prints.
+
+@dataclass(frozen=True)
+class CoverageWindow:
+    """The visits a coverage figure counts: one campaign's, or any visit of the year to date."""
+
+    start: dt.date
+    end: dt.date
+    campaign: str | None = None  # None: the year to date
+    finished: bool = False  # the campaign's last visit is before the as-of day: its shortfall is final
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+
+# A campaign belongs to the county that runs it: its window is taken over the visits of
+# the counties of the scope, so a township that has not yet visited anyone still sees
+# its county's campaign (at 0 %), and another county's campaign of the same name is not it.
+CAMPAIGNS_SQL = """
+    WITH counties AS (SELECT DISTINCT county FROM townships WHERE township_code IN (SELECT unnest($towns))),
+    county_towns AS (SELECT township_code FROM townships WHERE county IN (SELECT county FROM counties))
+    SELECT campaign, min(date) AS first_visit, max(date) AS last_visit
+    FROM visits
+    WHERE campaign IS NOT NULL AND township_code IN (SELECT township_code FROM county_towns)
+    GROUP BY campaign
+    HAVING min(date) <= least($end, $as_of) AND max(date) >= $start
+    ORDER BY first_visit, campaign
+"""
+
+
+def coverage_windows(
+    con: Con, scope: Scope, period: Period, today: dt.date | None = None,
+) -> list[CoverageWindow]:
+    """The campaigns overlapping the period that had started by the as-of day, oldest first,
+    each from its first visit to its last, or to the as-of day while it goes on; with none,
+    one window: the year to date. A campaign is finished once its last visit is behind the
+    as-of day (only then can its shortfall be judged)."""
+    as_of = as_of_date(con, period, today)
+    found = run(con, CAMPAIGNS_SQL, _params(scope, period, as_of=as_of)).fetchall()
+    if found:
+        return [CoverageWindow(first, min(last, as_of), name, finished=last < as_of) for name, first, last in found]
+    return [CoverageWindow(dt.date(as_of.year, 1, 1), as_of)]
+
+
+WINDOW_COVERAGE_SQL = """
+    WITH window_visits AS (
+        SELECT * FROM visits
+        WHERE date BETWEEN $start AND $end AND ($campaign::VARCHAR IS NULL OR campaign = $campaign::VARCHAR)
+    )
+    SELECT
+        (SELECT count(*) FROM households WHERE township_code IN (SELECT unnest($towns))
+           AND household_id IN (SELECT household_id FROM window_visits)),
+        (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($towns))
+           AND deputy_id IN (SELECT deputy_id FROM visit_deputies
+                             WHERE visit_id IN (SELECT visit_id FROM window_visits)))
+"""
+
+
+def window_coverage(con: Con, scope: Scope, window: CoverageWindow) -> dict[str, object]:
+    """脱贫户走访覆盖率 and 代表参与率 over a window, with their counts: the definitions of
+    household_coverage / deputy_participation with the window's visits in place of the period's."""
+    visited, visiting = run(con, WINDOW_COVERAGE_SQL, _params(
+        scope, window.period, campaign=window.campaign)).fetchall()[0]
+    households, deputies = households_total(con, scope, window.period), deputies_total(con, scope, window.period)
+    return {
+        "campaign_households_visited": visited, "households_total": households,
+        "campaign_household_coverage": _ratio(visited, households),
+        "campaign_deputies_visiting": visiting, "deputies_total": deputies,
+        "campaign_deputy_participation": _ratio(visiting, deputies),
+    }
+
+
+# --- the townships' average ---------------------------------------------------------
+# 全县平均 (what a township is compared with, on the comparison page and in the briefing)
+# is pooled: the sum of the townships' numerators ÷ the sum of their denominators, which
+# is the metric computed over the whole scope, so a township weighs by its size and the
+# average equals the scope's own figure on every other page. For a count (视察检查次数)
+# it is the scope's total ÷ the number of townships. Key -> (numerator, denominator, scale).
+POOLED_PARTS: dict[str, tuple[str, str, float]] = {
+    "resolution_rate": ("collected_resolved", "suggestions_collected", 1),
+    "household_coverage": ("households_visited", "households_total", 1),
+    "deputy_participation": ("deputies_visiting", "deputies_total", 1),
+    "campaign_household_coverage": ("campaign_households_visited", "households_total", 1),
+    "campaign_deputy_participation": ("campaign_deputies_visiting", "deputies_total", 1),
+    "supervision_per_100_deputies": ("supervision", "deputies_total", 100),
+    "suggestions_per_100_deputies": ("suggestions_collected", "deputies_total", 100),
+    "activities_per_station": ("activities_total", "stations_total", 1),
+    "reception_days_per_station": ("reception_days", "stations_total", 1),
+    "voter_contacts_per_station": ("voter_contacts", "stations_total", 1),
+    "reception_compliance": ("reception_months_held", "reception_months_due", 1),
+}
+
+
+def pooled_average(frame, key: str) -> float | None:
+    """全县平均 of `key` over the rows of `frame` (one per township, holding the parts named
+    in POOLED_PARTS): pooled for ratios, total ÷ townships for counts; None if undefined."""
+    if key not in POOLED_PARTS:
+        return float(frame[key].sum()) / len(frame) if len(frame) else None
+    numerator, denominator, scale = POOLED_PARTS[key]
+    total = float(frame[denominator].sum())
+    return scale * float(frame[numerator].sum()) / total if total else None
+
+
 # --- all of them ------------------------------------------------------------
 
 def all_metrics(
-    con: Con, scope: Scope, period: Period, settings: Settings = Settings()
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> dict[str, object]:
-    """Every section-4 metric under its contract key, for the CLI's --json."""
+    """Every section-4 metric under its contract key, for the CLI's --json (open suggestions
+    counted at `as_of_date`)."""
     plain = [
         inspections, inspections_by_theme, supervision, evaluated_units,
         suggestions_collected, suggestions_by_source, suggestions_resolved, resolution_rate,
@@ -409,7 +598,21 @@ def all_metrics(
         voter_contacts, activities_total,
     ]
     figures = {f.__name__: f(con, scope, period) for f in plain}
-    figures["overdue"] = overdue(con, scope, period, settings)
-    figures["due_soon"] = due_soon(con, scope, period, settings)
+    figures["overdue"] = overdue(con, scope, period, settings, today)
+    figures["due_soon"] = due_soon(con, scope, period, settings, today)
     figures |= {f.__name__: f(con, scope, period) for f in later}
+    return figures
+
+
+def headline_figures(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+) -> dict[str, object]:
+    """What the pages' tiles and the briefing show: every contract metric, the cohort's
+    resolved count, and coverage in the latest coverage window (`coverage_window` holds it)."""
+    figures = all_metrics(con, scope, period, settings, today)
+    figures["collected_resolved"] = collected_resolved(con, scope, period)
+    window = coverage_windows(con, scope, period, today)[-1]
+    figures |= window_coverage(con, scope, window)
+    figures["coverage_window"] = window
+    figures["as_of"] = as_of_date(con, period, today)
     return figures

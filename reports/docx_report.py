@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from reports.briefing import Attention
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"  # on every Chinese Windows, and WPS
+PICTURE_CM = 16  # the text width of an A4 page with 2.5 cm margins (reports/images.PAGE_WIDTH is drawn for it)
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,16 @@ def briefing_docx(
     if charts:
         _heading(document, "三、图表", size=15)
         for chart in charts:
-            document.add_picture(io.BytesIO(chart.png), width=Cm(16))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            # The picture stays on the page of its caption (never a caption alone at a page top).
+            document.add_picture(io.BytesIO(chart.png), width=Cm(PICTURE_CM))
+            picture = document.paragraphs[-1]
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.paragraph_format.keep_with_next = True
             _line(document, f"图：{chart.title}。口径：{chart.note}", size=9, center=True)
     if attention:
         _heading(document, "四、需要关注", size=15)
         for item in attention:
-            _line(document, item.title, size=12, bold=True)
+            _line(document, item.title, size=12, bold=True, keep_with_next=True)
             rows = item.rows[list(item.columns)].astype(str).head(30)
             _table(document, [list(item.columns.values()), *rows.values.tolist()])
             if len(item.rows) > 30:
@@ -75,21 +80,24 @@ def _font(run, name: str) -> None:
 
 
 def _heading(document, text: str, size: float, center: bool = False) -> None:
+    """A heading never ends a page: it keeps with the paragraph, table or picture under it."""
     paragraph = document.add_paragraph()
     run = paragraph.add_run(text)
     run.bold = True
     run.font.size = Pt(size)
     _font(run, HEADING_FONT)
+    paragraph.paragraph_format.keep_with_next = True
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _line(document, text: str, size: float, center=False, bold=False, indent=False) -> None:
+def _line(document, text: str, size: float, center=False, bold=False, indent=False, keep_with_next=False) -> None:
     paragraph = document.add_paragraph()
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold
     _font(run, BODY_FONT)
+    paragraph.paragraph_format.keep_with_next = keep_with_next
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if indent:
@@ -98,14 +106,29 @@ def _line(document, text: str, size: float, center=False, bold=False, indent=Fal
 
 
 def _table(document, rows: list[list[str]]) -> None:
+    """A table whose header repeats on every page, whose rows never split across pages,
+    and whose first rows stay with the title above it."""
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for r, values in enumerate(rows):
+        row = table.rows[r]
+        properties = row._tr.get_or_add_trPr()
+        properties.append(_on("w:cantSplit"))
+        if r == 0:
+            properties.append(_on("w:tblHeader"))
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.text = ""
-            run = cell.paragraphs[0].add_run(str(value))
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.keep_with_next = r < 2  # the header and first row stay together
+            run = paragraph.add_run(str(value))
             run.font.size = Pt(10)
             run.bold = r == 0
             _font(run, HEADING_FONT if r == 0 else BODY_FONT)
+
+
+def _on(tag: str):
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    return element

@@ -15,7 +15,7 @@ import pandas as pd
 
 from etl.cli import load_paths
 from etl.loader import UNREADABLE, FileResult, register_files
-from etl.report import STATUS_WORDS, masked_value
+from etl.report import masked_value, status_word
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -69,7 +69,7 @@ def report_frame(results: list[FileResult]) -> pd.DataFrame:
     """The load report as a table: one row per file with its counts and result in Chinese."""
     return pd.DataFrame(
         [(r.path.name, r.register.title if r.register else "—", r.rows_read, r.rows_accepted, r.rows_rejected,
-          STATUS_WORDS[r.status], r.message) for r in results],
+          status_word(r.status, r.rows_rejected), r.message) for r in results],
         columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"],
     )
 
