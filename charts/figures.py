@@ -60,6 +60,10 @@ SHARE_BANDS = Levels(["#F4C7C3", "#F6E3B4", "#C9DAEE", "#8FB8DE", "#1B4F8C"],
                      ["<60%", "60–80%", "80–95%", "95–<100%", "100%"])
 
 
+NOTE_NAME = "口径"  # the annotation that carries the note (exports re-wrap it for their width)
+NOTE_CHARS = 56  # a note's line on screen: what a half-width chart (two side by side) holds at 12 px
+
+
 def finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) -> go.Figure:
     """Title, axis titles and the 口径 note: what every chart of the product carries."""
     fig.update_layout(
@@ -68,14 +72,35 @@ def finish(fig: go.Figure, title: str, x_title: str, y_title: str, note: str) ->
         xaxis_title=x_title,
         yaxis_title=y_title,
         meta={"note": note, "title": title},
-        margin=dict(b=120),
     )
     # Under the x-axis title, inside the bottom margin, so it survives every export.
     fig.add_annotation(
-        text=f"口径：{note}", xref="paper", yref="paper", x=0, y=0, yshift=-72, showarrow=False,
-        xanchor="left", yanchor="top", font=dict(size=12, color="#555"),
+        text="", name=NOTE_NAME, xref="paper", yref="paper", x=0, y=0, yshift=-72, showarrow=False,
+        xanchor="left", yanchor="top", align="left", font=dict(size=12, color="#555"),
     )
+    return wrap_note(fig, NOTE_CHARS)
+
+
+def wrap_note(fig: go.Figure, chars: int) -> go.Figure:
+    """Break the 口径 note into lines of about `chars` (a CJK character counts two halves)
+    and make the bottom margin room for them: plotly never wraps an annotation itself."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    lines_ = wrap(f"口径：{meta.get('note', '')}", chars)
+    fig.update_annotations(selector=dict(name=NOTE_NAME), text="<br>".join(lines_))
+    fig.update_layout(margin_b=110 + 16 * (len(lines_) - 1))
     return fig
+
+
+def wrap(text: str, chars: int) -> list[str]:
+    """`text` in lines of at most `chars` full-width characters (Latin letters and digits count half)."""
+    found, line, width = [], "", 0.0
+    for ch in text:
+        step = 1.0 if ord(ch) > 0x2E80 else 0.55
+        if width + step > chars and line:
+            found.append(line)
+            line, width = "", 0.0
+        line, width = line + ch, width + step
+    return [*found, line] if line else found
 
 
 def lines(

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import kaleido
 import plotly.graph_objects as go
 
+from charts.figures import wrap_note
+
 WIDTH, HEIGHT, SCALE = 1280, 720, 2  # 16:9 at least, drawn at 2560 × 1440
-PAGE_WIDTH, PAGE_HEIGHT, PAGE_SCALE = 620, 420, 3  # a 16 cm wide picture in the Word briefing
+PAGE_WIDTH, PAGE_HEIGHT, PAGE_SCALE = 620, 370, 3  # 16 × 9.5 cm in the Word briefing: two to a page
 _server_lock = threading.Lock()
 _server_started = False
 
@@ -44,12 +46,24 @@ def content_height(fig: go.Figure, minimum: int = HEIGHT) -> int:
 def stamped(fig: go.Figure, stamp: Stamp | None, width: int = WIDTH, height: int | None = None) -> go.Figure:
     """A copy of the figure at its export size, with the stamp under its title (the 口径
     note is already on it)."""
-    copy = go.Figure(fig)
+    # The note starts at the plot's left edge, after any category labels: wrap it to what is left.
+    copy = wrap_note(go.Figure(fig), max(24, int((width - 40 - _label_width(fig)) / 12.5)))
     copy.update_layout(width=width, height=height or content_height(fig))
     if stamp is not None:
         copy.update_layout(title_subtitle=dict(text=stamp.text(), font=dict(size=13, color="#444")),
                            margin=dict(t=110))
     return copy
+
+
+def _label_width(fig: go.Figure) -> float:
+    """About how wide the left labels of a chart are drawn (15 px type; a CJK character is
+    as wide as it is tall): the names of horizontal bars or heatmap rows, else a number axis."""
+    names = [str(v) for trace in fig.data
+             if getattr(trace, "orientation", None) == "h" or trace.type == "heatmap"
+             for v in (trace.y if trace.y is not None else ())]
+    if not names:
+        return 60
+    return 40 + max(sum(15 if ord(ch) > 0x2E80 else 8 for ch in name) for name in names)
 
 
 def _ensure_server() -> None:

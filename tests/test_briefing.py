@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -16,16 +18,22 @@ from queries.metrics import Period, Scope
 from reports import briefing
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document, headline_table
-from reports.images import Stamp, png_bytes, png_size
+from reports.docx_report import PICTURE_CM
+from reports.images import PAGE_SCALE, PAGE_WIDTH, Stamp, png_bytes, png_size
 from tests.apptest import EMPTY, open_page
 from tests.apptest import Q2 as Q2_QUERY
 
 Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 ZERO_COUNT = re.compile(r"(?<![\d.])0[次条户个人家]")
 needs_chromium = pytest.mark.skipif(
-    shutil.which("chromium") is None and __import__("os").environ.get("CI") != "true",
+    shutil.which("chromium") is None and os.environ.get("CI") != "true",
     reason="PNG export needs Debian's chromium (installed by .ci/run)",
 )
+needs_libreoffice = pytest.mark.skipif(
+    (shutil.which("soffice") is None or shutil.which("pdftotext") is None) and os.environ.get("CI") != "true",
+    reason="the layout check needs Debian's libreoffice-writer-nogui and poppler-utils (installed by .ci/run)",
+)
+HEADINGS = ("一、总体情况", "二、主要指标", "三、图表", "四、需要关注", "附：指标口径")
 
 
 def test_paragraph_reads_like_a_work_summary(con):
@@ -186,3 +194,68 @@ def test_docx_holds_paragraph_table_and_images(con):
     assert any(p.startswith("超期未办结的意见建议 1 条") for p in paragraphs)
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert not any(re.search(r"1\d{10}", t) for t in cells + paragraphs)  # no phone number travels
+
+
+def _county_briefing(con) -> tuple[bytes, str]:
+    """The Word briefing of the whole hand-counted county for 2024 Q2, and its title."""
+    scope = Scope(("QH01", "QH02", "QH03"))
+    shown = briefing.briefing_figures(con, scope, Q2)
+    charts = briefing_charts(con, scope, Q2, shown.now)
+    attention = briefing.attention_items(con, scope, Q2, shown.now)
+    title = "全部乡镇2024年第二季度人大工作简报"
+    data = briefing_document(title, Stamp("全部乡镇", "2024年第二季度", "2024-07-10"),
+                             briefing.paragraph(shown.now, "所选各乡镇", "本季度"), shown, charts, attention,
+                             [("本期收集件办结率", "统计期内收集的意见建议中已办结的比例")])
+    return data, title
+
+
+@needs_chromium
+def test_docx_charts_are_drawn_at_their_printed_width(con):
+    """A chart's type prints at its designed size only if it is drawn at the width it is placed at."""
+    document = Document(io.BytesIO(_county_briefing(con)[0]))
+    assert document.inline_shapes
+    for shape in document.inline_shapes:
+        assert abs(shape.width.cm - PICTURE_CM) < 0.01
+        blob = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = document.part.related_parts[blob].blob
+        assert png_size(image)[0] == PAGE_WIDTH * PAGE_SCALE  # 620 CSS px for 16 cm: 12 px type ≈ 9 pt
+    headings = [p for p in document.paragraphs if p.text in HEADINGS]
+    assert headings and all(p.paragraph_format.keep_with_next for p in headings)
+
+
+@needs_chromium
+@needs_libreoffice
+def test_docx_lays_out_in_libreoffice(con, tmp_path):
+    """Converted by LibreOffice (what WPS and Word do alike), the briefing has every part on
+    its pages, and no heading is left at the foot of a page without its content."""
+    data, title = _county_briefing(con)
+    source = tmp_path / "简报.docx"
+    source.write_bytes(data)
+    profile = tmp_path / "lo-profile"  # a private profile: another soffice may be running
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)], capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "简报.pdf"
+    assert pdf.exists(), done.stdout + done.stderr
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
+    assert pages >= 2
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert title in text.replace(" ", "")
+    page_texts = text.split("\f")[:pages]
+    for heading in HEADINGS:
+        assert any(heading in page.replace(" ", "") for page in page_texts), heading
+    for number, page in enumerate(page_texts, start=1):
+        lines = [line.strip().replace(" ", "") for line in page.splitlines() if line.strip()]
+        assert lines, f"page {number} is empty"
+        assert lines[-1] not in HEADINGS, f"page {number} ends with the heading {lines[-1]}"
+
+
+@needs_chromium
+def test_every_kind_of_chart_exports(con):
+    """Horizontal bars (numpy labels), heatmaps and lines all render to a stamped PNG sized to them."""
+    frame = __import__("pandas").DataFrame({"name": [f"第{i}站" for i in range(40)], "value": list(range(40))})
+    tall = figures.bars(frame, "name", "value", "四十个站", "活动站", "次数（次）", "口径", horizontal=True)
+    image = png_bytes(tall, Stamp("青河镇", "2024年第二季度", "2024-07-10"))
+    width, height = png_size(image)
+    assert width == 2560 and height == 2 * tall.layout.height > 1440  # a long chart is not squeezed into 16:9

@@ -81,9 +81,18 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
+def _missing(value) -> bool:
+    """None, NaN, pandas' NA/NaT or an empty text: an empty cell."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return isinstance(value, str) and value == ""
+
+
 def _date_column(column: pd.Series) -> bool:
     """A column of dates: date/datetime values, or ISO-date text ('2024-05-15') as the queries give."""
-    values = [v for v in column.tolist() if v is not None and v == v and v != ""]
+    values = [v for v in column.tolist() if not _missing(v)]
     if not values:
         return False
     return all(isinstance(v, dt.date | pd.Timestamp) or (isinstance(v, str) and ISO_DATE.fullmatch(v))
@@ -92,7 +101,7 @@ def _date_column(column: pd.Series) -> bool:
 
 def _write(sheet, row: int, col: int, value, date_format, number_format) -> None:
     """One cell by its type: empty, a date (in a date column), a number, or text (never a formula)."""
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+    if _missing(value):
         return
     if date_format is not None and isinstance(value, str):
         sheet.write_datetime(row, col, dt.datetime.fromisoformat(value), date_format)
@@ -109,7 +118,7 @@ def _write(sheet, row: int, col: int, value, date_format, number_format) -> None
 
 
 def _shown(value) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if _missing(value) else str(value)
 
 
 def _width(text: str) -> int:
