@@ -26,6 +26,7 @@ from etl.reader import (
     CSV_SUFFIXES,
     EXCEL_CELL_LIMIT,
     EXCEL_SUFFIXES,
+    HEADER_SEARCH_ROWS,
     NotARegister,
     SheetData,
     UnreadableFile,
@@ -111,8 +112,10 @@ SKIP_HIDDEN = "隐藏文件（以“.”开头，多为系统或其他软件生�
 SKIP_REJECTED_CSV = (f"这是导入时生成的被拒绝行清单（{REJECTED_CSV}），不是登记表，已跳过；"
                      "请改正原登记表后重新导入原文件。")
 SKIP_NOT_TABULAR = "不是 CSV 或 Excel 文件，已跳过。"
+SKIP_NOT_A_REGISTER = f"前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，不像登记表，已跳过。"
 SKIP_HIDDEN_FOLDER = "隐藏文件夹（以“.”开头）或系统生成的文件夹，其中的文件已跳过。"
 SKIP_EMPTY_FOLDER = "文件夹中没有文件。"
+SKIP_LINKED_FOLDER = "指向另一个文件夹的链接，未进入（如需导入，请直接指定那个文件夹）。"
 SYSTEM_FOLDERS = ("__MACOSX",)
 
 
@@ -155,7 +158,10 @@ def _list_folder(folder: Path, listing: FileList) -> None:
         for name in sorted(dirs):
             if name.startswith(".") or name in SYSTEM_FOLDERS:
                 listing.others.append(FileResult(Path(root) / name, SKIPPED, message=SKIP_HIDDEN_FOLDER))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SYSTEM_FOLDERS)
+            elif os.path.islink(Path(root) / name):
+                listing.others.append(FileResult(Path(root) / name, SKIPPED, message=SKIP_LINKED_FOLDER))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SYSTEM_FOLDERS
+                         and not os.path.islink(Path(root) / d))
         for name in sorted(names):
             found = True
             path = Path(root) / name
@@ -237,7 +243,7 @@ def load_file(
         sheet = read_register(path)
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
-            return FileResult(path, SKIPPED, message=f"{exc}（不是登记表，已跳过。）")
+            return FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)
         return _refused(con, path, digest, str(exc))
     except UnreadableFile as exc:
         return _refused(con, path, digest, str(exc))
@@ -347,6 +353,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     return result
 
 
+SHOWN_OF_TOO_LONG = 60  # with its "…（共 N 字）", within what the report shows of a value
 REASON_TOO_LONG = (f"内容超过 {EXCEL_CELL_LIMIT} 个字（Excel 一格最多能存的字数），"
                    "多是引号没有闭合把后面的行并进了这一格，本行未导入")
 
@@ -363,7 +370,8 @@ def _broken_rows(sheet: SheetData, table: pa.Table) -> dict[int, tuple[str, str,
         if pc.any(too_long).as_py():
             for row_no, value in zip(table.filter(too_long)["row_no"].to_pylist(),
                                      table.filter(too_long)[key].to_pylist(), strict=True):
-                broken.setdefault(row_no, (sheet.register.column(key).header, value, REASON_TOO_LONG))
+                shown = f"{value[:SHOWN_OF_TOO_LONG]}…（共 {len(value)} 字）"  # the whole row stays in raw_row
+                broken.setdefault(row_no, (sheet.register.column(key).header, shown, REASON_TOO_LONG))
     return broken
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError
 
 from etl.errors import os_cause
 from etl.registers import BY_KIND, REGISTERS, Register, kind_from_filename
@@ -113,7 +113,7 @@ def read_register(path: Path) -> SheetData:
         raise UnreadableFile(f"文件「{path.name}」不是 CSV 或 Excel 文件，无法导入。")
     shape = _content_shape(path)
     if shape == "workbook":
-        sheet = _read_workbook(path)
+        sheet = _read_workbook_or_say_why(path)
         if suffix in CSV_SUFFIXES:
             sheet.notes.append(f"文件「{path.name}」其实是 Excel 工作簿，已按工作簿读取。")
         return sheet
@@ -124,6 +124,16 @@ def read_register(path: Path) -> SheetData:
         sheet.notes.append(f"文件「{path.name}」其实是 CSV 文本，不是 Excel 工作簿，已按 CSV 读取。")
         return sheet
     raise UnreadableFile(SHAPE_MESSAGES[shape].format(name=path.name))
+
+
+def _read_workbook_or_say_why(path: Path) -> SheetData:
+    """A workbook, or the plain reason it cannot be opened (a password: an encrypted .xls)."""
+    try:
+        return _read_workbook(path)
+    except UnreadableFile as exc:
+        if isinstance(exc.__cause__, PasswordError):
+            raise UnreadableFile(SHAPE_MESSAGES["encrypted"].format(name=path.name)) from exc
+        raise
 
 
 SHAPE_MESSAGES = {
@@ -269,6 +279,8 @@ ENCODING_NAMES = {
 # Two Chinese characters in a row as UTF-8 bytes: in a file that is not UTF-8 as a
 # whole, a line made of such bytes means the file mixes encodings.
 _UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
+COMMON_CHINESE_SHARE = 0.9
+MIXED_CHECKS = 200  # lines looked at: a GBK file rarely holds even one such byte run
 
 
 def _decode(path: Path) -> tuple[str, list[str]]:
@@ -308,11 +320,10 @@ def _decode_bytes(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    _refuse_mixed(data, utf8_error, name)
     gb_text = _try_decode(data, "gb18030")
-    if gb_text is not None:
-        _refuse_mixed(data, utf8_error, name)
-        if _has_register_headers(gb_text):
-            return gb_text
+    if gb_text is not None and _has_register_headers(gb_text):
+        return gb_text
     return _detected(data, gb_text, name)
 
 
@@ -337,19 +348,24 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError, name: str) -> None:
     """A file that is not UTF-8 as a whole but has lines that are: mixed encodings."""
-    match = _UTF8_CJK.search(data)
-    if match is None:
-        return
-    start = data.rfind(b"\n", 0, match.start()) + 1
-    end = data.find(b"\n", match.end())
-    if _try_decode(data[start : end if end >= 0 else len(data)], "utf-8") is None:
-        return
-    utf8_line = data.count(b"\n", 0, start) + 1
-    other_line = data.count(b"\n", 0, utf8_error.start) + 1
-    raise UnreadableFile(
-        f"文件「{name}」编码无法识别：第 {utf8_line} 行是 UTF-8 编码，第 {other_line} 行却不是"
-        "（文件可能由不同编码的内容拼接而成，或已损坏），请另存为 UTF-8 或 GBK 后重新导入。"
-    )
+    checked_until = -1
+    for tries, match in enumerate(_UTF8_CJK.finditer(data)):
+        if tries >= MIXED_CHECKS:
+            return
+        if match.start() < checked_until:
+            continue
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        end = data.find(b"\n", match.end())
+        end = end if end >= 0 else len(data)
+        checked_until = end
+        if _try_decode(data[start:end], "utf-8") is None:
+            continue
+        utf8_line = data.count(b"\n", 0, start) + 1
+        other_line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise UnreadableFile(
+            f"文件「{name}」编码无法识别：第 {utf8_line} 行是 UTF-8 编码，第 {other_line} 行却不是"
+            "（文件可能由不同编码的内容拼接而成，或已损坏），请另存为 UTF-8 或 GBK 后重新导入。"
+        )
 
 
 def _detected(data: bytes, gb_text: str | None, name: str) -> str:
@@ -366,9 +382,28 @@ def _detected(data: bytes, gb_text: str | None, name: str) -> str:
         if text is not None and _has_register_headers(text):
             return text
     best = matches[0].encoding if matches else None
-    if gb_text is not None and (best is None or best in GB_FAMILY):
+    if gb_text is not None and (best is None or best in GB_FAMILY or _common_chinese(gb_text)):
         return gb_text  # Chinese text, just not a register: the header check says so
     raise UnreadableFile(unknown_encoding(name, ENCODING_NAMES.get(best, best)))
+
+
+def _common_chinese(text: str) -> bool:
+    """Whether nearly every non-ASCII character is a common simplified one (in GB2312).
+
+    The detector misjudges a short GBK note (说明.txt) as Korean or Thai; Big5 or
+    Shift-JIS bytes read as GB18030 give mostly rare or foreign characters instead.
+    """
+    wide = [ch for ch in text[:20_000] if ord(ch) > 0x7F]
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return bool(wide) and common >= COMMON_CHINESE_SHARE * len(wide)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _has_register_headers(text: str) -> bool:

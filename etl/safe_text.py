@@ -22,6 +22,9 @@ _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
 # A CSV cell starting with one of these is run as a formula by Excel (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHOWN_CHARACTERS = 80
+# Text from a register is written to Excel as text: never as a live formula
+# (=HYPERLINK(…), =cmd|…) or a clickable link. Every workbook we write opens with these.
+XLSX_TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
 def _escape_hidden(match: re.Match) -> str:
