@@ -66,7 +66,8 @@ def exclusive_lock(
     """Serialise loads: a second load says it is waiting, and gives up after `wait_seconds`."""
     lock_path = db_path.with_name(db_path.name + ".lock")
     try:
-        lock = open(lock_path, "a")  # noqa: SIM115 - held open for the whole load
+        # Read-only is enough for flock: a lock file another user made still serves.
+        lock = os.fdopen(os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o666))
     except OSError as exc:
         raise LoadAborted(f"无法在「{visible(lock_path.parent)}」中建立导入锁文件：{os_cause(exc)}") from exc
     with lock:
@@ -121,11 +122,16 @@ def publishing(
         target.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(target, wait_seconds, on_wait):
         work = work_path(target)
-        with _environment("复制数据库", target):
-            _remove(work)
-            if target.exists() and not fresh:
-                shutil.copyfile(target, work)
-            con = duckdb.connect(str(work))
+        try:
+            with _environment("复制数据库", target):
+                _remove(work)
+                if target.exists() and not fresh:
+                    shutil.copyfile(target, work)
+                con = duckdb.connect(str(work))
+        except LoadAborted:
+            with contextlib.suppress(OSError):  # a partial copy would keep the disk full
+                _remove(work)
+            raise
         publication = Publication(con)
         try:
             with _environment("写入数据库", target):

@@ -79,11 +79,11 @@ def _file_lines(result: FileResult) -> list[tuple[str, str | None]]:
     what reading noticed, columns kept out, references left unchecked."""
     name = visible(result.path.name)
     lines: list[tuple[str, str | None]] = []
-    if result.status in (UNREADABLE, ABORTED):
+    if result.status == UNREADABLE:
         lines.append((f"✗ {visible(result.message)}", "red"))
     elif result.status == SKIPPED:
         lines.append((f"－ 「{name}」{visible(result.message)}", "dim"))
-    elif result.message:
+    elif result.message and result.status != ABORTED:  # an aborted load's reason is said once, after
         lines.append((f"提示：{visible(result.message)}", "yellow"))
     if result.status == LOADED and result.rows_read == 0:
         lines.append((f"提示：「{name}」只有表头，没有数据行。", "yellow"))
