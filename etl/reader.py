@@ -188,7 +188,7 @@ def _read_csv(path: Path) -> SheetData:
     the most headers, not from a comma split.
     """
     text, notes = _decode(path)
-    head_lines = "".join(itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH_ROWS * 2))
+    head_lines = _head(text)
     best, heads = None, []
     for delimiter in DELIMITERS:
         head = list(csv.reader(io.StringIO(head_lines, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
@@ -210,6 +210,17 @@ def _read_csv(path: Path) -> SheetData:
 
 
 # ---------------------------------------------------------------- CSV text
+
+
+def _head(text: str, lines: int = HEADER_SEARCH_ROWS * 2) -> str:
+    """The first `lines` lines (as the csv module splits them), without copying the whole text."""
+    end = 0
+    for _ in range(lines):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    return "".join(itertools.islice(io.StringIO(text[:end], newline=""), lines))
 
 
 def _parse_csv(text: str, delimiter: str, width: int, name: str):
@@ -280,7 +291,7 @@ ENCODING_NAMES = {
 # whole, a line made of such bytes means the file mixes encodings.
 _UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
 COMMON_CHINESE_SHARE = 0.9
-MIXED_CHECKS = 200  # lines looked at: a GBK file rarely holds even one such byte run
+MIXED_SAMPLES = 2000  # lines looked at between the first and last 64 KB of a file
 
 
 def _decode(path: Path) -> tuple[str, list[str]]:
@@ -347,18 +358,15 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError, name: str) -> None:
-    """A file that is not UTF-8 as a whole but has lines that are: mixed encodings."""
-    checked_until = -1
-    for tries, match in enumerate(_UTF8_CJK.finditer(data)):
-        if tries >= MIXED_CHECKS:
-            return
-        if match.start() < checked_until:
-            continue
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        end = data.find(b"\n", match.end())
-        end = end if end >= 0 else len(data)
-        checked_until = end
-        if _try_decode(data[start:end], "utf-8") is None:
+    """A file that is not UTF-8 as a whole but has lines that are: mixed encodings.
+
+    Lines are sampled (the first and last ones, and evenly through the file), so a
+    large GBK file costs milliseconds; files mixed by appending one export to
+    another hold whole blocks of such lines.
+    """
+    for start, end in _sample_lines(data):
+        line = data[start:end]
+        if line.isascii() or not _UTF8_CJK.search(line) or _try_decode(line, "utf-8") is None:
             continue
         utf8_line = data.count(b"\n", 0, start) + 1
         other_line = data.count(b"\n", 0, utf8_error.start) + 1
@@ -366,6 +374,20 @@ def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError, name: str) -> Non
             f"文件「{name}」编码无法识别：第 {utf8_line} 行是 UTF-8 编码，第 {other_line} 行却不是"
             "（文件可能由不同编码的内容拼接而成，或已损坏），请另存为 UTF-8 或 GBK 后重新导入。"
         )
+
+
+def _sample_lines(data: bytes):
+    """(start, end) of the lines in the first and last 64 KB, and of MIXED_SAMPLES lines spread between."""
+    edge = 1 << 16
+    starts = [m.end() for m in re.finditer(rb"\n", data[:edge])]
+    starts = [0, *starts]
+    tail = max(edge, len(data) - edge)
+    starts += [tail + m.end() for m in re.finditer(rb"\n", data[tail:])]
+    step = max(len(data) // MIXED_SAMPLES, 1)
+    starts += [data.rfind(b"\n", 0, pos) + 1 for pos in range(edge, tail, step)]
+    for start in sorted(set(starts)):
+        end = data.find(b"\n", start)
+        yield start, end if end >= 0 else len(data)
 
 
 def _detected(data: bytes, gb_text: str | None, name: str) -> str:
@@ -408,7 +430,7 @@ def _in_gb2312(ch: str) -> bool:
 
 def _has_register_headers(text: str) -> bool:
     """Whether a row near the top carries at least two headers of one register."""
-    head = "".join(itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH_ROWS * 2))
+    head = _head(text)
     for delimiter in DELIMITERS:
         for row in itertools.islice(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter),
                                     HEADER_SEARCH_ROWS):
