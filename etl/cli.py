@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。正在进行的导入没有发布，数据库保持原样。", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except LoadAborted as exc:
+        print(f"操作未完成：{exc}。数据库保持原样。", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         cause = environment_cause(exc)
         detail = cause or f"程序内部错误 {type(exc).__name__}：{visible(str(exc), 200)}"
@@ -63,9 +66,41 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ENVIRONMENT
 
 
+class ChineseFormatter(argparse.HelpFormatter):
+    """argparse's help with Chinese headings."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its messages in Chinese: a user never reads an English error."""
+
+    MESSAGES = (
+        (r"the following arguments are required: (.*)", "缺少参数：{0}"),
+        (r"unrecognized arguments: (.*)", "无法识别的参数：{0}（文件名以“-”开头时，请写成 ./文件名 或完整路径）"),
+        (r"argument (\S+): invalid (\S+) value: (.*)", "参数 {0} 的值 {2} 无效"),
+        (r"argument (\S+): expected one argument", "参数 {0} 后面缺少值"),
+        (r"argument (\S+): invalid choice: (\S+).*", "没有 {1} 这个命令，可用的命令见 python -m etl --help"),
+        (r"argument (\S+): (.*)", "参数 {0}：{1}"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=ChineseFormatter, add_help=False, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for pattern, words in self.MESSAGES:
+            if match := re.fullmatch(pattern, message):
+                message = words.format(*match.groups())
+                break
+        self.exit(EXIT_UNREADABLE, f"{self.prog}：{message}。用 {self.prog} --help 查看用法。\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="人大履职看板：数据导入与统计")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    parser = ChineseParser(prog="python -m etl", description="人大履职看板：数据导入与统计")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=ChineseParser)
 
     load = _command(commands, "load", "导入登记表文件或文件夹")
     load.add_argument("paths", nargs="+", type=Path, metavar="路径", help="文件或文件夹")

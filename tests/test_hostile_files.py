@@ -569,3 +569,23 @@ def test_a_corpus_folder_copied_as_is(tmp_path, db, capsys):
     code, out = cli(capsys, str(folder), "--db", str(db))
     assert code in (1, 2)
     assert "Traceback" not in out
+
+
+def test_command_line_mistakes_are_explained_in_chinese(tmp_path, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["load"])
+    assert raised.value.code == 2
+    assert "python -m etl load：缺少参数：路径。用 python -m etl load --help 查看用法。" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["load", "--bogus", str(tmp_path)])
+    assert "无法识别的参数：--bogus（文件名以“-”开头时，请写成 ./文件名 或完整路径）" in capsys.readouterr().err
+
+
+def test_a_full_temporary_disk_while_saving_uploads(county_db, monkeypatch):
+    def no_space(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", no_space)
+    [result] = uploads.load_uploads([("活动记录.csv", GOOD.encode())], county_db)
+    assert (result.status, result.message) == (
+        "aborted", "无法保存上传的文件：磁盘空间不足。数据库保持原样，此文件未导入。")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.cli import load_paths
-from etl.errors import LoadAborted
+from etl.errors import LoadAborted, os_cause
 from etl.loader import ABORTED, UNREADABLE, FileResult, list_files
 from etl.report import STATUS_WORDS, masked_value
 
@@ -39,6 +39,15 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
 
     Returns one FileResult per file: the loader's results (rosters first), then the refused files.
     """
+    try:
+        return _load_saved(files, db)
+    except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
+        message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
+        return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
+                enumerate(files, start=1)]
+
+
+def _load_saved(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
     refused: list[FileResult] = []
     with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
         folder, saved = Path(tmp), []
