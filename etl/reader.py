@@ -204,7 +204,8 @@ def _read_csv(path: Path) -> SheetData:
     width = len(heads[DELIMITERS.index(delimiter)][found[0]])
     grid, broken = _parse_csv(text, delimiter, width, path.name)
     sheet = _sheet_data(path, None, grid, found)
-    sheet.broken = {index + 1: problem for index, problem in broken.items() if index > found[0]}
+    kept = {number for number, _ in sheet.rows}  # a stray quote on an otherwise empty line breaks no row
+    sheet.broken = {index + 1: problem for index, problem in broken.items() if index + 1 in kept}
     sheet.notes += notes
     return sheet
 

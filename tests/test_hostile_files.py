@@ -146,6 +146,16 @@ def test_a_note_typed_on_several_lines_of_one_cell_is_one_row(tmp_path, db):
         ("第一行\n第二行, 含逗号\n第三行",), ("视察道路2",)]
 
 
+def test_a_stray_quote_on_an_otherwise_empty_line_loses_nothing(tmp_path, db):
+    path = tmp_path / "活动记录.csv"
+    lines = [",".join([*HEADER, "备注"]), ",".join(row(1)) + ",", ',,,,,,,"备注没写完', ",".join(row(2)) + ",",
+             ",".join(row(3)) + ","]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    assert main(["load", str(path), "--db", str(db)]) == 0
+    assert query(db, "SELECT activity_id, source_row FROM activities ORDER BY 1") == [
+        ("A01", 2), ("A02", 4), ("A03", 5)]
+
+
 def test_too_many_broken_quotes_refuse_the_file_naming_why(tmp_path, db, capsys):
     lines = [",".join(HEADER)] + [",".join(row(n, f'"坏{n}')) for n in range(1, MAX_BROKEN_QUOTES + 5)]
     path = tmp_path / "活动记录.csv"
