@@ -21,7 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import validate
+from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
+from etl.masking import masked_cells, masked_value, personal_values
 from etl.reader import (
     CSV_SUFFIXES,
     EXCEL_CELL_LIMIT,
@@ -32,10 +34,9 @@ from etl.reader import (
     UnreadableFile,
     read_register,
 )
-from etl.registers import ID_LIST, REGISTERS, RESOLVED, Register, kind_from_filename
+from etl.registers import ID_LIST, REGISTERS, Register, kind_from_filename
 from etl.safe_text import visible
 from etl.validate import ident
-from queries.privacy import NAME, PHONE, mask_cell
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 
@@ -64,15 +65,6 @@ class Rejection:
     column_name: str
     value: str | None
     reason: str
-
-
-@dataclass
-class LoadWarning:
-    """A row that loaded but deserves a look (a status moved back, two files disagreeing)."""
-
-    row_no: int
-    record_id: str
-    message: str
 
 
 @dataclass
@@ -231,7 +223,7 @@ def load_file(
     found in a folder): a file that resembles no register is skipped, not refused.
     """
     path = Path(path)
-    _mark_run_start(con)
+    mark_run_start(con)
     try:
         digest = content_hash(path)
     except OSError as exc:
@@ -296,15 +288,6 @@ def _unregister(con, name: str) -> None:
         con.unregister(name)
 
 
-def _mark_run_start(con) -> None:
-    """Remember, for this connection (one load of many files), the first load id it writes,
-    so files of one load that disagree on a natural key can be told apart from earlier loads."""
-    con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS run_start AS "
-        "SELECT coalesce(max(load_id), 0) + 1 AS load_id FROM load_log"
-    )
-
-
 def _already_loaded(con, digest: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ?", [digest, LOADED]
@@ -327,9 +310,9 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     validate.type_rows(con, register)
     checked = validate.find_problems(con, register, present)
     _add_reader_problems(con, broken)
-    known = _personal_values(con, sheet)
-    rejections = [_masked_rejection(register, Rejection(*row), known)
-                  for row in con.execute(REJECTED_SQL).fetchall()]
+    known = personal_values(con, sheet)
+    rejections = [Rejection(n, column, masked_value(register, column, value, known), reason)
+                  for n, column, value, reason in con.execute(REJECTED_SQL).fetchall()]
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
         rows_read=len(sheet.rows), rows_rejected=len(rejections),
@@ -347,7 +330,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     else:
         on_stage("写入")
         result.warnings = _upsert(con, sheet, load_id)
-        _keep_warnings(con, sheet, result.warnings, load_id)
+        keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
     _keep_rejections(con, sheet, rejections, load_id, known)
     _log(con, result, digest, load_id)
     return result
@@ -399,126 +382,6 @@ def _add_reader_problems(con, broken: dict[int, tuple[str, str, str]]) -> None:
         _unregister(con, "reader_problems")
 
 
-# ---------------------------------------------------------------- masking
-
-
-PERSONAL_CANDIDATE_LENGTH = 20  # names and phone numbers are short
-# Where a roster's personal values are: (kind, roster table, column), also looked up in
-# the file being loaded when it is that roster.
-PERSONAL_SOURCES = ((NAME, "households", "head_name"), (PHONE, "deputies", "phone"))
-
-
-def _personal_values(con, sheet: SheetData) -> dict[str, str]:
-    """Cells of this file's rejected rows that are a roster's personal value (a household
-    head's name, a deputy's phone) in any column: value -> NAME or PHONE."""
-    rejected = con.execute("SELECT DISTINCT row_no FROM problems").fetchall()
-    cells = dict(sheet.rows)
-    values = {
-        c.strip() for (n,) in rejected for c in cells.get(n, ())
-        if c and 1 < len(c.strip()) <= PERSONAL_CANDIDATE_LENGTH
-    }
-    if not values:
-        return {}
-    parts, params = [], {}
-    for kind, table, column in PERSONAL_SOURCES:
-        sources = [f"SELECT {ident(column)} FROM {ident(table)}"]
-        if sheet.register.kind == table:
-            sources.append(f"SELECT {ident(column)} FROM staged")
-        parts.append(f"SELECT v, ${kind} FROM candidates WHERE v IN ({' UNION ALL '.join(sources)})")
-        params[kind] = kind
-    con.register("candidates", pa.table({"v": pa.array(sorted(values), pa.string())}))
-    try:
-        return dict(con.execute(" UNION ".join(parts), params).fetchall())
-    finally:
-        _unregister(con, "candidates")
-
-
-def _masked_rejection(register: Register, rejection: Rejection, known: dict[str, str]) -> Rejection:
-    column = next((c for c in register.columns if c.header == rejection.column_name), None)
-    rejection.value = mask_cell(rejection.value, column, register, known)
-    return rejection
-
-
-def _masked_cells(sheet: SheetData, cells: list[str], known: dict[str, str]) -> list[str]:
-    index_key = {i: k for k, i in sheet.columns.items()}
-    register = sheet.register
-    return [
-        mask_cell(c, register.column(index_key[i]) if i in index_key else None, register, known)
-        for i, c in enumerate(cells)
-    ]
-
-
-# ---------------------------------------------------------------- warnings
-
-
-STATUS_REGRESSION_SQL = """
-    SELECT a.row_no, a.suggestion_id, a.status, s.source_file, s.source_row
-    FROM accepted a JOIN suggestions s USING (suggestion_id)
-    WHERE s.status = $resolved AND a.status <> $resolved
-    ORDER BY a.row_no
-"""
-WARN_STATUS_BACK = ("编号「{id}」的办理状态从「{resolved}」（「{file}」第 {row} 行）退回为「{status}」，"
-                    "已按本文件更新，请核实")
-WARN_DISAGREE = ("「{other}」第 {other_row} 行与本文件第 {row} 行是同一条记录（{key}），但{columns}不同；"
-                 "以后导入的「{file}」为准")
-
-
-def _status_regressions(con, sheet: SheetData) -> list[LoadWarning]:
-    """Suggestions 已办结 in the database that this file moves back to an earlier status."""
-    rows = con.execute(STATUS_REGRESSION_SQL, {"resolved": RESOLVED}).fetchall()
-    return [
-        LoadWarning(row_no, key, WARN_STATUS_BACK.format(
-            id=key, resolved=RESOLVED, file=file, row=row, status=status))
-        for row_no, key, status, file, row in rows
-    ]
-
-
-def _disagreements(con, sheet: SheetData) -> list[LoadWarning]:
-    """Rows with a natural key that another file of this same load wrote differently."""
-    register = sheet.register
-    table, key = ident(register.kind), ident(register.natural_key)
-    columns = [c for c in stored_columns(register) if c != register.natural_key]
-    differs = ", ".join(
-        f"CASE WHEN a.{ident(c)} IS DISTINCT FROM t.{ident(c)} THEN ${'h' + str(i)} END"
-        for i, c in enumerate(columns)
-    )
-    params = {f"h{i}": _stored_header(register, c) for i, c in enumerate(columns)}
-    rows = con.execute(
-        f"""
-        SELECT a.row_no, a.{key}, t.source_file, t.source_row,
-               list_filter([{differs}], lambda x: x IS NOT NULL) AS differing
-        FROM accepted a JOIN {table} t USING ({key})
-        WHERE t.load_id >= (SELECT load_id FROM run_start)
-        ORDER BY a.row_no
-        """,
-        params,
-    ).fetchall()
-    key_column = next((c for c in register.columns if c.key == register.natural_key), None)
-    warnings = []
-    for row_no, record_id, other, other_row, differing in rows:
-        if not differing:
-            continue
-        described = f"{key_column.header}「{record_id}」" if key_column else "日期、乡镇、对象和走访代表相同"
-        warnings.append(LoadWarning(row_no, record_id, WARN_DISAGREE.format(
-            other=other, other_row=other_row, row=row_no, key=described,
-            columns="、".join(f"「{h}」" for h in differing), file=sheet.path.name)))
-    return warnings
-
-
-def _stored_header(register: Register, column: str) -> str:
-    key = "township" if column == "township_code" else column
-    return register.column(key).header
-
-
-def _keep_warnings(con, sheet: SheetData, warnings: list[LoadWarning], load_id: int) -> None:
-    if not warnings:
-        return
-    con.executemany(
-        "INSERT INTO load_warnings VALUES (?, ?, ?, ?, ?, ?)",
-        [[load_id, sheet.path.name, sheet.sheet, w.row_no, w.record_id, w.message] for w in warnings],
-    )
-
-
 def stored_columns(register: Register) -> list[str]:
     """The register's table columns, in the order of its register (section 3)."""
     columns = [
@@ -542,8 +405,7 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
         "CREATE OR REPLACE TEMP TABLE accepted AS SELECT * FROM typed "
         "WHERE row_no NOT IN (SELECT row_no FROM problems)"
     )
-    warnings = _status_regressions(con, sheet) if register.kind == "suggestions" else []
-    warnings += _disagreements(con, sheet)
+    warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
     con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
     columns = ", ".join(ident(c) for c in stored_columns(register))
     con.execute(
@@ -568,7 +430,7 @@ def _keep_rejections(
     if not rejections:
         return
     rows = dict(sheet.rows)
-    cells = {r.row_no: _masked_cells(sheet, rows[r.row_no], known) for r in rejections}
+    cells = {r.row_no: masked_cells(sheet, rows[r.row_no], known) for r in rejections}
     table = pa.table({
         "row_no": [r.row_no for r in rejections],
         "column_name": [r.column_name for r in rejections],
