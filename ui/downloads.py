@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 import xlsxwriter
 
+from etl.safe_text import XLSX_TEXT_ONLY
 from etl.templates import write_templates
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,8 +51,7 @@ def xlsx_bytes(
     """
     shown = frame[list(columns)].rename(columns=columns) if columns else frame
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_TEXT_ONLY, "strings_to_numbers": False})
     sheet = book.add_worksheet(sheet_name[:31])
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF6", "border": 1, "text_wrap": True, "valign": "top"})
     dates = book.add_format({"num_format": DATE_FORMAT})
