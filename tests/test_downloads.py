@@ -30,3 +30,8 @@ def test_a_table_goes_into_a_report_with_its_title_and_stamp():
 def test_a_plain_table_has_its_header_first():
     rows = cells(xlsx_bytes(pd.DataFrame({"a": ["x"]}), "表", {"a": "列"}))
     assert rows == [["列"], ["x"]]
+
+
+def test_text_that_only_looks_like_a_date_stays_text():
+    rows = cells(xlsx_bytes(pd.DataFrame({"v": ["2024-05-15", "2024-13-01"]}), "被拒绝的行", {"v": "值"}))
+    assert rows == [["值"], ["2024-05-15"], ["2024-13-01"]]  # as the user typed them

@@ -93,3 +93,11 @@ def test_page_through_the_dashboard(app):
     at = app(APP, township="QH01", **Q2).run()
     at.switch_page("pages/stations.py").run()
     assert_hand_counted_q2_qh01(at)
+
+
+def test_an_empty_cell_is_empty_never_none(app):
+    """A number column with gaps (接待选民人数 of a 执法检查) shows nothing there, not "None"."""
+    at = app(PAGE, township="QH01", **Q2).run()
+    rows = at.dataframe[0].value  # A01 A02 A05 A11
+    assert rows["接待选民人数（人）"].tolist() == ["12", "8", "", ""]
+    assert not rows.isna().to_numpy().any()

@@ -46,3 +46,20 @@ def test_overview_empty_period_shows_a_note(app):
     assert not at.exception
     assert any("没有" in info.value for info in at.info)
     assert tile(at, "本期收集件办结率") == "—"
+
+
+def test_the_term_period_names_its_dates_once(app):
+    at = app(township="QH01", **{"from": "2024-04-01", "to": "2024-06-30"}).run()
+    at.selectbox(key="f_mode").set_value("本届").run()
+    assert not at.exception
+    header = at.caption[0].value
+    assert header.count("2021-10-01") == 1, header  # 本届 starts 2021-10-01 (conftest), written once
+
+
+def test_an_empty_database_leads_to_the_upload(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    at = new_app(APP).run()
+    assert not at.exception
+    assert any("请先上传登记表" in info.value for info in at.info)
+    links = at.get("page_link")
+    assert links and "前往「数据」页上传登记表" in str(links[0].proto)

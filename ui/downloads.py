@@ -93,10 +93,18 @@ def _missing(value) -> bool:
 def _date_column(column: pd.Series) -> bool:
     """A column of dates: date/datetime values, or ISO-date text ('2024-05-15') as the queries give."""
     values = [v for v in column.tolist() if not _missing(v)]
-    if not values:
+    return bool(values) and all(isinstance(v, dt.date | pd.Timestamp) or _iso_date(v) for v in values)
+
+
+def _iso_date(value) -> bool:
+    """Text that is a real calendar day written 2024-05-15 (a rejected "2024-13-01" stays text)."""
+    if not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
         return False
-    return all(isinstance(v, dt.date | pd.Timestamp) or (isinstance(v, str) and ISO_DATE.fullmatch(v))
-               for v in values)
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _write(sheet, row: int, col: int, value, date_format, number_format) -> None:
