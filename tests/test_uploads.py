@@ -114,7 +114,7 @@ def test_rejected_rows_are_reported_with_reasons(county_db, tmp_path):
     preview = uploads.rejections_preview(results)
     assert preview[["file_name", "row_no", "column_name", "value"]].values.tolist() == [
         ["建议意见登记_九月.csv", 3, "收集日期", "2024-09-31"]]  # row 3: 9-31 is no date
-    assert "日期无法识别" in preview["reason"][0]
+    assert "日期不存在：9月没有31日" in preview["reason"][0]  # the day is named, not just "unrecognised"
     assert query(county_db, "SELECT count(*) FROM suggestions WHERE suggestion_id IN ('G31', 'G32')") == [(1,)]
 
 
