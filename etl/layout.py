@@ -134,10 +134,10 @@ class SavedMapping:
     shape: str | None = None
     name: str = ""
 
-    def applies_to(self, labels: list[str]) -> bool:
+    def applies_to(self, labels: list[str], shape: str) -> bool:
         """A mapping without a shape fits any header that carries every header it names."""
         if self.shape is not None:
-            return header_shape(labels) == self.shape
+            return shape == self.shape
         present = {normalize_header(label) for label in labels}
         return bool(self.columns) and set(self.columns) <= present
 
@@ -277,7 +277,8 @@ def find_header(
             labels = [label for label, _ in composed]
             title = " ".join(c for row in head[:first] for c in dict.fromkeys(row) if c.strip())
             hints = title_hints(title + " " + names)
-            mapping = next((m for m in mappings if m.applies_to(labels)), None)
+            shape = header_shape(labels) if mappings else ""
+            mapping = next((m for m in mappings if m.applies_to(labels, shape)), None)
             registers = [r for r in REGISTERS if forced is None or r is forced]
             for register in registers:
                 if mapping is not None and mapping.register == register.kind:
