@@ -155,6 +155,13 @@ class Header:
     mapping: SavedMapping | None = None
     ignored: list[int] = field(default_factory=list)  # grid columns deliberately not loaded
     title: str = ""  # the text above the header: the register's title rows
+    texts: list[list[str]] = field(default_factory=list)  # per column, the texts matched (sub-header first)
+
+    def for_register(self, register: Register) -> Header:
+        """The same header cells read as another register's (the user corrected the register)."""
+        columns, sources, ignored = _match(self.texts, register)
+        return Header(self.first_row, self.last_row, self.labels, register, columns, sources, None, ignored,
+                      self.title, self.texts)
 
     @property
     def shape(self) -> str:
@@ -242,7 +249,7 @@ class HeaderSearch:
     """What a sheet's first rows say: the best header, or the nearest miss to explain."""
 
     header: Header | None
-    closest: tuple[Register, dict[str, int]] | None  # register most resembled, for the message
+    closest: Header | None  # the header most resembled (its required columns may be missing)
     title: str  # the text above the header (or of the first rows when none is found)
 
 
@@ -291,7 +298,9 @@ def find_header(
                     score_bonus = 0
                 lead = (len(columns), register is named)
                 if lead > closest_score or (register is named and closest is None):
-                    closest, closest_score = (register, columns), lead
+                    closest_score = lead
+                    closest = Header(first, last, labels, register, columns, sources, mapping, ignored,
+                                     texts=[texts for _, texts in composed])
                 missing = {c.key for c in register.required} - set(columns)
                 if len(columns) < 2 or not missing <= derivable(register, hints):
                     continue
@@ -301,7 +310,8 @@ def find_header(
                          rows == 1)
                 if best_score is None or score > best_score:
                     best_score = score
-                    best = Header(first, last, labels, register, columns, sources, mapping, ignored)
+                    best = Header(first, last, labels, register, columns, sources, mapping, ignored,
+                                  texts=[texts for _, texts in composed])
     if best is None:
         title = " ".join(c for row in head[:3] for c in dict.fromkeys(row) if c.strip())
         return HeaderSearch(None, closest, title)

@@ -45,7 +45,15 @@ __all__ = ["HEADER_SEARCH_ROWS", "normalize_header"]
 
 
 class UnreadableFile(Exception):
-    """A file that cannot be loaded at all; the message is for the user, in Chinese."""
+    """A file that cannot be loaded at all; the message is for the user, in Chinese.
+
+    When no header was found, `head` holds the first rows of the sheet that came
+    closest, so the mapping step can propose one.
+    """
+
+    def __init__(self, message: str, sheet: str | None = None, head: list[list[str]] | None = None):
+        super().__init__(message)
+        self.sheet, self.head = sheet, head
 
 
 @dataclass(frozen=True)
@@ -343,7 +351,7 @@ def _find_header(head: list[list[str]], names: str, options: ReadOptions = ReadO
 
 
 def _raise_no_header(path: Path, sheet: str | None, head: list[list[str]]):
-    raise UnreadableFile(_no_header_message(path, sheet, head))
+    raise UnreadableFile(_no_header_message(path, sheet, head), sheet, head)
 
 
 def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], short: bool = False) -> str:
@@ -357,7 +365,7 @@ def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], sho
     if search.closest is None:
         return (f"{where}{'的' if where else ''}前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，无法判断是哪种登记表，"
                 "请对照模板检查表头。")
-    register, columns = search.closest
+    register, columns = search.closest.register, search.closest.columns
     given = derivable(register, title_hints(names))
     missing = "、".join(f"「{c.header}」" for c in register.required if c.key not in columns and c.key not in given)
     return f"{where}看起来是{register.title}，但缺少必填列{missing}，未导入。"
@@ -366,7 +374,7 @@ def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], sho
 def _closest_register(head: list[list[str]], file_name: str):
     """The register whose headers a row matches most (the file name breaks ties)."""
     closest = find_header(head, file_name).closest
-    return closest if closest is not None else (None, {})
+    return (closest.register, closest.columns) if closest is not None else (None, {})
 
 
 def _sheet_data(

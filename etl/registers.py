@@ -309,11 +309,25 @@ BY_KIND = {r.kind: r for r in REGISTERS}
 KEYWORD_ORDER: tuple[Register, ...] = (
     VISITS, SUGGESTIONS, STATIONS, DEPUTIES, HOUSEHOLDS, ACTIVITIES, TOWNSHIPS,
 )
+# Words of the names offices give their registers (人大代表花名册, 选民意见转办情况登记卡,
+# 人大代表活动情况记录簿), tried after every register's own keyword. A 脱贫户花名册 is a
+# household roster, so households come before the deputies' 花名册.
+FILE_NAME_WORDS: tuple[tuple[Register, tuple[str, ...]], ...] = (
+    (VISITS, ("走访",)),
+    (SUGGESTIONS, ("意见", "议案", "转办", "办理情况")),
+    (STATIONS, ("联络站", "代表之家")),
+    (HOUSEHOLDS, ("监测户", "贫困户")),
+    (DEPUTIES, ("花名册", "代表信息", "代表名单")),
+    (ACTIVITIES, ("记录簿", "接待选民", "视察", "履职")),
+)
 
 
 def kind_from_filename(name: str) -> Register | None:
     """The register a file name names by keyword, if any."""
-    return next((r for r in KEYWORD_ORDER if r.keyword in name), None)
+    found = next((r for r in KEYWORD_ORDER if r.keyword in name), None)
+    if found is not None:
+        return found
+    return next((r for r, words in FILE_NAME_WORDS if any(w in name for w in words)), None)
 
 
 # Vocabulary words offices write, per column key, and the contract value each means.
