@@ -271,7 +271,8 @@ def find_header(
     width = max((len(r) for r in head), default=0)
     mappings = list(mappings)
     named = kind_from_filename(names)
-    best, best_score, closest, closest_score = None, None, None, (1, False)
+    best, best_score, closest, closest_score = None, None, None, (1, False, 0)
+    fallback, fallback_score = None, (-1, -1)  # the named register's widest row, when nothing matches
     for last in range(len(head)):
         for rows in (1, 2):
             first = last - rows + 1
@@ -296,11 +297,18 @@ def find_header(
                 else:
                     columns, sources, ignored = _match([texts for _, texts in composed], register)
                     score_bonus = 0
-                lead = (len(columns), register is named)
-                if lead > closest_score or (register is named and closest is None):
-                    closest_score = lead
-                    closest = Header(first, last, labels, register, columns, sources, mapping, ignored,
-                                     texts=[texts for _, texts in composed])
+                # The nearest miss, for the message and the mapping step: most columns recognised,
+                # then the register the names name, then the widest row (the header, not a title).
+                width_of = sum(1 for label in labels if label) if rows == 1 else 0
+                lead = (len(columns), register is named, width_of)
+                candidate = None
+                if lead > closest_score or (register is named and (len(columns), width_of) > fallback_score):
+                    candidate = Header(first, last, labels, register, columns, sources, mapping, ignored,
+                                       texts=[texts for _, texts in composed])
+                if lead > closest_score:
+                    closest, closest_score = candidate, lead
+                if register is named and (len(columns), width_of) > fallback_score:
+                    fallback, fallback_score = candidate, (len(columns), width_of)
                 missing = {c.key for c in register.required} - set(columns)
                 if len(columns) < 2 or not missing <= derivable(register, hints):
                     continue
@@ -314,7 +322,7 @@ def find_header(
                                   texts=[texts for _, texts in composed])
     if best is None:
         title = " ".join(c for row in head[:3] for c in dict.fromkeys(row) if c.strip())
-        return HeaderSearch(None, closest, title)
+        return HeaderSearch(None, closest or fallback, title)
     best.title = " ".join(c for row in head[: best.first_row] for c in dict.fromkeys(row) if c.strip())
     return HeaderSearch(best, closest, best.title)
 
