@@ -68,7 +68,8 @@ def station_roster(con: duckdb.DuckDBPyConnection, township_codes: tuple[str, ..
 
 LOAD_HISTORY_SQL = """
     SELECT date_trunc('second', loaded_at) AS loaded_at, file_name, kind, coalesce(sheet, '') AS sheet,
-           rows_read, rows_accepted, rows_rejected, status, coalesce(message, '') AS message
+           rows_read, rows_accepted, rows_rejected, coalesce(rows_skipped, 0) AS rows_skipped, status,
+           coalesce(message, '') AS message
     FROM load_log
     ORDER BY loaded_at DESC, load_id DESC
     LIMIT $limit

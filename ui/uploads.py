@@ -14,12 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from etl.cli import load_paths
-from etl.loader import UNREADABLE, FileResult, register_files
+from etl.layout import SavedMapping
+from etl.loader import UNREADABLE, FileResult, LoadOptions, register_files
 from etl.report import STATUS_WORDS, masked_value
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-ACCEPTED_TYPES = ["csv", "xlsx"]
+ACCEPTED_TYPES = ["csv", "xlsx", "xlsm", "xls"]
 SHOWN_REJECTIONS = 20
 
 
@@ -29,13 +30,17 @@ def too_large_message(name: str, size: int) -> str:
 
 
 def wrong_type_message(name: str) -> str:
-    return f"文件「{name}」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。"
+    return (f"文件「{name}」不是 CSV 或 Excel（.xlsx、.xlsm、.xls）文件，未导入。"
+            "请在 Excel 中另存为 .xlsx 或 .csv 后上传。")
 
 
-def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
+def load_uploads(files: list[tuple[str, bytes]], db: Path, township: str | None = None,
+                 mappings: tuple[SavedMapping, ...] = ()) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
-    Returns one FileResult per file: the loader's results (rosters first), then the refused files.
+    `township` is the upload form's choice, for sheets with no 乡镇 column and none
+    named in their title; `mappings` are 导入方案 the user confirmed (saved when applied).
+    Returns one FileResult per register read (rosters first), then the refused files.
     """
     refused: list[FileResult] = []
     with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
@@ -52,7 +57,8 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
                 target.parent.mkdir()
             target.write_bytes(content)
             saved += 1
-        loaded = load_paths(register_files([folder]), Path(db)) if saved else []
+        options = LoadOptions(township=township, mappings=tuple(mappings))
+        loaded = load_paths(register_files([folder]), Path(db), options=options) if saved else []
     return loaded + refused
 
 
@@ -69,9 +75,21 @@ def report_frame(results: list[FileResult]) -> pd.DataFrame:
     """The load report as a table: one row per file with its counts and result in Chinese."""
     return pd.DataFrame(
         [(r.path.name, r.register.title if r.register else "—", r.rows_read, r.rows_accepted, r.rows_rejected,
-          STATUS_WORDS[r.status], r.message) for r in results],
-        columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"],
+          r.rows_skipped, STATUS_WORDS[r.status], _explanation(r)) for r in results],
+        columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "result",
+                 "message"],
     )
+
+
+def _explanation(result: FileResult) -> str:
+    """The loader's message, then why rows or sheets were skipped."""
+    parts = [result.message] if result.message else []
+    if result.skipped:
+        parts.append(f"跳过的行：{result.skipped_summary()}")
+    parts += [f"工作表「{sheet}」未导入：{why}" for sheet, why in result.skipped_sheets]
+    if result.mapping:
+        parts.append(f"按导入方案「{result.mapping}」对应各列")
+    return "；".join(parts)
 
 
 def rejections_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
