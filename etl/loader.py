@@ -241,7 +241,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     rosters = validate.loaded_rosters(con)
     names.resolve_references(con, register, present, rosters)
     validate.derive(con, register, present)
-    checked = validate.find_problems(con, register, present, rosters)
+    checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     rejected = con.execute(REJECTED_SQL).fetchall()
     rejections = [
         Rejection(split_row_id(record)[1], column, value, reason, sheet.locate(record)[0])

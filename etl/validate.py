@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from etl.reader import ROW_BITS
 from etl.registers import (
     CHOICE,
     COUNT,
@@ -381,12 +382,14 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
 
 
 def find_problems(
-    con: duckdb.DuckDBPyConnection, register: Register, present: set[str], rosters: set[str] | None = None
+    con: duckdb.DuckDBPyConnection, register: Register, present: set[str], rosters: set[str] | None = None,
+    sheets: list[str | None] | None = None,
 ) -> Validation:
     """Fill `problems` with every broken rule, then reject duplicates among the rest.
 
     References resolved by name (etl/names.py) left their misses in
-    `reference_problems`, which join the rules' findings here.
+    `reference_problems`, which join the rules' findings here. `sheets` names the
+    sheets of a register read from several, for a duplicate found in another sheet.
     """
     rosters = loaded_rosters(con) if rosters is None else rosters
     result = Validation()
@@ -411,7 +414,7 @@ def find_problems(
     for key, (table, _) in references(register).items():
         if key in present and table not in rosters:
             _count_unchecked(con, result, table, key)
-    _reject_duplicates(con, register, len(checks) + 1)
+    _reject_duplicates(con, register, len(checks) + 1, list(sheets or [None]))
     return result
 
 
@@ -444,18 +447,24 @@ def _duplicate_rules(register: Register) -> list[tuple[str, Column, str]]:
     return rules
 
 
-def _reject_duplicates(con, register: Register, order: int) -> None:
+def _reject_duplicates(con, register: Register, order: int, sheets: list[str | None]) -> None:
     """A natural key twice in one file: the first valid row stands, later ones are rejected."""
+    mask = (1 << ROW_BITS) - 1  # a record id is sheet << ROW_BITS | Excel row (reader.row_id)
     for partition, column, same in _duplicate_rules(register):
         con.execute(
             f"""
             INSERT INTO problems
-            SELECT row_no, $column, value, printf($reason, first_row), $order
+            SELECT row_no, $column, value,
+                   CASE WHEN first_row >> {ROW_BITS} = row_no >> {ROW_BITS} THEN printf($reason, first_row & {mask})
+                        ELSE replace(printf($reason, first_row & {mask}), '本文件',
+                                     '本文件工作表「' || list_extract($sheets, (first_row >> {ROW_BITS}) + 1) || '」')
+                   END,
+                   $order
             FROM (SELECT row_no, {ident("raw_" + column.key)} AS value,
                          row_number() OVER w AS n, first_value(row_no) OVER w AS first_row
                   FROM typed WHERE row_no NOT IN (SELECT row_no FROM problems)
                   WINDOW w AS (PARTITION BY {partition} ORDER BY row_no))
             WHERE n > 1
             """,
-            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order},
+            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order, "sheets": sheets},
         )

@@ -241,3 +241,19 @@ def test_a_choice_contradicting_the_title_is_refused(db, tmp_path, capsys):
     capsys.readouterr()
     assert main(["load", str(path), "--db", str(db), "--township", "柳湾镇"]) == 2
     assert "与导入时选择的乡镇（LW01）不一致" in capsys.readouterr().out.replace("\n", "")
+
+
+def test_a_record_twice_in_two_month_sheets_names_the_first_sheet(db, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "柳湾镇活动记录簿.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    for month in ("4月", "5月"):
+        sheet = workbook.add_worksheet(month)
+        sheet.write_row(0, 0, ["活动编号", "时间", "活动形式", "活动内容"])
+        sheet.write_row(1, 0, ["B1", "2024-04-08", "视察", "视察河堤"])
+    workbook.close()
+    assert main(["load", str(path), "--db", str(db)]) == 1
+    assert query(db, "SELECT sheet, row_no, reason FROM rejected_rows") == [
+        ("5月", 2, "「活动名称」与本文件工作表「4月」第 2 行重复（活动编号，或日期、乡镇、活动站、活动类型和"
+                   "活动名称相同）")]
