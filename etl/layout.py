@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from etl.registers import (
     FOOTER_LABELS,
@@ -48,15 +49,21 @@ SKIP_REPEATED_HEADER = "重复的表头行"
 _BRACKETS = re.compile(r"\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕|\[[^\[\]]*\]")
 _TOTAL = re.compile(rf"^.{{0,8}}?({'|'.join(TOTAL_WORDS)})[:]?$")
 _FOOTER = re.compile(rf"^({'|'.join(sorted(map(re.escape, FOOTER_LABELS), key=len, reverse=True))})[:]")
+_GROUP_START = set("一二三四五六七八九十第")
 _GROUP = re.compile(r"^([一二三四五六七八九十]+[、.]|第?[一二三四1-4]季度$|[0-9一二三四五六七八九十]{1,3}月份?$)")
+
+
+@lru_cache(maxsize=8192)
+def _normalize_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text)
+    folded = "".join(folded.split())
+    folded = _BRACKETS.sub("", folded).strip("*:")
+    return folded.lower()
 
 
 def normalize_header(text: object) -> str:
     """Fold width, drop spaces, required-markers and bracketed units: 「 发现问题（个）* 」 is 发现问题."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    folded = "".join(folded.split())
-    folded = _BRACKETS.sub("", folded).strip("*:")
-    return folded.lower()
+    return _normalize_text(str(text))
 
 
 def _fold(text: str) -> str:
@@ -76,6 +83,7 @@ def _keys_of(register: Register) -> dict[str, str]:
 
 
 HEADER_KEYS: dict[str, dict[str, str]] = {r.kind: _keys_of(r) for r in REGISTERS}
+REQUIRED: dict[str, frozenset[str]] = {r.kind: frozenset(c.key for c in r.required) for r in REGISTERS}
 CONTRACT_HEADERS: dict[str, set[str]] = {
     r.kind: {normalize_header(c.header) for c in r.read_columns} | {c.key for c in r.read_columns}
     for r in REGISTERS
@@ -85,6 +93,11 @@ PERSONAL = {normalize_header(h) for h in PERSONAL_HEADERS}
 
 
 def derivable(register: Register, hints: Mapping[str, str]) -> set[str]:
+    return set(_derivable(register.kind, frozenset(hints)))
+
+
+@lru_cache(maxsize=256)
+def _derivable(kind: str, hinted: frozenset[str]) -> frozenset[str]:
     """Required keys a file may leave out: the loader supplies them.
 
     The township comes from the title, file name or the user's choice; roster ids and
@@ -92,21 +105,27 @@ def derivable(register: Register, hints: Mapping[str, str]) -> set[str]:
     whether a household or an enterprise is named; a title hint gives 活动类型 or
     来源; a kind stands in for a missing 活动名称.
     """
-    keys = {"township"} if register.kind != "townships" else set()
-    if register.kind in ("stations", "deputies", "households"):
+    register = next(r for r in REGISTERS if r.kind == kind)
+    keys = {"township"} if kind != "townships" else set()
+    if kind in ("stations", "deputies", "households"):
         keys.add(register.natural_key)
-    if register.kind == "suggestions":
+    if kind == "suggestions":
         keys |= {"suggestion_id", "status"}
-    if register.kind == "visits":
+    if kind == "visits":
         keys.add("target_kind")
-    if register.kind == "activities":
+    if kind == "activities":
         keys.add("title")  # the kind's word stands in for a missing 活动名称
-    keys |= {key for key in hints if key in {c.key for c in register.columns}}
-    return keys
+    keys |= {key for key in hinted if key in {c.key for c in register.columns}}
+    return frozenset(keys)
 
 
 def title_hints(text: str) -> dict[str, str]:
     """The constant values a title names, e.g. 接待选民来访登记簿 -> kind 接待选民."""
+    return dict(_title_hints(text))
+
+
+@lru_cache(maxsize=1024)
+def _title_hints(text: str) -> tuple[tuple[str, str], ...]:
     folded = _fold(text)
     hints = {}
     for key, words in TITLE_HINTS.items():
@@ -114,7 +133,7 @@ def title_hints(text: str) -> dict[str, str]:
             if word in folded:
                 hints[key] = value
                 break
-    return hints
+    return tuple(hints.items())
 
 
 def header_shape(labels: Iterable[str]) -> str:
@@ -211,14 +230,17 @@ def _compose(upper: list[str], lower: list[str], width: int) -> list[tuple[str, 
     return out
 
 
-def _match(candidates: list[list[str]], register: Register) -> tuple[dict[str, int], dict[str, str], list[int]]:
+def _match(candidates: list[list[str]], register: Register, normalized_texts: list[list[str]] | None = None
+           ) -> tuple[dict[str, int], dict[str, str], list[int]]:
+    """Columns of `register` the header texts name; `normalized_texts` saves normalising them per register."""
     keys, contract = HEADER_KEYS[register.kind], CONTRACT_HEADERS[register.kind]
     columns: dict[str, int] = {}
     sources: dict[str, str] = {}
     ignored: list[int] = []
-    for index, texts in enumerate(candidates):
-        for text in texts:
-            normalized = normalize_header(text)
+    if normalized_texts is None:
+        normalized_texts = [[normalize_header(t) for t in texts] for texts in candidates]
+    for index, texts in enumerate(normalized_texts):
+        for normalized in texts:
             key = keys.get(normalized)
             if key and key not in columns:
                 columns[key] = index
@@ -273,17 +295,23 @@ def find_header(
     named = kind_from_filename(names)
     best, best_score, closest, closest_score = None, None, None, (1, False, 0)
     fallback, fallback_score = None, (-1, -1)  # the named register's widest row, when nothing matches
+    titles: dict[int, str] = {}
     for last in range(len(head)):
         for rows in (1, 2):
             first = last - rows + 1
             if first < 0 or not any(c.strip() for c in head[last]):
                 continue
+            if rows == 2 and not any(c.strip() for c in head[first]):
+                continue  # the same as the one-row header below it
             if rows == 1:
                 composed = [(c.strip(), [c] if c.strip() else []) for c in head[last]]
             else:
                 composed = _compose(head[first], head[last], width)
             labels = [label for label, _ in composed]
-            title = " ".join(c for row in head[:first] for c in dict.fromkeys(row) if c.strip())
+            normalized = [[normalize_header(t) for t in texts] for _, texts in composed]
+            if first not in titles:
+                titles[first] = " ".join(c for row in head[:first] for c in dict.fromkeys(row) if c.strip())
+            title = titles[first]
             hints = title_hints(title + " " + names)
             shape = header_shape(labels) if mappings else ""
             mapping = next((m for m in mappings if m.applies_to(labels, shape)), None)
@@ -295,7 +323,7 @@ def find_header(
                 elif mapping is not None:
                     continue
                 else:
-                    columns, sources, ignored = _match([texts for _, texts in composed], register)
+                    columns, sources, ignored = _match([], register, normalized)
                     score_bonus = 0
                 # The nearest miss, for the message and the mapping step: most columns recognised,
                 # then the register the names name, then the widest row (the header, not a title).
@@ -309,8 +337,8 @@ def find_header(
                     closest, closest_score = candidate, lead
                 if register is named and (len(columns), width_of) > fallback_score:
                     fallback, fallback_score = candidate, (len(columns), width_of)
-                missing = {c.key for c in register.required} - set(columns)
-                if len(columns) < 2 or not missing <= derivable(register, hints):
+                if len(columns) < 2 or not REQUIRED[register.kind] - columns.keys() <= _derivable(
+                        register.kind, frozenset(hints)):
                     continue
                 if rows == 2 and not _second_row_is_header(head[first], head[last], columns, best, first):
                     continue
@@ -372,32 +400,39 @@ def sort_rows(
     """
     used = sorted(set(header.columns.values()))
     labels = [(i, header.labels[i]) for i in used if header.labels[i]]
+    probe = labels[0] if labels else (0, None)  # a repeated header repeats its first label too
     records, skipped = [], []
     in_footer = False
     for index in range(header.last_row + 1, len(grid)):
         cells = grid[index]
-        first = next((c for c in cells if c and not c.isspace()), None)
+        first = cells[0] if cells and cells[0] and not cells[0].isspace() else next(
+            (c for c in cells if c and not c.isspace()), None)
         if first is None:
             continue
-        reason = _not_a_record(first, cells, index, group_rows, in_footer)
-        if reason is None and sum(1 for i, label in labels if i < len(cells) and cells[i].strip() == label) >= 2:
-            reason = SKIP_REPEATED_HEADER
-        if reason is not None:
-            in_footer = reason == SKIP_FOOTER
-            skipped.append((index + 1, reason))
-            continue
+        # Most records pass a few character tests; only the rest are looked at closely.
+        if in_footer or index in group_rows or not _plain(first) or (
+                cells[probe[0]].strip() == probe[1] if probe[0] < len(cells) else False):
+            reason = _not_a_record(first, cells, index, group_rows, in_footer)
+            if reason is None and sum(1 for i, label in labels if i < len(cells) and cells[i].strip() == label) >= 2:
+                reason = SKIP_REPEATED_HEADER
+            if reason is not None:
+                in_footer = reason == SKIP_FOOTER
+                skipped.append((index + 1, reason))
+                continue
         in_footer = False
         if any(cells[i].strip() for i in used if i < len(cells)):
             records.append((index + 1, cells))
     return Rows(records, skipped)
 
 
+def _plain(first: str) -> bool:
+    """A first cell that cannot open a total, footer or group row: no 计, colon, month or numeral."""
+    return ("计" not in first and ":" not in first and "：" not in first and first[0] not in _GROUP_START
+            and "月" not in first and "季" not in first)
+
+
 def _not_a_record(first: str, cells: list[str], index: int, group_rows: set[int], in_footer: bool) -> str | None:
-    """Why a row is not a record, or None. Most records start with a number or a date:
-    those are passed at the cost of one character test."""
-    if not in_footer and index not in group_rows and first[0].isascii() and first[0].isdigit() \
-            and "月" not in first and "季" not in first:
-        return None
+    """Why a row is not a record, or None."""
     text = _fold(first)
     if _TOTAL.match(text):
         return SKIP_TOTAL

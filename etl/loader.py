@@ -247,7 +247,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         Rejection(split_row_id(record)[1], column, value, reason, sheet.locate(record)[0])
         for record, column, value, reason in rejected
     ]
-    records = len(sheet.rows)
+    records = sum(len(t.rows) for t in sheet.tables)
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
         rows_read=sheet.rows_read, rows_rejected=len(rejections), rows_accepted=records - len(rejections),
