@@ -26,6 +26,16 @@ REASON_HOUSEHOLD_HOMONYM = "本乡镇脱贫户名册中户主同名：{}，请�
 
 # Annotations a clerk adds to a name in a list: 张三（县代表）, 李四等, 王五等3人.
 NAME_NOISE = r"（[^）]*）|\([^)]*\)|等\d*人?$"
+# Words for every deputy of the row's township on the roster.
+ALL_DEPUTIES = ("全体代表", "全体人大代表", "全体镇人大代表", "全体乡人大代表", "全体县镇人大代表", "全体县乡人大代表")
+
+ALL_DEPUTIES_SQL = """
+    UPDATE typed_base SET deputy_ids = list_distinct(
+        list_filter(deputy_ids, lambda x: NOT list_contains($all, x))
+        || coalesce((SELECT list(d.deputy_id ORDER BY d.deputy_id) FROM deputies d
+                     WHERE d.township_code = typed_base.township_code), []))
+    WHERE list_has_any(deputy_ids, $all)
+"""
 
 
 class TownshipNotGiven(Exception):
@@ -199,6 +209,7 @@ def resolve_references(
 
 
 def _resolve_deputies(con, register: Register) -> None:
+    con.execute(ALL_DEPUTIES_SQL, {"all": list(ALL_DEPUTIES)})
     con.execute(DEPUTY_TOKENS_SQL)
     if not con.execute("SELECT count(*) FROM deputy_tokens").fetchall()[0][0]:
         return  # every value is a deputy id
@@ -251,6 +262,10 @@ def _resolve_households(con, register: Register, present: set[str]) -> None:
     """
     by_head = "head_name" in present
     name = "coalesce(b.head_name, b.household_id)" if by_head else "b.household_id"
+    if not by_head and not con.execute(
+        "SELECT count(*) FROM typed_base WHERE household_id NOT IN (SELECT household_id FROM households)"
+    ).fetchall()[0][0]:
+        return  # every value is a household id
     con.execute(HOUSEHOLD_MATCHES_SQL.format(name=name))
     con.execute(
         "UPDATE typed_base SET household_id = CASE WHEN m.n = 1 THEN m.household_id "

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from etl.layout import (
     sort_rows,
     title_hints,
 )
-from etl.registers import REGISTERS, Register
+from etl.registers import DATE, REGISTERS, Register
 from queries.privacy import mask_name, mask_phone
 
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -81,6 +82,7 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (Excel row number, cells) of records
     skipped: list[tuple[int, str]]  # (Excel row number, reason)
     constants: dict[str, str] = field(default_factory=dict)  # key -> value for every row (township …)
+    year: int | None = None  # the one year the title, sheet or file name names, for dates written 1月10日
 
     @property
     def title(self) -> str:
@@ -158,9 +160,10 @@ class SheetData:
                 value = table.constants.get(key)
                 data[key] = pa.array([value] * len(table.rows), pa.string())
                 continue
-            data[key] = pa.array(
-                [cells[column] if column < len(cells) else None for _, cells in table.rows], pa.string()
-            )
+            values = [cells[column] if column < len(cells) else None for _, cells in table.rows]
+            if table.year and self.register.column(key).type == DATE:
+                values = [_with_year(v, table.year) for v in values]
+            data[key] = pa.array(values, pa.string())
         return pa.table(data)
 
     def raw_json(self, cells: list[str], record: int | None = None) -> str:
@@ -179,6 +182,24 @@ class SheetData:
             label = (labels[i] if i < len(labels) else "") or f"第{i + 1}列"
             named[label] = _mask(label, c) if i in personal else c
         return json.dumps(named, ensure_ascii=False)
+
+
+_SHORT_DATE = re.compile(r"\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _with_year(value: str | None, year: int) -> str | None:
+    """1月10日 or 1.10 in a sheet whose title says 2024年 is 2024-01-10."""
+    if not value or len(value) > 8:
+        return value
+    match = _SHORT_DATE.fullmatch(value)
+    return f"{year}-{int(match[1]):02d}-{int(match[2]):02d}" if match else value
+
+
+def year_named(text: str) -> int | None:
+    """The one year a title, sheet or file name names (2024年, （2024）), or None."""
+    years = set(_YEAR.findall(text))
+    return int(years.pop()) if len(years) == 1 else None
 
 
 def _mask(label: str, value: str) -> str:
@@ -314,7 +335,9 @@ def _read_workbook(path: Path, options: ReadOptions) -> FileData:
     order = {name: i for i, name in enumerate(names)}
     for part in parts.values():
         part.tables.sort(key=lambda t: order[t.sheet])
-    return FileData(path, list(parts.values()), skipped)
+    # Rosters before the logs that name their people, whatever the sheet order.
+    ranked = sorted(parts.values(), key=lambda p: REGISTERS.index(p.register))
+    return FileData(path, ranked, skipped)
 
 
 def _names_register(sheet: str) -> bool:
@@ -381,4 +404,5 @@ def _sheet_data(
     path: Path, sheet: str | None, grid: list[list[str]], header: Header, group_rows: set[int] = frozenset()
 ) -> SheetData:
     rows = sort_rows(grid, header, group_rows)
-    return SheetData(path, header.register, [Table(sheet, header, rows.records, rows.skipped)])
+    year = year_named(f"{header.title} {sheet or ''} {path.stem}")
+    return SheetData(path, header.register, [Table(sheet, header, rows.records, rows.skipped, year=year)])

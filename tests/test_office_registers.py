@@ -257,3 +257,13 @@ def test_a_record_twice_in_two_month_sheets_names_the_first_sheet(db, tmp_path):
     assert query(db, "SELECT sheet, row_no, reason FROM rejected_rows") == [
         ("5月", 2, "「活动名称」与本文件工作表「4月」第 2 行重复（活动编号，或日期、乡镇、活动站、活动类型和"
                    "活动名称相同）")]
+
+
+def test_dates_without_a_year_take_the_titles_year_and_all_deputies(db, tmp_path):
+    """A 记录簿 sheet titled 2024年6月 writes 6月3日 and 6.18; 参加人员 全体代表 is every deputy of 柳湾镇."""
+    path = tmp_path / "柳湾镇活动记录簿.csv"
+    path.write_text("柳湾镇人大代表活动情况记录簿（2024年6月）\r\n时间,活动形式,活动内容,参加人员\r\n"
+                    "6月3日,代表述职,代表向选民述职,全体代表\r\n6.18,视察,视察河道,王强\r\n", encoding="utf-8")
+    assert main(["load", str(path), "--db", str(db)]) == 0
+    assert query(db, "SELECT date, title, attendees FROM activities WHERE source_file = ? ORDER BY date",
+                 [path.name]) == [(dt.date(2024, 6, 3), "代表向选民述职", 6), (dt.date(2024, 6, 18), "视察河道", 1)]
