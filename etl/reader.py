@@ -250,7 +250,7 @@ def _read_csv(path: Path, options: ReadOptions = ReadOptions()) -> SheetData:
         if found and (best is None or len(found.columns) > len(best[1].columns)):
             best = (delimiter, found)
     if best is None:
-        _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])))
+        _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])), options)
     delimiter, found = best
     grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return _sheet_data(path, None, grid, found)
@@ -329,9 +329,9 @@ def _read_workbook(path: Path, options: ReadOptions) -> FileData:
         if not misses:
             first = names[0] if names else None
             _raise_no_header(path, first, [])
-        _raise_no_header(path, *misses[0])
+        _raise_no_header(path, *misses[0], options)
     for name, head in misses:
-        skipped.append((name, _no_header_message(path, name, head, short=True)))
+        skipped.append((name, _no_header_message(path, name, head, short=True, options=options)))
     order = {name: i for i, name in enumerate(names)}
     for part in parts.values():
         part.tables.sort(key=lambda t: order[t.sheet])
@@ -373,18 +373,20 @@ def _find_header(head: list[list[str]], names: str, options: ReadOptions = ReadO
     return find_header(head, names, options.mappings).header
 
 
-def _raise_no_header(path: Path, sheet: str | None, head: list[list[str]]):
-    raise UnreadableFile(_no_header_message(path, sheet, head), sheet, head)
+def _raise_no_header(path: Path, sheet: str | None, head: list[list[str]], options: ReadOptions = ReadOptions()):
+    raise UnreadableFile(_no_header_message(path, sheet, head, options=options), sheet, head)
 
 
-def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], short: bool = False) -> str:
-    """Say which required columns the file lacks, for the register it most resembles.
+def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], short: bool = False,
+                       options: ReadOptions = ReadOptions()) -> str:
+    """Say which required columns the file lacks, for the register it most resembles
+    (read with the mappings given, so a mapping still missing a column says which).
 
     `short` leaves out the file and sheet, for a line under the sheet's name.
     """
     where = "" if short else f"文件「{path.name}」" + (f"的工作表「{sheet}」" if sheet else "")
     names = f"{sheet or ''} {path.name}"
-    search = find_header(head, names)
+    search = find_header(head, names, options.mappings)
     if search.closest is None:
         return (f"{where}{'的' if where else ''}前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，无法判断是哪种登记表，"
                 "请对照模板检查表头。")

@@ -85,7 +85,9 @@ def mapping_form(index: int, upload: PendingUpload, db: Path, township: str | No
     # What would load with the mapping as it stands now.
     now = check_upload(upload.name, upload.content, db, township, tuple(mappings))
     _dry_run(now)
-    if st.button(f"确认并导入「{upload.name}」", type="primary", key=f"data_map_{index}_confirm"):
+    loadable = bool(now.results) and all(r.register is not None for r in now.results)
+    if st.button(f"确认并导入「{upload.name}」", type="primary", key=f"data_map_{index}_confirm",
+                 disabled=not loadable, help=None if loadable else "按当前对应还无法导入，请先改正上面的对应"):
         return mappings
     return None
 
