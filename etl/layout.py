@@ -119,6 +119,18 @@ def _derivable(kind: str, hinted: frozenset[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _given(register: Register, columns: dict[str, int], hints: Mapping[str, str]) -> bool:
+    """Does the header carry (or can the loader supply) every required column?
+
+    Beyond `derivable`, an activity log with 活动名称 but no 活动类型 reads each kind
+    from its name (validate._kind_from_title).
+    """
+    missing = REQUIRED[register.kind] - columns.keys() - _derivable(register.kind, frozenset(hints))
+    if register.kind == "activities" and "title" in columns:
+        missing -= {"kind"}
+    return not missing
+
+
 def title_hints(text: str) -> dict[str, str]:
     """The constant values a title names, e.g. 接待选民来访登记簿 -> kind 接待选民."""
     return dict(_title_hints(text))
@@ -337,8 +349,7 @@ def find_header(
                     closest, closest_score = candidate, lead
                 if register is named and (len(columns), width_of) > fallback_score:
                     fallback, fallback_score = candidate, (len(columns), width_of)
-                if len(columns) < 2 or not REQUIRED[register.kind] - columns.keys() <= _derivable(
-                        register.kind, frozenset(hints)):
+                if len(columns) < 2 or not _given(register, columns, hints):
                     continue
                 if rows == 2 and not _second_row_is_header(head[first], head[last], columns, best, first):
                     continue

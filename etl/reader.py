@@ -392,6 +392,8 @@ def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], sho
                 "请对照模板检查表头。")
     register, columns = search.closest.register, search.closest.columns
     given = derivable(register, title_hints(names))
+    if register.kind == "activities" and "title" in columns:
+        given.add("kind")  # read from each 活动名称
     missing = "、".join(f"「{c.header}」" for c in register.required if c.key not in columns and c.key not in given)
     return f"{where}看起来是{register.title}，但缺少必填列{missing}，未导入。"
 

@@ -401,7 +401,8 @@ TITLE_HINTS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "source": (
         ("选民意见", "选民意见"), ("群众意见", "选民意见"), ("代表建议", "代表建议"), ("建议办理", "代表建议"),
-        ("议案", "议案"), ("批评意见", "批评意见"),
+        ("议案", "议案"), ("批评意见", "批评意见"), ("选民来访", "选民意见"), ("选民来信", "选民意见"),
+        ("接待选民", "选民意见"), ("群众来访", "选民意见"),
     ),
     "level": (
         ("全国人大代表", "全国"), ("省人大代表", "省"), ("市人大代表", "市"), ("县人大代表", "县"),
@@ -427,3 +428,11 @@ FOOTER_LABELS = (
 )
 # Sheets named like this are summaries or instructions, never registers.
 NOT_REGISTER_SHEETS = ("汇总", "统计", "说明", "目录", "封面", "图表", "选项", "字典", "下拉")
+
+# A log without an 活动类型 column, whose title names no kind either: each activity's
+# kind is read from its own 活动名称 (视察工业园 is a 视察), else 其他. First match wins.
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("执法检查", "执法检查"), ("视察", "视察"), ("调研", "调研"), ("评议", "评议"), ("测评", "评议"),
+    ("接待", "接待选民"), ("见面日", "接待选民"), ("述职", "述职"), ("培训", "学习培训"), ("学习", "学习培训"),
+    ("座谈", "座谈"), ("会议", "会议"), ("走访", "走访"),
+)

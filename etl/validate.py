@@ -23,6 +23,7 @@ from etl.registers import (
     ENTERPRISE_TARGET,
     HOUSEHOLD_TARGETS,
     ID_LIST,
+    KIND_WORDS,
     OUTCOME_WORDS,
     RESOLVED,
     TEXT,
@@ -42,7 +43,7 @@ FOLD_ALL_FROM = "".join(chr(c) for c in _FW_ALL) + "\u3000\u00a0"
 FOLD_ALL_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALL) + "  "
 TRIM_CHARS = " \t\r\n"
 WIDE_CHARACTER = "[\uff01-\uff5e\u3000\u00a0]"
-ID_SEPARATORS = r"[、，,；;\s]+"
+ID_SEPARATORS = r"[、，,；;/\s]+"
 
 REASON_REQUIRED = "必填项为空"
 REASON_DATE = "日期无法识别（可填 2020-06-04、2020/6/4、2020.6.4、2020年6月4日 或 20200604）"
@@ -163,10 +164,9 @@ def derive(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]
     columns = {c.key for c in register.read_columns} | {"raw_" + c.key for c in register.read_columns}
     replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if k in columns)
     added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if k not in columns)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE typed AS "
-        f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM typed_base"
-    )
+    sql = (f"CREATE OR REPLACE TEMP TABLE typed AS "
+           f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM typed_base")
+    con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
 
 
 def loaded_rosters(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -260,9 +260,13 @@ def _derived_exprs(register: Register, present: set[str]) -> dict[str, str]:
             derived["raw_" + key] = f"CAST({expr} AS VARCHAR)"
 
     if register.kind == "activities":
+        kind = "kind"
+        if "kind" not in present and "title" in present:
+            kind = _kind_from_title()
+            absent("kind", kind)
         title = "title" if "title" in present else "kind"
         absent("title", "kind")
-        facts = f"CAST(date AS VARCHAR), township_code, coalesce(station_id, ''), kind, {title}"
+        facts = f"CAST(date AS VARCHAR), township_code, coalesce(station_id, ''), {kind}, {title}"
         derived["activity_id"] = f"coalesce(activity_id, 'A' || left(md5(concat_ws('|', {facts})), 16))"
         derived["attendees"] = "CASE WHEN raw_attendees IS NULL THEN len(deputy_ids) ELSE attendees END"
     elif register.kind == "suggestions":
@@ -287,6 +291,15 @@ def _derived_exprs(register: Register, present: set[str]) -> dict[str, str]:
         derived[register.natural_key] = expr
         derived["raw_" + register.natural_key] = f"coalesce({expr}, '')"  # '' = could not be derived
     return derived
+
+
+def _kind_from_title() -> str:
+    """The activity kind its 活动名称 names (KIND_WORDS, bound as $kind_words/$kind_values), else 其他."""
+    return ("coalesce(list_extract($kind_values, list_position("
+            "list_transform($kind_words, lambda w: contains(title, w)), true)), '其他')")
+
+
+DERIVE_PARAMS = {"kind_words": [w for w, _ in KIND_WORDS], "kind_values": [k for _, k in KIND_WORDS]}
 
 
 # Ids of a roster kept without them: stable over reloads, from the township and the

@@ -267,3 +267,13 @@ def test_dates_without_a_year_take_the_titles_year_and_all_deputies(db, tmp_path
     assert main(["load", str(path), "--db", str(db)]) == 0
     assert query(db, "SELECT date, title, attendees FROM activities WHERE source_file = ? ORDER BY date",
                  [path.name]) == [(dt.date(2024, 6, 3), "代表向选民述职", 6), (dt.date(2024, 6, 18), "视察河道", 1)]
+
+
+def test_a_log_without_a_kind_column_reads_each_kind_from_its_name(db, tmp_path):
+    path = tmp_path / "柳湾镇人大代表活动情况记录簿.csv"
+    path.write_text("时间,地点,活动内容,参加人员\r\n2024-07-02,柳湾工业园,视察工业园安全生产,赵敏\r\n"
+                    "2024-07-10,柳湾镇第1代表活动站,七月代表接待日,李娜\r\n2024-07-15,镇政府,学习代表法,王强\r\n"
+                    "2024-07-20,东湾村,植树,陈刚\r\n", encoding="utf-8")
+    assert main(["load", str(path), "--db", str(db)]) == 0
+    assert query(db, "SELECT title, kind FROM activities WHERE source_file = ? ORDER BY date", [path.name]) == [
+        ("视察工业园安全生产", "视察"), ("七月代表接待日", "接待选民"), ("学习代表法", "学习培训"), ("植树", "其他")]
