@@ -187,15 +187,11 @@ HOUSEHOLD_MATCHES_SQL = """
 def resolve_references(
     con: duckdb.DuckDBPyConnection, register: Register, present: set[str], rosters: set[str]
 ) -> None:
-    """Replace names by roster ids in `typed_base`; fill `reference_problems` with the misses.
+    """Replace names by roster ids in `typed_base`; add the misses to `reference_problems`.
 
     Runs only against rosters that are loaded; where one is not, the loader flags
     the rows as unchecked instead (validate.find_problems).
     """
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE reference_problems "
-        "(row_no BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
-    )
     keys = {c.key for c in register.read_columns}
     if "deputy_ids" in present and "deputies" in rosters:
         _resolve_deputies(con, register)
@@ -209,10 +205,13 @@ def resolve_references(
 
 
 def _resolve_deputies(con, register: Register) -> None:
-    con.execute(ALL_DEPUTIES_SQL, {"all": list(ALL_DEPUTIES)})
     con.execute(DEPUTY_TOKENS_SQL)
     if not con.execute("SELECT count(*) FROM deputy_tokens").fetchall()[0][0]:
         return  # every value is a deputy id
+    if con.execute("SELECT count(*) FROM deputy_tokens WHERE list_contains($all, token)",
+                   {"all": list(ALL_DEPUTIES)}).fetchall()[0][0]:
+        con.execute(ALL_DEPUTIES_SQL, {"all": list(ALL_DEPUTIES)})
+        con.execute(DEPUTY_TOKENS_SQL)
     con.execute(DEPUTY_MATCHES_SQL, {"noise": NAME_NOISE})
     con.execute(DEPUTY_FIX_SQL)
     con.execute(DEPUTY_PROBLEMS_SQL, {

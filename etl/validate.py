@@ -156,6 +156,11 @@ def type_base(con: duckdb.DuckDBPyConnection, register: Register) -> None:
         f"FROM staged s {joins}",
         params,
     )
+    # Where names.resolve_references leaves the names it could not resolve.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE reference_problems "
+        "(row_no BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
+    )
 
 
 def derive(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
@@ -214,7 +219,8 @@ def _typed_expr(col: Column, raw: str) -> tuple[str, dict]:
         synonyms = {**{c: c for c in col.choices}, **VALUE_SYNONYMS.get(col.key, {})}
         words, values = f"words_{col.key}", f"values_{col.key}"
         # An office's word for a value (视察活动, √, A类) is looked up without its spaces.
-        spoken = f"coalesce(list_extract(${values}, list_position(${words}, replace({raw}, ' ', ''))), {raw})"
+        spoken = (f"CASE WHEN list_contains(${p}, {raw}) THEN {raw} ELSE coalesce(list_extract(${values}, "
+                  f"list_position(${words}, replace({raw}, ' ', ''))), {raw}) END")
         normalized = _choice_normalizer(col, spoken)
         expr = f"CASE WHEN list_contains(${p}, {normalized}) THEN {normalized} END"
         if col.key == "consoled":
@@ -417,11 +423,10 @@ def find_problems(
         params |= {f"col{order}": check.column.header, f"reason{order}": check.reason}
         params |= check.params
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {' UNION ALL '.join(parts)}", params)
-    if _has_table(con, "reference_problems"):
-        con.execute(
-            "INSERT INTO problems SELECT row_no, column_name, value, reason, $order FROM reference_problems",
-            {"order": len(checks)},
-        )
+    con.execute(
+        "INSERT INTO problems SELECT row_no, column_name, value, reason, $order FROM reference_problems",
+        {"order": len(checks)},
+    )
     if "deputy_ids" in present and "deputies" not in rosters:
         _count_unchecked(con, result, "deputies", "deputy_ids")
     for key, (table, _) in references(register).items():
@@ -429,12 +434,6 @@ def find_problems(
             _count_unchecked(con, result, table, key)
     _reject_duplicates(con, register, len(checks) + 1, list(sheets or [None]))
     return result
-
-
-def _has_table(con, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $name AND temporary", {"name": name}
-    ).fetchall()[0][0])
 
 
 def _count_unchecked(con, result: Validation, table: str, key: str) -> None:
@@ -463,21 +462,22 @@ def _duplicate_rules(register: Register) -> list[tuple[str, Column, str]]:
 def _reject_duplicates(con, register: Register, order: int, sheets: list[str | None]) -> None:
     """A natural key twice in one file: the first valid row stands, later ones are rejected."""
     mask = (1 << ROW_BITS) - 1  # a record id is sheet << ROW_BITS | Excel row (reader.row_id)
+    reason = "printf($reason, first_row)"
+    if len(sheets) > 1:
+        reason = f"""CASE WHEN first_row >> {ROW_BITS} = row_no >> {ROW_BITS} THEN printf($reason, first_row & {mask})
+                          ELSE replace(printf($reason, first_row & {mask}), '本文件', '本文件工作表「'
+                               || list_extract($sheets, (first_row >> {ROW_BITS}) + 1) || '」') END"""
     for partition, column, same in _duplicate_rules(register):
         con.execute(
             f"""
             INSERT INTO problems
-            SELECT row_no, $column, value,
-                   CASE WHEN first_row >> {ROW_BITS} = row_no >> {ROW_BITS} THEN printf($reason, first_row & {mask})
-                        ELSE replace(printf($reason, first_row & {mask}), '本文件',
-                                     '本文件工作表「' || list_extract($sheets, (first_row >> {ROW_BITS}) + 1) || '」')
-                   END,
-                   $order
+            SELECT row_no, $column, value, {reason}, $order
             FROM (SELECT row_no, {ident("raw_" + column.key)} AS value,
                          row_number() OVER w AS n, first_value(row_no) OVER w AS first_row
                   FROM typed WHERE row_no NOT IN (SELECT row_no FROM problems)
                   WINDOW w AS (PARTITION BY {partition} ORDER BY row_no))
             WHERE n > 1
             """,
-            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order, "sheets": sheets},
+            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order}
+            | ({"sheets": sheets} if len(sheets) > 1 else {}),
         )

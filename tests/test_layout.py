@@ -133,7 +133,7 @@ def test_a_workbook_of_two_registers_loads_both_and_skips_what_is_not_one(county
         "汇总": [ACTIVITY, ["", "QH01", "视察", "共 2 次", ""]],  # looks like a register, is a summary
         "7月": [ACTIVITY, [dt.date(2024, 7, 5), "QH01", "视察", "视察七月", "D20"]],  # D20 is on the roster sheet
         "名单": [["代表编号", "姓名", "代表层级", "乡镇"], ["D20", "郑新", "乡镇", "QH01"]],
-        "8月": [["日期", "乡镇", "活动名称"], [dt.date(2024, 8, 5), "QH01", "视察八月"]],  # no 活动类型
+        "8月": [["乡镇", "活动类型", "活动名称"], ["QH01", "视察", "视察八月"]],  # no 日期
         "9月": [ACTIVITY, [dt.date(2024, 9, 5), "QH01", "调研", "调研九月", "D01"]],
         "Sheet3": [],
     })
@@ -144,7 +144,7 @@ def test_a_workbook_of_two_registers_loads_both_and_skips_what_is_not_one(county
         (LOADED, "deputies", "名单", 1), (LOADED, "activities", "7月、9月", 2)]
     assert results[0].skipped_sheets == [
         ("汇总", "汇总表或说明页，不是登记表"), ("Sheet3", "空白工作表"),
-        ("8月", "看起来是活动记录，但缺少必填列「活动类型」，未导入。")]
+        ("8月", "看起来是活动记录，但缺少必填列「日期」，未导入。")]
     assert query(county, "SELECT title, source_sheet, source_row FROM activities "
                          "WHERE source_file = '青河镇2024年台账.xlsx' ORDER BY date") == [
         ("视察七月", "7月", 2), ("调研九月", "9月", 2)]
