@@ -32,6 +32,8 @@ from etl.layout import (
 from etl.registers import BY_KIND, Register
 
 SIMILARITY_CUTOFF = 0.6
+BY_IGNORED = "序号等，不导入"
+BY_PERSONAL = "个人信息，不保存"
 
 
 class MappingFileError(Exception):
@@ -52,6 +54,7 @@ def propose(header: Header) -> list[ColumnProposal]:
     """Every non-empty header cell with its column: as recognised, else the most similar header."""
     by_index = {i: k for k, i in header.columns.items()}
     taken = set(header.columns)
+    personal = header.personal_columns()
     out = []
     for index, label in enumerate(header.labels):
         if not label:
@@ -60,7 +63,13 @@ def propose(header: Header) -> list[ColumnProposal]:
         if key is not None:
             out.append(ColumnProposal(index, label, key, header.sources.get(key, "")))
             continue
-        guess = "" if index in header.ignored else similar_key(label, header.register, taken)
+        if index in header.ignored or normalize_header(label) in IGNORED:
+            out.append(ColumnProposal(index, label, "", BY_IGNORED))
+            continue
+        if index in personal:
+            out.append(ColumnProposal(index, label, "", BY_PERSONAL))
+            continue
+        guess = similar_key(label, header.register, taken)
         if guess:
             taken.add(guess)
         out.append(ColumnProposal(index, label, guess, BY_SIMILARITY if guess else ""))

@@ -18,7 +18,7 @@ import xlsxwriter
 
 from etl.cli import main
 from etl.layout import BY_MAPPING, BY_SIMILARITY, header_shape
-from etl.mapping import MappingFileError, read_toml
+from etl.mapping import BY_IGNORED, MappingFileError, read_toml
 from tests.conftest import write_county
 
 HEADER = ["序号", "履职日期", "履职方式", "履职事项", "到场代表", "备注"]
@@ -117,7 +117,7 @@ def test_similar_headers_are_proposed_not_trusted(county, tmp_path):
     assert check.needs_confirmation
     [proposal] = check.proposals
     assert [(c.label, c.key, c.source) for c in proposal.columns] == [
-        ("序号", "", ""), ("履职日期", "date", BY_SIMILARITY), ("履职方式", "", ""), ("履职事项", "", ""),
+        ("序号", "", BY_IGNORED), ("履职日期", "date", BY_SIMILARITY), ("履职方式", "", ""), ("履职事项", "", ""),
         ("到场代表", "deputy_ids", BY_SIMILARITY), ("备注", "", "")]
     assert proposal.sample[0][1:5] == ["2024-08-05", "视察", "视察敬老院", "D01、D02"]
 
