@@ -31,6 +31,7 @@ from etl.registers import (
     Register,
     kind_from_filename,
 )
+from etl.safe_text import normalize_text
 
 HEADER_SEARCH_ROWS = 20
 IGNORE = ""  # a mapping's value for a column that is deliberately not loaded
@@ -55,7 +56,7 @@ _GROUP = re.compile(r"^([一二三四五六七八九十]+[、.]|第?[一二三�
 
 @lru_cache(maxsize=8192)
 def _normalize_text(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
+    folded = unicodedata.normalize("NFKC", normalize_text(text))
     folded = "".join(folded.split())
     folded = _BRACKETS.sub("", folded).strip("*:")
     return folded.lower()
@@ -262,6 +263,11 @@ def _match(candidates: list[list[str]], register: Register, normalized_texts: li
                 ignored.append(index)
                 break
     return columns, sources, ignored
+
+
+def recognised(cells: list[str], register: Register) -> int:
+    """How many cells of one row are headers (or synonyms) of the register: evidence of a header row."""
+    return len(_match([[c] for c in cells], register)[0])
 
 
 def _apply(mapping: SavedMapping, labels: list[str]) -> tuple[dict[str, int], dict[str, str], list[int]]:
