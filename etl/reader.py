@@ -137,6 +137,8 @@ class SheetData:
     @property
     def rows(self) -> list[tuple[int, list[str]]]:
         """(record id, cells) of every record; the id is the Excel row in a one-sheet file."""
+        if len(self.tables) == 1:
+            return self.tables[0].rows  # sheet 0: the ids are the Excel rows themselves
         return [(row_id(i, n), cells) for i, t in enumerate(self.tables) for n, cells in t.rows]
 
     @property
