@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import re
 import sys
@@ -64,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--time-limit-days", type=int, default=90, help="办理时限天数（默认90）")
     metrics.add_argument("--due-soon-days", type=int, default=15, help="临期提醒天数（默认15）")
     metrics.set_defaults(handler=run_metrics)
+
+    from etl import users
+
+    users.add_parsers(commands)
     return parser
 
 
@@ -107,9 +112,14 @@ def _write_rejections(target: Path) -> Path | None:
 
 
 def load_paths(
-    files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False
+    files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
+    loaded_by: str | None = None, scope=None,
 ):
-    """Load files into a copy of `target` and publish it (see etl/publish.py)."""
+    """Load files into a copy of `target` and publish it (see etl/publish.py).
+
+    `loaded_by` names who loaded them in load_log (default: the command line's OS user);
+    `scope` (etl/load_scope.LoadScope) restricts the rows an account's upload may change."""
+    loaded_by = loaded_by or cli_user()
     console = console or Console(quiet=True)
     with publishing(target, fresh=fresh) as publication, _progress(console) as progress:
         overall = progress.add_task("导入", total=len(files))
@@ -117,11 +127,21 @@ def load_paths(
         for path in files:
             def on_stage(stage: str, name: str = path.name) -> None:
                 progress.update(overall, description=f"{stage}「{name}」")
-            result = load_file(publication.con, path, strict=strict, on_stage=on_stage)
+            result = load_file(publication.con, path, strict=strict, on_stage=on_stage, loaded_by=loaded_by,
+                               scope=scope)
             publication.changed |= result.status != UNCHANGED
             results.append(result)
             progress.advance(overall)
     return results
+
+
+def cli_user() -> str:
+    """How load_log and the audit log name a command-line operator: 命令行（OS user）."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "未知用户"
+    return f"命令行（{name}）"
 
 
 def _progress(console: Console) -> Progress:
@@ -149,7 +169,29 @@ def run_demo(args) -> int:
     results = load_paths(register_files(files), target, console=console, fresh=True)
     print_report(console, results, None)
     console.print(f"演示数据库已生成：{target}")
+    _demo_accounts(console, target)
     return EXIT_UNREADABLE if any(r.status == UNREADABLE for r in results) else EXIT_OK
+
+
+def _demo_accounts(console: Console, target: Path) -> None:
+    """One demo account per role (README: 演示账号), for the demo county's first township."""
+    from etl.users import ensure_demo_accounts
+
+    con = connect_readonly(target)
+    try:
+        first = con.execute(
+            "SELECT county, township_code FROM townships ORDER BY county, township_code LIMIT 1").fetchall()
+    finally:
+        con.close()
+    if not first:
+        return
+    made = ensure_demo_accounts(target, *first[0])
+    if not made:
+        console.print("账号库中已有正式账号，未建立演示账号。")
+        return
+    console.print("演示账号（仅供演示，正式使用前请用 python -m etl users disable 停用）：")
+    for account, password in made:
+        console.print(f"  {account.username}　{account.role_name}　密码 {password}", highlight=False)
 
 
 def run_templates(args) -> int:

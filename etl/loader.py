@@ -17,11 +17,15 @@ import duckdb
 import pyarrow as pa
 
 from etl import validate
+from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
 from etl.reader import CSV_SUFFIXES, EXCEL_SUFFIXES, SheetData, UnreadableFile, read_register
 from etl.registers import ID_LIST, REGISTERS, Register, kind_from_filename
 from etl.validate import ident
 
-SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+# schema.sql holds both schemas: the data file's, then (after the marker) the accounts store's.
+ACCOUNTS_MARKER = "-- ==== accounts store ===="
+SCHEMA_SQL, ACCOUNTS_SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8").split(
+    ACCOUNTS_MARKER)
 
 REJECTED_CSV = "rejected_rows.csv"  # the load report's CSV, never itself a register
 LOADED = "loaded"
@@ -63,6 +67,8 @@ class FileResult:
     extra_headers: list[str] = field(default_factory=list)
     unchecked_references: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
+    content_hash: str = ""
+    township_codes: list[str] = field(default_factory=list)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -105,26 +111,31 @@ def load_file(
     path: Path,
     strict: bool = False,
     on_stage: Callable[[str], None] = lambda stage: None,
+    loaded_by: str | None = None,
+    scope: LoadScope | None = None,
 ) -> FileResult:
-    """Load one file into `con` in one transaction; never leaves it half-loaded."""
+    """Load one file into `con` in one transaction; never leaves it half-loaded.
+
+    `loaded_by` is recorded in load_log; with a `scope`, rows outside it are rejected
+    (etl/load_scope.py)."""
     path = Path(path)
     try:
         digest = content_hash(path)
     except OSError as exc:
         return FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{exc.strerror}。")
-    if _already_loaded(con, digest):
-        return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。")
+    if _already_loaded(con, digest, scope):
+        return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)
     on_stage("读取")
     try:
         sheet = read_register(path)
     except UnreadableFile as exc:
-        result = FileResult(path, UNREADABLE, message=str(exc))
-        _log(con, result, digest, _next_load_id(con))
+        result = FileResult(path, UNREADABLE, message=str(exc), content_hash=digest)
+        _log(con, result, digest, _next_load_id(con), loaded_by, scope)
         return result
     on_stage("校验")
     con.execute("BEGIN TRANSACTION")
     try:
-        result = _load_sheet(con, sheet, digest, strict, on_stage)
+        result = _load_sheet(con, sheet, digest, strict, on_stage, loaded_by, scope)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -134,9 +145,11 @@ def load_file(
     return result
 
 
-def _already_loaded(con, digest: str) -> bool:
+def _already_loaded(con, digest: str, scope: LoadScope | None = None) -> bool:
+    """Loaded before, unrestricted or under the same scope (rows another scope refused may load now)."""
     return bool(con.execute(
-        "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ?", [digest, LOADED]
+        "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ? "
+        "AND (load_scope IS NULL OR load_scope = ?)", [digest, LOADED, scope.key() if scope else None]
     ).fetchall()[0][0])
 
 
@@ -144,19 +157,21 @@ def _next_load_id(con) -> int:
     return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
 
 
-def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> FileResult:
+def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, loaded_by, scope) -> FileResult:
     register = sheet.register
     present = set(sheet.columns)
     con.register("raw_rows", sheet.to_arrow())
     validate.stage(con, register, present)
     validate.type_rows(con, register)
     checked = validate.find_problems(con, register, present)
+    reject_out_of_scope(con, register, scope)
     rejections = [Rejection(*row) for row in con.execute(REJECTED_SQL).fetchall()]
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
         rows_read=len(sheet.rows), rows_rejected=len(rejections),
         extra_headers=sheet.extra_headers,
         unchecked_references=checked.unchecked_references, rejections=rejections,
+        content_hash=digest, township_codes=township_codes(con, register),
     )
     result.rows_accepted = result.rows_read - result.rows_rejected
     load_id = _next_load_id(con)
@@ -169,7 +184,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         on_stage("写入")
         _upsert(con, sheet, load_id)
     _keep_rejections(con, sheet, rejections, load_id)
-    _log(con, result, digest, load_id)
+    _log(con, result, digest, load_id, loaded_by, scope)
     return result
 
 
@@ -231,13 +246,16 @@ def _keep_rejections(con, sheet: SheetData, rejections: list[Rejection], load_id
         con.unregister("rejected_arrow")
 
 
-def _log(con, result: FileResult, digest: str, load_id: int) -> None:
+def _log(con, result: FileResult, digest: str, load_id: int, loaded_by: str | None,
+         scope: LoadScope | None) -> None:
     con.execute(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+        "INSERT INTO load_log (load_id, file_name, file_path, content_hash, kind, sheet, loaded_at, rows_read, "
+        "rows_accepted, rows_rejected, status, message, loaded_by, township_codes, load_scope) "
+        "VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id, result.path.name, str(result.path.resolve()), digest,
             result.register.kind if result.register else None, result.sheet,
             result.rows_read, result.rows_accepted, result.rows_rejected,
-            result.status, result.message,
+            result.status, result.message, loaded_by, result.township_codes, scope.key() if scope else None,
         ],
     )

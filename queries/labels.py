@@ -158,3 +158,26 @@ STATIONS_LABELS: dict[str, dict] = {
     },
 }
 METRICS.update(STATIONS_LABELS["metrics"])
+
+# Accounts (etl/accounts.py): the roles, the audit log's events and the 账号管理 / 审计 tables.
+ROLE_NAMES: dict[str, str] = {
+    "system_admin": "系统管理员（全部县）",
+    "county_admin": "县人大（管理）",
+    "county_viewer": "县人大（查看）",
+    "township_admin": "乡镇（管理）",
+    "township_viewer": "乡镇（查看）",
+}
+AUDIT_EVENTS: dict[str, str] = {
+    "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出登录",
+    "session_refused": "会话被拒绝", "upload": "上传导入", "export": "导出下载", "scope_denied": "越权请求",
+    "account": "账号变更", "setting": "设置变更",
+}
+AUDIT_COLUMNS: dict[str, str] = {
+    "occurred_at": "时间", "username": "账号", "role_name": "角色", "county": "县", "event_name": "事件",
+    "outcome_name": "结果", "detail": "说明", "scope": "范围（乡镇代码）", "period": "统计期", "file_name": "文件",
+    "file_hash": "文件哈希（SHA-256）", "rows": "读取/导入/拒绝行数", "client": "来源地址",
+}
+ACCOUNT_COLUMNS: dict[str, str] = {
+    "username": "账号", "display_name": "姓名或单位", "role_name": "角色", "county": "县", "township_code": "乡镇代码",
+    "state": "状态", "last_seen": "最近活动", "created_at": "建立时间", "created_by": "建立人",
+}
