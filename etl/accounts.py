@@ -88,6 +88,7 @@ SESSION_MESSAGES = {
     "expired": "登录已超过有效期，请重新登录。",
     "disabled": MSG_DISABLED,
     "password": "该账号的密码已修改，请用新密码重新登录。",
+    "unmapped": "统一身份认证账号未配置看板角色或所属县、乡镇，请联系管理员。",
 }
 AUDIT_SESSION_DETAIL = {
     "forged": "登录凭据签名不符（伪造或被篡改），已拒绝",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.cli import load_paths
+from etl.load_scope import LoadScope
 from etl.loader import UNREADABLE, FileResult, register_files
 from etl.report import STATUS_WORDS, masked_value
 
@@ -32,10 +33,13 @@ def wrong_type_message(name: str) -> str:
     return f"文件「{name}」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。"
 
 
-def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
+def load_uploads(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None = None,
+                 scope: LoadScope | None = None) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
-    Returns one FileResult per file: the loader's results (rosters first), then the refused files.
+    `loaded_by` (the account) goes into load_log; with `scope` (the account's LoadScope) rows
+    of other townships are rejected with that reason. Returns one FileResult per file: the
+    loader's results (rosters first), then the refused files.
     """
     refused: list[FileResult] = []
     with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
@@ -52,7 +56,7 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
                 target.parent.mkdir()
             target.write_bytes(content)
             saved += 1
-        loaded = load_paths(register_files([folder]), Path(db)) if saved else []
+        loaded = load_paths(register_files([folder]), Path(db), loaded_by=loaded_by, scope=scope) if saved else []
     return loaded + refused
 
 
