@@ -170,10 +170,15 @@ def account_box(account: Account) -> None:
     with st.sidebar:
         st.divider()
         where = "全部县" if account.sees_all else (account.county or "")
-        st.caption(f"当前账号：{account.display_name}（{account.role_name}，{where}）"
-                   + ("　【演示账号】" if account.is_demo else ""))
+        who = _escape(f"{account.display_name}（{account.role_name}，{where}）")
+        st.markdown(f":small[当前账号：{who}" + ("　**演示账号**" if account.is_demo else "") + "]")
         if st.button("退出登录", key="auth_sign_out", icon=":material/logout:"):
             sign_out()
+
+
+def _escape(text: str) -> str:
+    """An account's name as plain text in markdown (names are typed in by managers)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~:$" else ch for ch in text)
 
 
 def redirect(url: str) -> None:
