@@ -41,7 +41,4 @@ if account.can_manage:
     PAGES["比较与数据"].append(
         st.Page(HERE / "pages/accounts.py", title="账号管理", icon=":material/manage_accounts:"))
 
-navigation = st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar")
-if not presentation.presenting():
-    auth.account_box(account)
-navigation.run()
+st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar").run()

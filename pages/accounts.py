@@ -17,6 +17,7 @@ from ui.router import ensure_router
 
 ensure_router()
 manager = auth.gate()
+auth.account_box(manager)
 st.title("账号管理")
 auth.require(manager.can_manage, "管理账号")
 store = auth.store()

@@ -24,6 +24,14 @@ class Viewer:
     everything: bool = False
 
 
+@dataclass(frozen=True)
+class PeerGroup:
+    """The townships a township is ranked among (its county). Pages pass `PeerGroup()`;
+    ui/access.py fills in the account's county from the roster."""
+
+    township_codes: tuple[str, ...] = ()
+
+
 def account_townships(
     con: duckdb.DuckDBPyConnection, everything: bool, county: str | None, township_code: str | None
 ) -> tuple[str, ...]:

@@ -20,13 +20,17 @@ from collections.abc import Callable
 import streamlit as st
 
 from etl.accounts import Account
+from queries import comparison
 from queries import data as data_queries
 from queries.metrics import Scope
-from queries.scope import Viewer, account_townships
+from queries.scope import PeerGroup, Viewer, account_townships
 from ui import auth
 
 # Queries that read nothing of any township (labels, definitions): they need no scope.
 SCOPE_FREE: set[Callable] = {data_queries.metric_definitions}
+# Per-township aggregates a township account may run over its whole county when the
+# county publishes its rankings (never the register rows behind them).
+RANKING_QUERIES: set[Callable] = {comparison.township_metrics, comparison.township_trend}
 NOTED_KEY, NOTED_RUN_KEY = "_scope_noted", "_scope_noted_run"
 REFUSED_NOTE = "所请求的乡镇或县不在当前账号的查看范围内，已改为显示本账号范围内的数据。"
 
@@ -48,6 +52,35 @@ def account_scope(account: Account | None = None) -> Scope:
     return Scope(codes)
 
 
+def peer_group(account: Account | None = None) -> PeerGroup:
+    """The townships of the account's county (a township's own county, from the roster)."""
+    account = account if account is not None else auth.current()
+    if account is None:
+        return PeerGroup(())
+    if account.sees_all or not account.is_township:
+        return PeerGroup(account_scope(account).township_codes)
+    from ui.database import unguarded
+
+    roster = unguarded(data_queries.township_roster, Scope((account.township_code,)))
+    county = roster[0][2] if roster else None
+    return PeerGroup(unguarded(account_townships, False, county, None) if county else ())
+
+
+def rankings_published(account: Account | None = None) -> bool:
+    """Whether a township account's county lets it see the named ranking of its townships."""
+    account = account if account is not None else auth.current()
+    return bool(account and account.is_township and auth.store().publishes_rankings(account.county))
+
+
+def comparison_scope(account: Account | None = None) -> Scope:
+    """What 乡镇对比 ranks: the county for a township account whose county publishes rankings,
+    else the account's own townships."""
+    account = account if account is not None else auth.current()
+    if rankings_published(account):
+        return Scope(peer_group(account).township_codes)
+    return account_scope(account)
+
+
 def viewer(account: Account | None = None) -> Viewer:
     account = account if account is not None else auth.current()
     return Viewer(account.username, account.sees_all) if account else Viewer("", False)
@@ -64,7 +97,7 @@ def guard(query: Callable, args: tuple) -> tuple:
     if not any(isinstance(a, Scope) for a in args) and query not in SCOPE_FREE:
         raise UnscopedQuery(f"{query.__module__}.{query.__qualname__} was called without a Scope")
     account = auth.current()
-    allowed = account_scope(account)
+    allowed = comparison_scope(account) if query in RANKING_QUERIES else account_scope(account)
     guarded = []
     for arg in args:
         if isinstance(arg, Scope):
@@ -74,6 +107,8 @@ def guard(query: Callable, args: tuple) -> tuple:
             arg = kept
         elif isinstance(arg, Viewer):
             arg = viewer(account)
+        elif isinstance(arg, PeerGroup):
+            arg = peer_group(account)
         guarded.append(arg)
     return tuple(guarded)
 

@@ -165,8 +165,11 @@ def sign_out() -> None:
     st.rerun()
 
 
-def account_box(account: Account) -> None:
-    """The sidebar's last lines: who is signed in, and the way out."""
+def account_box(account: Account | None = None) -> None:
+    """The sidebar's last lines, under the filters: who is signed in, and the way out."""
+    account = account or current()
+    if account is None or st.query_params.get("present") == "1":
+        return
     with st.sidebar:
         st.divider()
         where = "全部县" if account.sees_all else (account.county or "")

@@ -63,6 +63,7 @@ def sidebar_filters(with_station: bool = False) -> Selection | None:
         station, county,
     )
     _write_url(selection, chosen_townships=st.session_state.get("f_townships", []))
+    auth.account_box()
     return selection
 
 
@@ -179,6 +180,8 @@ def _mode_of(period: Period) -> str:
 def _scope_label(roster, county: str | None, codes: list[str], params) -> str:
     names = {r[0]: r[1] for r in roster}
     in_county = [r[0] for r in roster if county is None or r[2] == county]
+    if len(codes) == 1:  # one township (a township account's whole scope) is named, never "all"
+        return names[codes[0]]
     if set(codes) == set(in_county):
         return f"{county}全部乡镇" if county else "全部乡镇"
     shown = "、".join(names[c] for c in codes[:3])

@@ -147,6 +147,11 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, 
     )
 
 
+def with_scope(selection: Selection, scope) -> Selection:
+    """The same selection over another scope (乡镇对比 when a county publishes its rankings)."""
+    return replace(selection, scope=scope, scope_label=f"{selection.county or ''}全部乡镇（县人大已公开排名）")
+
+
 def with_period(selection: Selection, period) -> Selection:
     """The same selection over another period (the briefing always shows a whole quarter)."""
     return replace(selection, period=period, period_label=describe(period))
