@@ -109,7 +109,7 @@ def _page(request: Request, message: str = "", username: str = "", status: int =
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store",
                                                                 "X-Frame-Options": "DENY"})
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="lax", secure=_secure(request),
-                        path=auth.LOGIN_PATH)
+                        path="/")
     return response
 
 
@@ -133,7 +133,7 @@ async def login(request: Request):
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(auth.SESSION_COOKIE, result.token, httponly=True, samesite="lax", secure=_secure(request),
                         path="/")
-    response.delete_cookie(CSRF_COOKIE, path=auth.LOGIN_PATH)
+    response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
 
