@@ -11,7 +11,7 @@ import streamlit as st
 from etl.accounts import COUNTY_ROLES, ROLES, SYSTEM_ADMIN, TOWNSHIP_ROLES, Account, AccountError
 from queries import data as data_queries
 from queries.labels import ACCOUNT_COLUMNS, ROLE_NAMES
-from ui import access, auth, layout
+from ui import access, auth
 from ui.database import fetch
 from ui.router import ensure_router
 
@@ -52,7 +52,9 @@ if rows:
                       + ("（演示）" if r["is_demo"] else "") for r in rows]
     frame["township_code"] = frame["township_code"].fillna("")
     frame["county"] = frame["county"].fillna("全部县")
-    layout.table(frame, ACCOUNT_COLUMNS, key="accounts_list")
+    # Shown, never offered as a download: the account list leaves the server only through `etl users list`.
+    st.dataframe(frame[list(ACCOUNT_COLUMNS)].rename(columns=ACCOUNT_COLUMNS).astype(str).replace("None", ""),
+                 hide_index=True, width="stretch", key="accounts_list")
 
 st.subheader("新建账号")
 allowed_roles = list(ROLES) if manager.sees_all else [r for r in ROLES if r != SYSTEM_ADMIN]

@@ -229,3 +229,36 @@ def test_demo_builds_one_account_per_role(tmp_path):
     assert all(r["is_demo"] for r in store.accounts())
     assert "【演示】" in subprocess.run([sys.executable, "-m", "etl", "users", "list", "--db", str(db)],
                                       cwd=PROJECT_ROOT, capture_output=True, text=True).stdout
+
+
+def test_oidc_claims_map_to_role_and_township():
+    from ui.oidc import account_from_claims
+
+    config = {"role_claim": "groups",
+              "role_values": {"/人大/乡镇查看": "township_viewer", "/人大/县管理": "county_admin"}}
+    claims = {"preferred_username": "li", "name": "李四", "groups": ["/其他", "/人大/乡镇查看"],
+              "renda_township": "QH01", "renda_county": "青禾县"}
+    assert account_from_claims(claims, config) == Account("li", "李四", "township_viewer", "青禾县", "QH01")
+    both = {**claims, "groups": ["/人大/乡镇查看", "/人大/县管理"]}
+    assert account_from_claims(both, config).role == "county_admin"  # the most privileged mapped role
+    assert account_from_claims({**claims, "groups": ["/其他"]}, config) is None  # no dashboard role
+    assert account_from_claims({"preferred_username": "wang", "renda_role": "county_admin"}, {}) is None  # no county
+    assert account_from_claims({"email": "a@b.cn", "renda_role": "system_admin"}, {}).username == "a@b.cn"
+
+
+def test_an_oidc_user_from_a_fake_st_user_sees_only_its_township(store, county_db):
+    from tests.apptest import new_app
+
+    at = new_app(PROJECT_ROOT / "pages/suggestions.py", {"township": "QH02", **Q2}, account=None)
+    at.secrets["dashboard_auth"] = {"mode": "oidc"}
+    at.user = {"is_logged_in": True, "preferred_username": "oidc_qh01", "name": "青河镇（统一认证）",
+               "renda_role": "township_viewer", "renda_township": "QH01", "renda_county": "青禾县"}
+    at.run()
+    assert not at.exception
+    assert "青河镇" in at.caption[0].value and not any("石桥镇" in c.value for c in at.caption)
+    assert any(r["username"] == "oidc_qh01" and r["detail"] == "统一身份认证登录" for r in events(store, "login"))
+    store.add(Account("oidc_qh01", "x", "township_viewer", "青禾县", "QH01"), PASSWORD, by="test")
+    store.set_disabled("oidc_qh01", True, by="test")
+    at.session_state["_auth_checked"] = None
+    at.run()
+    assert not at.metric and "已停用" in at.warning[0].value  # a disabled local account keeps the provider's user out
