@@ -46,12 +46,12 @@ def demo_accounts(county: str, township_code: str) -> list[tuple[Account, str]]:
 
 def add_parsers(commands) -> None:
     users = commands.add_parser("users", help="管理看板账号", description="管理看板账号（账号、角色、所属县或乡镇）")
-    actions = users.add_subparsers(dest="action", required=True, metavar="操作")
+    actions = users.add_subparsers(dest="action", required=True, metavar="操作", help="要做的账号操作")
 
     def action(name: str, summary: str, handler, password: bool = False, username: bool = True):
         parser = actions.add_parser(name, help=summary, description=summary)
         if username:
-            parser.add_argument("username", metavar="账号")
+            parser.add_argument("username", metavar="账号", help="账号名")
         parser.add_argument("--db", help=DB_HELP)
         if password:
             parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
@@ -73,8 +73,8 @@ def add_parsers(commands) -> None:
     rankings = action(
         "rankings", "乡镇对比排名是否对本县乡镇账号公开（默认不公开：乡镇账号只看到本乡镇、全县平均和名次）",
         run_rankings, username=False)
-    rankings.add_argument("county", metavar="县")
-    rankings.add_argument("choice", choices=["on", "off"], metavar="on|off")
+    rankings.add_argument("county", metavar="县", help="县名（与乡镇名册中的所属县一致）")
+    rankings.add_argument("choice", choices=["on", "off"], metavar="on|off", help="on 公开，off 不公开")
 
     audit = commands.add_parser("audit", help="查看或校验审计日志", description="查看审计日志；--verify 校验是否被改动")
     audit.add_argument("--db", help=DB_HELP)
