@@ -8,7 +8,7 @@ from queries.db import db_path
 from queries.labels import DATA_COLUMNS
 from queries.metrics import Scope
 from queries.scope import Viewer
-from ui import audit, auth, layout
+from ui import access, audit, auth, layout
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, template_files, xlsx_bytes
 from ui.filters import sidebar_filters
@@ -40,7 +40,8 @@ TABS = ["导入记录", "各乡镇数据量", "数据完整性", "被拒绝的�
 tabs = st.tabs(TABS + (["审计日志"] if account.can_manage else []))  # the audit log: 县人大（管理） only
 
 with tabs[0]:
-    history = fetch(data.load_history, selection.scope, Viewer()) if selection else None
+    # The account's whole scope, whatever the sidebar picks: a file usually covers many townships.
+    history = fetch(data.load_history, access.account_scope(), Viewer()) if selection else None
     if history is None or history.empty:
         st.info("还没有导入记录。")
     else:
@@ -73,7 +74,7 @@ with tabs[2]:
             layout.table(rows, ROW_COLUMNS, key="data_grid_rows")
 
 with tabs[3]:
-    rejected = fetch(data.rejections_frame, selection.scope, Viewer()) if selection else None
+    rejected = fetch(data.rejections_frame, access.account_scope(), Viewer()) if selection else None
     if rejected is None or rejected.empty:
         st.success("目前没有被拒绝的行。")
     else:
