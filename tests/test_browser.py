@@ -194,9 +194,9 @@ def page(browser, server):
     context.close()
 
 
-# The demo's 县人大（管理） account (etl/users.demo_accounts, README: 演示账号) signs the tab in once
+# The demo's 县人大（查看） account (etl/users.demo_accounts, README: 演示账号) signs the tab in once
 # through the real login page; its HttpOnly session cookie then carries every goto of the module.
-BROWSER_ACCOUNT = "xian_guanli"
+BROWSER_ACCOUNT = "xian_chakan"
 
 
 def sign_in(tab: Page, server: Server, username: str = BROWSER_ACCOUNT) -> None:

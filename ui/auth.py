@@ -58,7 +58,7 @@ def _token() -> str | None:
 def current(force: bool = False) -> Account | None:
     """This session's account, checked against the store at most every REVALIDATE_S seconds."""
     checked = st.session_state.get(CHECKED_KEY)
-    if not force and checked and time.monotonic() - checked[0] < REVALIDATE_S:
+    if not force and checked and time.monotonic() - checked[0] < REVALIDATE_S and checked[2] == _token():
         return st.session_state.get(ACCOUNT_KEY)
     account, _ = _check()
     return account
@@ -73,7 +73,7 @@ def _check() -> tuple[Account | None, str | None]:
         result = store().check_session(token, client()) if token else SessionCheck(None, None)
         account, reason = result.account, result.reason
     _adopt(account)
-    st.session_state[CHECKED_KEY] = (time.monotonic(), reason)
+    st.session_state[CHECKED_KEY] = (time.monotonic(), reason, None if oidc.enabled() else _token())
     return account, reason
 
 
