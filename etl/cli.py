@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -147,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--time-limit-days", type=int, default=90, help="办理时限天数（默认90）")
     metrics.add_argument("--due-soon-days", type=int, default=15, help="临期提醒天数（默认15）")
     metrics.set_defaults(handler=run_metrics)
+
+    from etl import users
+
+    users.add_parsers(commands)
     return parser
 
 
@@ -229,9 +235,14 @@ def load_paths(
     `optional`: files found in folders, skipped rather than refused when they are no
     register. One result per register read: a workbook holding several gives several.
     Raises LoadAborted when the environment stops the load (nothing published).
+    `options.loaded_by` names who loaded them in load_log (default: the command line's OS
+    user); `options.scope` (etl/load_scope.LoadScope) restricts the rows an account's upload
+    may change.
     """
     console = console or Console(quiet=True)
     options = options or LoadOptions(strict=strict)
+    if options.loaded_by is None:
+        options = replace(options, loaded_by=cli_user())
     on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
     with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
             _progress(console) as progress:
@@ -246,6 +257,15 @@ def load_paths(
             results += parts
             progress.advance(overall)
     return results
+
+
+def cli_user() -> str:
+    """How load_log and the audit log name a command-line operator: 命令行（OS user）."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "未知用户"
+    return f"命令行（{name}）"
 
 
 def _progress(console: Console) -> Progress:
@@ -341,7 +361,29 @@ def run_demo(args) -> int:
     results = load_paths(register_files(files), target, console=console, fresh=True)
     print_report(console, results, None)
     console.print(f"演示数据库已生成：{target}")
+    _demo_accounts(console, target)
     return EXIT_UNREADABLE if any(r.status == UNREADABLE for r in results) else EXIT_OK
+
+
+def _demo_accounts(console: Console, target: Path) -> None:
+    """One demo account per role (README: 演示账号), for the demo county's first township."""
+    from etl.users import ensure_demo_accounts
+
+    con = connect_readonly(target)
+    try:
+        first = con.execute(
+            "SELECT county, township_code FROM townships ORDER BY county, township_code LIMIT 1").fetchall()
+    finally:
+        con.close()
+    if not first:
+        return
+    made = ensure_demo_accounts(target, *first[0])
+    if not made:
+        console.print("账号库中已有正式账号，未建立演示账号。")
+        return
+    console.print("演示账号（仅供演示，正式使用前请用 python -m etl users disable 停用）：")
+    for account, password in made:
+        console.print(f"  {account.username}　{account.role_name}　密码 {password}", highlight=False)
 
 
 def run_templates(args) -> int:

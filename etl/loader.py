@@ -27,6 +27,7 @@ from etl import validate
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
 from etl.layout import SavedMapping, title_hints
+from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
 from etl.mapping import save_mapping, saved_mappings
 from etl.masking import masked_cells, masked_value, personal_values
 from etl.names import TownshipNotGiven, resolve_references, township_of_sheet
@@ -48,7 +49,10 @@ from etl.registers import ID_LIST, REGISTERS, TITLE_HINTS, Register, kind_from_f
 from etl.safe_text import visible
 from etl.validate import ident
 
-SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+# schema.sql holds both schemas: the data file's, then (after the marker) the accounts store's.
+ACCOUNTS_MARKER = "-- ==== accounts store ===="
+SCHEMA_SQL, ACCOUNTS_SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8").split(
+    ACCOUNTS_MARKER)
 
 REJECTED_CSV = "rejected_rows.csv"  # the load report's CSV, never itself a register
 LOADED = "loaded"
@@ -80,11 +84,17 @@ class Rejection:
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """What the user adds to the files: --strict, --township, --mapping."""
+    """What the user adds to the files (--strict, --township, --mapping), and who loads them.
+
+    `loaded_by` is recorded in load_log; with a `scope` (etl/load_scope.py), an account's
+    upload may change only its own townships' rows.
+    """
 
     strict: bool = False
     township: str | None = None  # for sheets without a 乡镇 column whose title names none
     mappings: tuple[SavedMapping, ...] = ()  # confirmed 导入方案, saved in the database when applied
+    loaded_by: str | None = None
+    scope: LoadScope | None = None
 
 
 @dataclass
@@ -119,6 +129,8 @@ class FileResult:
             f"{reason} {len(rows)} 行（{'、'.join(rows[:8])}{'等' if len(rows) > 8 else ''}）"
             for reason, rows in by_reason.items()
         )
+    content_hash: str = ""
+    township_codes: list[str] = field(default_factory=list)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -268,6 +280,8 @@ def load_file_parts(
 
     One result per register the file holds (a workbook may hold several); a file
     that cannot be read, or whose township cannot be told, is one unreadable result.
+    `options.loaded_by` is recorded in load_log; with `options.scope`, rows outside it
+    are rejected (etl/load_scope.py).
     Whatever is wrong with the file ends in a FileResult with a Chinese message,
     so one bad file never stops the others; only the environment (a full disk, a
     read-only folder) stops the whole load, as LoadAborted. `optional` (a file
@@ -281,8 +295,9 @@ def load_file_parts(
         digest = content_hash(path)
     except OSError as exc:
         return [FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")]
-    if _already_loaded(con, digest):
-        return [FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。")]
+    if _already_loaded(con, digest, options.scope):
+        return [FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)]
+    who = {"loaded_by": options.loaded_by, "scope": options.scope}
     on_stage("读取")
     try:
         data = read_file(path, ReadOptions((*options.mappings, *saved_mappings(con))))
@@ -290,17 +305,18 @@ def load_file_parts(
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
             return [FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)]
-        return [_refused(con, path, digest, str(exc))]
+        return [_refused(con, path, digest, str(exc), **who)]
     except (UnreadableFile, TownshipNotGiven) as exc:
-        return [_refused(con, path, digest, str(exc))]
+        return [_refused(con, path, digest, str(exc), **who)]
     except MemoryError:
-        return [_refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。")]
+        return [_refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。",
+                         **who)]
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's, never the whole load's
-        return [_refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。")]
+        return [_refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。", **who)]
     on_stage("校验")
     con.execute("BEGIN TRANSACTION")
     try:
-        results = [_load_sheet(con, part, digest, strict, on_stage) for part in data.parts]
+        results = [_load_sheet(con, part, digest, strict, on_stage, **who) for part in data.parts]
         _save_applied_mappings(con, data, options.mappings)
         con.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 - sorted below into the file's problem or the environment's
@@ -309,7 +325,7 @@ def load_file_parts(
         if cause and not isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
             raise LoadAborted(f"导入文件「{visible(path.name)}」时{cause}，导入已停止") from exc
         detail = "内存不足，请拆分后分别导入" if cause else _technical(exc)
-        return [_refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。")]
+        return [_refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。", **who)]
     except BaseException:
         _rollback(con)
         raise
@@ -345,10 +361,11 @@ def _save_applied_mappings(con, data: FileData, given: tuple[SavedMapping, ...])
                 save_mapping(con, table.header.mapping, table.header.labels)
 
 
-def _refused(con, path: Path, digest: str, message: str) -> FileResult:
+def _refused(con, path: Path, digest: str, message: str, loaded_by: str | None = None,
+             scope: LoadScope | None = None) -> FileResult:
     """A file nothing was loaded from, logged with its reason."""
-    result = FileResult(path, UNREADABLE, message=message)
-    _log(con, result, digest, _next_load_id(con))
+    result = FileResult(path, UNREADABLE, message=message, content_hash=digest)
+    _log(con, result, digest, _next_load_id(con), loaded_by, scope)
     return result
 
 
@@ -370,9 +387,11 @@ def _unregister(con, name: str) -> None:
         con.unregister(name)
 
 
-def _already_loaded(con, digest: str) -> bool:
+def _already_loaded(con, digest: str, scope: LoadScope | None = None) -> bool:
+    """Loaded before, unrestricted or under the same scope (rows another scope refused may load now)."""
     return bool(con.execute(
-        "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ?", [digest, LOADED]
+        "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ? "
+        "AND (load_scope IS NULL OR load_scope = ?)", [digest, LOADED, scope.key() if scope else None]
     ).fetchall()[0][0])
 
 
@@ -380,7 +399,8 @@ def _next_load_id(con) -> int:
     return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
 
 
-def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> FileResult:
+def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, loaded_by=None,
+                scope: LoadScope | None = None) -> FileResult:
     register = sheet.register
     present = sheet.present
     table = sheet.to_arrow()
@@ -395,6 +415,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     validate.derive(con, register, present)
     checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     _add_reader_problems(con, broken)
+    reject_out_of_scope(con, register, scope)
     known = personal_values(con, sheet)
     rejected = con.execute(REJECTED_SQL).fetchall()
     rejections = [
@@ -411,7 +432,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         extra_headers=sheet.extra_headers,
         unchecked_references=checked.unchecked_references, rejections=rejections, skipped=sheet.skipped,
         mapping=next((t.header.mapping.name or "导入方案" for t in sheet.tables if t.header.mapping), None),
-        sheet_count=len(sheet.tables),
+        sheet_count=len(sheet.tables), content_hash=digest, township_codes=township_codes(con, register),
     )
     load_id = _next_load_id(con)
     if strict and rejections:
@@ -424,7 +445,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         result.warnings = _upsert(con, sheet, load_id)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
     _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known)
-    _log(con, result, digest, load_id)
+    _log(con, result, digest, load_id, loaded_by, scope)
     return result
 
 
@@ -542,15 +563,16 @@ def _keep_rejections(
         _unregister(con, "rejected_arrow")
 
 
-def _log(con, result: FileResult, digest: str, load_id: int) -> None:
+def _log(con, result: FileResult, digest: str, load_id: int, loaded_by: str | None = None,
+         scope: LoadScope | None = None) -> None:
     con.execute(
         "INSERT INTO load_log (load_id, file_name, file_path, content_hash, kind, sheet, loaded_at, rows_read, "
-        "rows_accepted, rows_rejected, rows_skipped, status, message) "
-        "VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+        "rows_accepted, rows_rejected, rows_skipped, status, message, loaded_by, township_codes, load_scope) "
+        "VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id, result.path.name, str(result.path.absolute()), digest,
             result.register.kind if result.register else None, result.sheet,
             result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped,
-            result.status, result.message,
+            result.status, result.message, loaded_by, result.township_codes, scope.key() if scope else None,
         ],
     )

@@ -17,6 +17,7 @@ import pandas as pd
 from etl.cli import load_paths
 from etl.errors import LoadAborted, os_cause
 from etl.layout import SavedMapping
+from etl.load_scope import LoadScope
 from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions, list_files
 from etl.report import STATUS_WORDS, masked_value
 
@@ -37,15 +38,19 @@ def wrong_type_message(name: str) -> str:
 
 
 def load_uploads(files: list[tuple[str, bytes]], db: Path, township: str | None = None,
-                 mappings: tuple[SavedMapping, ...] = ()) -> list[FileResult]:
+                 mappings: tuple[SavedMapping, ...] = (), loaded_by: str | None = None,
+                 scope: LoadScope | None = None) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
     `township` is the upload form's choice, for sheets with no 乡镇 column and none
     named in their title; `mappings` are 导入方案 the user confirmed (saved when applied).
-    Returns one FileResult per register read (rosters first), then the refused files.
+    `loaded_by` (the account) goes into load_log; with `scope` (the account's LoadScope) rows
+    of other townships are rejected with that reason. Returns one FileResult per register
+    read (rosters first), then the refused files.
     """
+    options = LoadOptions(township=township, mappings=tuple(mappings), loaded_by=loaded_by, scope=scope)
     try:
-        return _load_saved(files, db, LoadOptions(township=township, mappings=tuple(mappings)))
+        return _load_saved(files, db, options)
     except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
         message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
         return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
