@@ -9,8 +9,8 @@ from queries.labels import METRICS
 from reports import briefing
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document
+from ui import access, audit, layout, presentation
 from ui import format as fmt
-from ui import layout, presentation
 from ui.database import fetch
 from ui.filters import sidebar_filters, today
 
@@ -27,7 +27,9 @@ if quarter != selection.period:
     st.sidebar.caption(f"简报按季度编写：已取统计期末所在的{periods.describe(quarter)}。")
     selection = layout.with_period(selection, quarter)
 scope = selection.scope
-roster = fetch(data_queries.township_roster)
+# Every township the account may see (its county's, for a county account): to tell a whole
+# county from a few of its townships.
+roster = fetch(data_queries.township_roster, access.account_scope())
 names = {code: name for code, name, *_ in roster}
 counties = {code: county for code, _, county, *_ in roster}
 chosen = [names[c] for c in scope.township_codes]
@@ -75,9 +77,10 @@ for index, item in enumerate(attention):
 # from what this run has built: nothing is looked up then.
 definitions = [(METRICS[k].name, METRICS[k].definition) for k in briefing.HEADLINE]
 document_stamp = layout.stamp(selection)
+document_name = fmt.file_name(whose, periods.describe(quarter), "人大工作简报", suffix=".docx")
 st.download_button(
     "下载简报（Word）", type="primary", icon=":material/description:", on_click="ignore",
-    data=lambda: briefing_document(title, document_stamp, text, shown, charts, attention, definitions),
-    file_name=fmt.file_name(whose, periods.describe(quarter), "人大工作简报", suffix=".docx"), key="briefing_docx",
-    mime=DOCX_MIME,
+    data=audit.exported(lambda: briefing_document(title, document_stamp, text, shown, charts, attention, definitions),
+                        document_name),
+    file_name=document_name, key="briefing_docx", mime=DOCX_MIME,
 )

@@ -1,19 +1,18 @@
 """乡镇对比: the townships of a scope side by side on the contract's definitions, ranked, on a
 scorecard and over time; one township sees itself against its county average and rank."""
 
-import pandas as pd
 import streamlit as st
 
 from charts import figures
 from queries import comparison
+from queries.labels import COMPARISON_LABELS
 from queries.metrics import Scope, Settings
-from ui import layout
+from queries.scope import PeerGroup
+from ui import access, auth, layout
 from ui.database import fetch
 from ui.filters import sidebar_filters, today
 
 GRANULARITY = {"按月": comparison.BY_MONTH, "按季度": comparison.BY_QUARTER}
-STANDING_COLUMNS = {"name": "指标", "value": "本镇", "average": "全县平均（合计计算）", "place": "全县排名",
-                    "verdict": "与平均相比"}
 
 
 def shown(metric: str, value) -> str:
@@ -28,21 +27,15 @@ def shown(metric: str, value) -> str:
     return pattern % value + ("" if unit == "%" else unit)
 
 
-def one_township(code: str) -> None:
+def one_township() -> None:
     """The township against its county: value, pooled average, rank; no other township named."""
-    standing = fetch(comparison.standing, code, selection.period, Settings(), today())
-    rows = []
-    for row in standing.itertuples():
-        gap = None if row.value is None or row.average is None else row.value - row.average
-        better = gap is not None and ((gap < 0) if row.metric in comparison.LOWER_IS_BETTER else (gap > 0))
-        rows.append({
-            "name": comparison.label(row.metric).name, "value": shown(row.metric, row.value),
-            "average": shown(row.metric, row.average),
-            "place": f"第{row.rank}名 / 共{row.ranked}个乡镇" if row.rank else "—",
-            "verdict": "—" if gap is None or abs(gap) < 1e-9 else ("好于平均" if better else "低于平均"),
-        })
-    st.caption("本镇与所在县全部乡镇比较：全县平均为合计计算（各乡镇分子之和 ÷ 分母之和），不列出其他乡镇。")
-    layout.table(pd.DataFrame(rows), STANDING_COLUMNS, key="cmp_standing", title="本镇与全县比较")
+    standing = fetch(comparison.township_standing, selection.scope, PeerGroup(), selection.period, Settings(),
+                     today())
+    st.subheader("本乡镇在全县的位次")
+    st.caption("与所在县全部乡镇比较：全县平均为合计计算（各乡镇分子之和 ÷ 分母之和，计数为合计 ÷ 乡镇数），"
+               "即其他页面所示的全县数字；名次按该指标从好到差排列（超期未办结越少越靠前），不列出其他乡镇。"
+               "县人大可在「账号管理」中选择是否向乡镇公开各乡镇排名。")
+    layout.table(standing, COMPARISON_LABELS["standing"], key="cmp_standing", title="本乡镇在全县的位次")
 
 
 selection = sidebar_filters()
@@ -52,8 +45,14 @@ if selection is None:
     st.stop()
 
 layout.page_header("乡镇对比", selection)
+account = auth.current()
+if account is not None and account.is_township and not access.rankings_published(account):
+    one_township()  # a township sees itself against its county, never another township's name or figure
+    st.stop()
+if account is not None and account.is_township:  # the county publishes its rankings
+    selection = layout.with_scope(selection, access.comparison_scope(account))
 if len(selection.scope.township_codes) < 2:
-    one_township(selection.scope.township_codes[0])
+    one_township()  # one township picked: the same view, among the townships of its county
     st.stop()
 
 snapshot = fetch(comparison.township_metrics, selection.scope, selection.period, Settings(), today())

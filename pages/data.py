@@ -7,7 +7,8 @@ from queries import data
 from queries.db import db_path
 from queries.labels import DATA_COLUMNS
 from queries.metrics import Scope
-from ui import layout
+from queries.scope import Viewer
+from ui import access, audit, auth, layout, mapping_step
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, template_files, xlsx_bytes
 from ui.filters import sidebar_filters
@@ -27,7 +28,7 @@ def headers(*keys: str) -> dict[str, str]:
 
 
 LOG_COLUMNS = headers("loaded_at", "file_name", "register", "sheet", "rows_read", "rows_accepted", "rows_rejected",
-                      "result", "message")
+                      "rows_skipped", "result", "message", "loaded_by")
 COUNT_COLUMNS = headers("township_name", "township_code", "stations", "deputies", "households", "activities",
                         "activities_latest", "suggestions", "suggestions_latest", "visits", "visits_latest")
 REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value", "reason")
@@ -36,6 +37,7 @@ EMPTY_WHAT = {"activities": "代表活动", "suggestions": "意见建议", "visi
 ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description", "source_file", "source_row")
 
 ensure_router()
+account = auth.gate()
 selection = sidebar_filters() if db_path().exists() else None
 if selection is None:
     st.title("数据")
@@ -45,16 +47,19 @@ else:
 TABS = ["导入记录", "各乡镇数据量", "数据完整性", "被拒绝的行", "上传登记表", "空白模板", "指标口径"]
 # An empty database, or a link from another page (?tab=upload), opens on the upload.
 wants_upload = selection is None or st.query_params.get("tab") == "upload"
-tabs = st.tabs(TABS, default="上传登记表" if wants_upload else None)
+tabs = st.tabs(TABS + (["审计日志"] if account.can_manage else []),  # the audit log: 县人大（管理） only
+               default="上传登记表" if wants_upload else None)
 
 with tabs[0]:
-    history = fetch(data.load_history) if selection else None
+    # The account's whole scope, whatever the sidebar picks: a file usually covers many townships.
+    history = fetch(data.load_history, access.account_scope(), Viewer()) if selection else None
     if history is None or history.empty:
         st.info("还没有导入记录。")
     else:
-        st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数），最新的在前。")
+        st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数 + 跳过行数；跳过的是合计行、"
+                   "表尾等不是记录的行），最新的在前。")
         layout.table(history, LOG_COLUMNS, key="data_log", title="导入记录")
-        warnings = fetch(data.load_warnings)
+        warnings = fetch(data.load_warnings, access.account_scope(), Viewer())
         if not warnings.empty:
             st.warning(f"有 {len(warnings)} 行已导入但需要核实"
                        "（办理状态从已办结退回，或同一次导入的两个文件内容不一致）：")
@@ -89,31 +94,61 @@ with tabs[2]:
             layout.table(rows, shown, key="data_grid_rows", title=f"{titles[kind]}记录")
 
 with tabs[3]:
-    rejected = fetch(data.rejections_frame) if selection else None
+    rejected = fetch(data.rejections_frame, access.account_scope(), Viewer()) if selection else None
     if rejected is None or rejected.empty:
         st.success("目前没有被拒绝的行。")
     else:
         st.caption(f"共 {len(rejected)} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
         layout.table(rejected, REJECTED_COLUMNS, key="data_rejected", title="被拒绝的行")
-        st.download_button("下载被拒绝的行（Excel）", xlsx_bytes(rejected, "被拒绝的行", REJECTED_COLUMNS),
-                           file_name="被拒绝的行.xlsx", mime=XLSX_MIME, key="data_rejected_download")
+        st.download_button("下载被拒绝的行（Excel）", audit.exported(
+                               lambda: xlsx_bytes(rejected, "被拒绝的行", REJECTED_COLUMNS), "被拒绝的行.xlsx"),
+                           file_name="被拒绝的行.xlsx", mime=XLSX_MIME, key="data_rejected_download", on_click="ignore")
 
 with tabs[4]:
-    st.caption(f"可一次选择多个 CSV 或 XLSX 文件，每个文件不超过 {MAX_UPLOAD_MB} MB。系统按表头识别登记表，"
-               "先导入名册、再导入记录；同一文件重复上传不会重复计数。")
+    if not account.can_upload:
+        st.info("当前账号为查看账号，不能上传登记表。需要导入时请联系本乡镇或县人大的管理账号。")
+    elif account.is_township:
+        st.caption("本账号只能导入本乡镇的数据：文件中其他乡镇的行会被拒绝并列出原因；乡镇名册由县人大导入。")
+    st.caption(f"可一次选择多个 CSV 或 Excel（.xlsx、.xls）文件，每个文件不超过 {MAX_UPLOAD_MB} MB。"
+               "系统按表头识别登记表（也认得各乡镇常用的表头写法），先导入名册、再导入记录；同一文件重复上传不会重复计数。"
+               "表头没有全部认出的文件，会先请您核对各列的对应，确认后保存为导入方案，同样格式的文件以后直接导入。")
     uploads = st.file_uploader("选择登记表文件", type=ACCEPTED_TYPES, accept_multiple_files=True,
-                               max_upload_size=MAX_UPLOAD_MB, key="data_uploads")
-    if uploads and st.button("导入所选文件", type="primary", key="data_load"):
-        with st.spinner("正在导入……"):
-            st.session_state["data_load_report"] = load_uploads([(f.name, f.getvalue()) for f in uploads], db_path())
+                               max_upload_size=MAX_UPLOAD_MB, key="data_uploads", disabled=not account.can_upload)
+    roster = fetch(data.township_roster, access.account_scope()) if selection else []
+    towns = {code: name for code, name, *_ in roster}
+    # A township account's files are its own township's; a county account may name any of its townships.
+    township_options = [account.township_code] if account.is_township else [None, *towns]
+    township = st.selectbox("登记表所属乡镇（登记表中没有“乡镇”一列、标题和文件名也没写明时使用）",
+                            township_options, format_func=lambda c: "由文件判断" if c is None else towns.get(c, c),
+                            key="data_upload_township", disabled=not account.can_upload)
+    who = {"loaded_by": account.username, "scope": account.load_scope()}
+    if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
+        with st.spinner("正在检查和导入……"):
+            ready, pending = mapping_step.split_uploads([(f.name, f.getvalue()) for f in uploads], db_path(),
+                                                        township)
+            st.session_state[mapping_step.PENDING] = pending
+            results = load_uploads(ready, db_path(), township, **who) if ready else []
+            audit.uploaded(results)
+            st.session_state["data_load_report"] = results
         st.cache_data.clear()  # every page shows the new figures at once
         st.rerun()
+    for index, upload in enumerate(st.session_state.get(mapping_step.PENDING, [])):
+        confirmed = mapping_step.mapping_form(index, upload, db_path(), township)
+        if confirmed is not None:
+            with st.spinner("正在导入……"):
+                results = load_uploads([(upload.name, upload.content)], db_path(), township, tuple(confirmed), **who)
+                audit.uploaded(results)
+                st.session_state["data_load_report"] = results
+            st.session_state[mapping_step.PENDING] = [
+                p for p in st.session_state[mapping_step.PENDING] if p is not upload]
+            st.cache_data.clear()
+            st.rerun()
     results = st.session_state.get("data_load_report")
     if results:
         st.markdown("**本次导入报告**")
         layout.table(report_frame(results), headers(
-            "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"),
-            key="data_load_files", title="本次导入报告")
+            "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "result",
+            "message"), key="data_load_files", title="本次导入报告")
         cautions = warnings_preview(results)
         if not cautions.empty:
             st.warning("以下行已导入，但需要核实：")
@@ -135,3 +170,9 @@ with tabs[6]:
     st.caption("看板上每个数字的统计口径（统计期含起止两日）。")
     layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions",
                  title="指标口径")
+
+if account.can_manage:
+    with tabs[7]:
+        st.caption("登录、登录失败、锁定、退出、上传、导出、越权请求和账号变更的记录，只增不改"
+                   f"（{'全部县' if account.sees_all else account.county}，最新的在前）。")
+        layout.table(audit.audit_frame(account), audit.columns(), key="data_audit", title="审计日志")

@@ -38,4 +38,4 @@ else:
     ), key="overview_trend")
 
 if not presentation.presenting():
-    layout.freshness_line(fetch(frames.data_freshness))
+    layout.freshness_line(fetch(frames.data_freshness, selection.scope))

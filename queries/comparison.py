@@ -38,6 +38,7 @@ from queries.metrics import (
     pooled_average,
     run,
 )
+from queries.scope import PeerGroup
 
 # The contract metrics compared (coverage over the coverage window), then the
 # normalised ones (per 100 deputies, per station).
@@ -373,37 +374,49 @@ def margin_words(metric: str) -> str:
     return f"{RATE_MARGIN * 100:.0f}个百分点" if metric in RATES else f"{RELATIVE_MARGIN:.0%}"
 
 
-# --- one township against its county --------------------------------------------
+# --- one township against its county (what a township account sees) ------------
 
-COUNTY_OF_SQL = """
+COUNTY_PEERS_SQL = """
     SELECT township_code FROM townships
-    WHERE county = (SELECT county FROM townships WHERE township_code = $code)
+    WHERE township_code IN (SELECT unnest($peers))
+      AND county = (SELECT county FROM townships WHERE township_code = $code)
     ORDER BY township_code
 """
+STANDING_COLUMNS = ["metric", "name", "value", "average", "rank", "townships"]
 
 
-def standing(
-    con: Con, township_code: str, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+def township_standing(
+    con: Con, own: Scope, peers: PeerGroup, period: Period, settings: Settings = Settings(),
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """One township against its county, per compared metric: its value, the county's pooled
-    average, its rank and the number of townships ranked. Nothing of another township
-    (name, code or figure) is in the result: a township account may see this."""
-    county = Scope(tuple(code for (code,) in con.execute(COUNTY_OF_SQL, {"code": township_code}).fetchall()))
-    frame = township_metrics(con, county, period, settings, today)
-    own = frame[frame["township_code"] == township_code]
+    """Per compared metric: the township's value (as the ranking shows it, one decimal), the
+    county's pooled average (metrics.pooled_average, as every page gives the county's figure),
+    its rank and the number of townships ranked, among the peers of its own county. Nothing
+    in it names or gives the figure of any other township: a township account may see only this."""
+    if len(own.township_codes) != 1:
+        return pd.DataFrame(columns=STANDING_COLUMNS)
+    code = own.township_codes[0]
+    peers_in_county = [c for (c,) in run(con, COUNTY_PEERS_SQL, {"peers": list(peers.township_codes),
+                                                                  "code": code}).fetchall()]
+    codes = tuple(dict.fromkeys([*peers_in_county, code]))
+    frame = township_metrics(con, Scope(codes), period, settings, today)
     rows = []
     for metric in COMPARED:
-        scale = 100 if metric in RATES else 1
-        value = own[metric].iloc[0] if len(own) else None
-        average = pooled_average(frame, metric)
+        ranked = ranking(frame, metric)
+        mine = ranked[ranked["township_code"] == code].iloc[0]
+        value, average = mine[metric], county_average(frame, metric)
         rows.append({
-            "metric": metric,
-            "value": None if value is None or pd.isna(value) else float(value) * scale,
-            "average": None if average is None else average * scale,
-            "rank": int(_ranks(frame[metric], metric)[own.index].iloc[0]) if len(own) and pd.notna(value) else None,
-            "ranked": int(frame[metric].notna().sum()),
+            "metric": metric, "name": axis_title(metric),
+            "value": None if pd.isna(value) else _one_decimal(metric, value),
+            "average": None if average is None else round(average, 1),
+            "rank": int(mine["rank"]), "townships": len(ranked),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=STANDING_COLUMNS)
+
+
+def _one_decimal(metric: str, value: float):
+    """A count as it is, anything else to one decimal (the product's one formatter)."""
+    return int(value) if value_format(metric) == "%d" else round(float(value), 1)
 
 
 # --- the scorecard: township × indicator, with the county total ---------------------

@@ -179,7 +179,7 @@ def _start_streamlit(db: Path, log: Path) -> tuple[subprocess.Popen, Server]:
         port = _free_port()
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.address", "127.0.0.1",
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
                  "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
                 cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
@@ -239,8 +239,27 @@ def page(browser, server):
         f"{response.status} {response.url}"))
     tab = context.new_page()
     tab.on("pageerror", lambda error: JS_ERRORS.append(f"{tab.url}: {error}"))
+    sign_in(tab, server)
     yield tab
     context.close()
+
+
+# The demo's 县人大（查看） account (etl/users.demo_accounts, README: 演示账号) signs the tab in once
+# through the real login page; its HttpOnly session cookie then carries every goto of the module.
+BROWSER_ACCOUNT = "xian_chakan"
+
+
+def sign_in(tab: Page, server: Server, username: str = BROWSER_ACCOUNT) -> None:
+    from etl.users import demo_accounts
+
+    password = next(p for a, p in demo_accounts("", "") if a.username == username)
+    tab.goto(f"{server.url}/", wait_until="domcontentloaded")
+    expect(tab).to_have_url(re.compile(r"/login\?next="))
+    tab.get_by_label("账号").fill(username)
+    tab.get_by_label("密码").fill(password)
+    tab.get_by_role("button", name="登录").click()
+    expect(tab).not_to_have_url(re.compile(r"/login"))
+    wait_until_drawn(tab, server)
 
 
 @pytest.fixture(autouse=True)
@@ -598,7 +617,19 @@ def test_long_charts_fold_into_the_rest_on_the_projector(page, server):
 
 # --- point 11: Streamlit's widgets in Chinese ------------------------------------------------
 
-def test_the_upload_box_and_its_errors_speak_chinese(page, server, tmp_path):
+@pytest.fixture
+def uploader_page(browser, server):
+    """A tab of the demo's 县人大（管理）: only an account that may upload gets a live upload box."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    context.set_default_timeout(RENDER_TIMEOUT_MS)
+    tab = context.new_page()
+    sign_in(tab, server, "xian_guanli")
+    yield tab
+    context.close()
+
+
+def test_the_upload_box_and_its_errors_speak_chinese(uploader_page, server, tmp_path):
+    page = uploader_page
     open_page(page, server, "data", FILTER_QUERY + "&tab=upload", "数据")
     expect(page.get_by_role("tab", name="上传登记表", exact=True)).to_have_attribute("aria-selected", "true")
     box = page.get_by_test_id("stFileUploaderDropzone")

@@ -57,8 +57,9 @@ class IntranetPage:
         await self.app(scope, receive, rewrite)
 
     def page(self, body: bytes) -> bytes:
-        """The HTML with the server's address set before Streamlit's script runs."""
-        if b"<head>" not in body:
+        """Streamlit's page with the server's address set before its script runs (any other
+        HTML, such as the login page, passes as it is)."""
+        if b"<head>" not in body or b"window.prerenderReady" not in body:
             return body
         body = body.replace(b'<html lang="en">', b'<html lang="zh-CN">', 1)
         body = body.replace(b"<title>Streamlit</title>", self.title, 1)

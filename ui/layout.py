@@ -18,8 +18,8 @@ from queries import frames, metrics
 from queries.labels import METRICS
 from queries.periods import describe, next_period, previous_period, same_period_last_year
 from reports.images import Stamp, png_bytes
+from ui import audit, presentation
 from ui import format as fmt
-from ui import presentation
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, Heading, xlsx_bytes
 from ui.filters import Selection, current_selection, request_period, today
@@ -243,7 +243,8 @@ def download_table(
     name = fmt.file_name(selection.scope_label, selection.period_label, title, suffix=".xlsx") if selection \
         else fmt.file_name(title, suffix=".xlsx")
     st.download_button(
-        "下载表格（Excel）", data=lambda: xlsx_bytes(frame, title, heading=heading, number_formats=formats),
+        "下载表格（Excel）",
+        data=audit.exported(lambda: xlsx_bytes(frame, title, heading=heading, number_formats=formats), name),
         file_name=name, mime=XLSX_MIME, key=f"{key}_xlsx", type="tertiary", icon=":material/table_view:",
         on_click="ignore",
     )
@@ -269,6 +270,11 @@ def _plain(value) -> str:
     return f"{int(value)}" if float(value).is_integer() else f"{value:g}"
 
 
+def with_scope(selection: Selection, scope) -> Selection:
+    """The same selection over another scope (乡镇对比 when a county publishes its rankings)."""
+    return replace(selection, scope=scope, scope_label=f"{selection.county or ''}全部乡镇（县人大已公开排名）")
+
+
 def with_period(selection: Selection, period) -> Selection:
     """The same selection over another period (the briefing always shows a whole quarter)."""
     return replace(selection, period=period, period_label=describe(period))
@@ -276,7 +282,7 @@ def with_period(selection: Selection, period) -> Selection:
 
 def stamp(selection: Selection) -> Stamp:
     """Scope, period and data date of the page being shown, for exported images and tables."""
-    latest = fetch(frames.data_freshness)["latest_load"]
+    latest = fetch(frames.data_freshness, selection.scope)["latest_load"]
     return Stamp(selection.scope_label, period_words(selection), f"{latest:%Y-%m-%d}" if latest else "—")
 
 
@@ -290,7 +296,7 @@ def png_download(fig: go.Figure, key: str, selection: Selection | None = None) -
     title = _chart_title(fig)
     name = fmt.file_name(selection.scope_label, selection.period_label, title, suffix=".png")
     st.download_button(
-        "下载图片（PNG）", data=lambda: png_bytes(fig, chart_stamp), file_name=name,
+        "下载图片（PNG）", data=audit.exported(lambda: png_bytes(fig, chart_stamp), name), file_name=name,
         mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/download:", on_click="ignore",
     )
 
