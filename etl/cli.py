@@ -409,7 +409,7 @@ def run_metrics(args) -> int:
         period = Period(args.start, args.end)
         figures = all_metrics(con, scope, period, settings)
         # Not a metric: the day 超期未办结 and 临期 were counted at (the period's end when it is past).
-        as_of = as_of_date(con, period)
+        as_of = as_of_date(con, period, scope=scope)
     except ScopeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE

@@ -230,7 +230,7 @@ def _bucketed(
         starts=[b.start for b in buckets], ends=[b.end for b in buckets],
         inspection_kinds=INSPECTION_KINDS, supervision_kinds=SUPERVISION_KINDS,
         reception_kind=RECEPTION_KIND, resolved=RESOLVED, limit=settings.time_limit_days,
-        as_of=as_of_date(con, overall, today),
+        as_of=as_of_date(con, overall, today, scope),
         window_start=window.start, window_end=window.end, window_campaign=window.campaign,
     )
     frame = run(con, TOWNSHIP_METRICS_SQL, params).df()
@@ -572,7 +572,8 @@ def metric_rows(
         return run(con, ACTIVITY_ROWS_SQL, params).df()
     if base in ("suggestions_collected", "resolution_rate", "overdue"):
         params = _params(scope, period, overdue_only=base == "overdue", resolved=RESOLVED,
-                         limit=Settings().time_limit_days, limit_rows=limit, as_of=as_of_date(con, period, today))
+                         limit=Settings().time_limit_days, limit_rows=limit,
+                         as_of=as_of_date(con, period, today, scope))
         return run(con, SUGGESTION_ROWS_SQL, params).df()
     window = window or coverage_windows(con, scope, period, today)[-1]
     in_window = {"window_start": window.start, "window_end": window.end, "window_campaign": window.campaign}

@@ -82,26 +82,39 @@ def _ratio(numerator, denominator) -> float | None:
 # --- the as-of day ------------------------------------------------------------
 
 LATEST_LOAD_SQL = "SELECT max(loaded_at) FROM load_log WHERE status = 'loaded'"
+# The newest load of a file holding rows of the scope's townships (load_log.township_codes).
+LATEST_SCOPE_LOAD_SQL = """
+    SELECT max(loaded_at) FROM load_log
+    WHERE status = 'loaded' AND len(township_codes) > 0 AND list_has_any($towns, township_codes)
+"""
+LOADS_ARE_SCOPED_SQL = """
+    SELECT count(*) > 0 FROM duckdb_columns() WHERE table_name = 'load_log' AND column_name = 'township_codes'
+"""
 
 
-def data_as_of(con: Con, today: dt.date | None = None) -> dt.date:
+def data_as_of(con: Con, today: dt.date | None = None, scope: Scope | None = None) -> dt.date:
     """The day the data stands at: the day of the latest load, never after today.
 
     Registers are exported and loaded on the same day, so a suggestion's status is
     known as of its load; the latest record date says nothing about that (a quiet
-    month still moves suggestions to 已办结). Without any load: today.
+    month still moves suggestions to 已办结). With a scope, the latest load of a file
+    holding its townships' rows (else of any file). Without any load: today.
     """
     today = today or dt.date.today()
-    latest = con.execute(LATEST_LOAD_SQL).fetchall()[0][0]
+    latest = None
+    if scope is not None and con.execute(LOADS_ARE_SCOPED_SQL).fetchall()[0][0]:
+        latest = run(con, LATEST_SCOPE_LOAD_SQL, {"towns": list(scope.township_codes)}).fetchall()[0][0]
+    if latest is None:
+        latest = con.execute(LATEST_LOAD_SQL).fetchall()[0][0]
     return min(latest.date(), today) if latest else today
 
 
-def as_of_date(con: Con, period: Period, today: dt.date | None = None) -> dt.date:
+def as_of_date(con: Con, period: Period, today: dt.date | None = None, scope: Scope | None = None) -> dt.date:
     """The day 超期未办结, 临期 and 已办理天数 are counted at: the earlier of the period's end
-    and the data's as-of day. A past period keeps the contract's figure (counted at its
-    end); a period still running (本季度 on 1 December) is counted at the day the data
-    stands at, not at a future end that would inflate overdue and empty due-soon."""
-    return min(period.end, data_as_of(con, today))
+    and the data's as-of day (data_as_of). A past period keeps the contract's figure
+    (counted at its end); a period still running (本季度 on 1 December) is counted at the
+    day the data stands at, not at a future end that would inflate overdue and empty due-soon."""
+    return min(period.end, data_as_of(con, today, scope))
 
 
 # --- activities -------------------------------------------------------------
@@ -280,16 +293,18 @@ def resolution_rate_by(con: Con, scope: Scope, period: Period, resolved_by: dt.d
 
 NEWEST_SUGGESTION_DATE_SQL = """
     SELECT max(greatest(received_on, coalesce(referred_on, received_on), coalesce(resolved_on, received_on)))
-    FROM suggestions
+    FROM suggestions_of($towns)
 """
 
 
-def statuses_as_of(con: Con, today: dt.date | None = None) -> dt.date:
+def statuses_as_of(con: Con, today: dt.date | None = None, scope: Scope | None = None) -> dt.date:
     """The day the suggestions' statuses stand at, for cohort ages: the data's as-of day, or
-    the newest date written in the suggestion register when that is earlier (an export
+    the newest date written in the scope's suggestions when that is earlier (an export
     loaded weeks after it was made must not make its open suggestions look older)."""
-    newest = con.execute(NEWEST_SUGGESTION_DATE_SQL).fetchall()[0][0]
-    day = data_as_of(con, today)
+    towns = list(scope.township_codes) if scope is not None else [
+        code for (code,) in con.execute("SELECT township_code FROM townships").fetchall()]
+    newest = run(con, NEWEST_SUGGESTION_DATE_SQL, {"towns": towns}).fetchall()[0][0]
+    day = data_as_of(con, today, scope)
     return min(day, newest) if newest else day
 
 
@@ -298,7 +313,7 @@ def resolution_rate_same_age(
 ) -> float | None:
     """办结率 of the `earlier` period's cohort when it was as old as `period`'s cohort is
     now (both ages counted from the period's first day to `statuses_as_of`)."""
-    age = statuses_as_of(con, today) - period.start
+    age = statuses_as_of(con, today, scope) - period.start
     return resolution_rate_by(con, scope, earlier, earlier.start + age)
 
 
@@ -325,7 +340,7 @@ def open_params(
 ) -> dict:
     """Parameters of the open-suggestion conditions: the limits and the as-of day."""
     return _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days,
-                   window=settings.due_soon_days, as_of=as_of_date(con, period, today), **extra)
+                   window=settings.due_soon_days, as_of=as_of_date(con, period, today, scope), **extra)
 
 
 def overdue(
@@ -511,7 +526,7 @@ def coverage_windows(
     each from its first visit to its last, or to the as-of day while it goes on; with none,
     one window: the year to date. A campaign is finished once its last visit is behind the
     as-of day (only then can its shortfall be judged)."""
-    as_of = as_of_date(con, period, today)
+    as_of = as_of_date(con, period, today, scope)
     found = run(con, CAMPAIGNS_SQL, _params(scope, period, as_of=as_of)).fetchall()
     if found:
         return [CoverageWindow(first, min(last, as_of), name, finished=last < as_of) for name, first, last in found]
@@ -614,5 +629,5 @@ def headline_figures(
     window = coverage_windows(con, scope, period, today)[-1]
     figures |= window_coverage(con, scope, window)
     figures["coverage_window"] = window
-    figures["as_of"] = as_of_date(con, period, today)
+    figures["as_of"] = as_of_date(con, period, today, scope)
     return figures

@@ -202,7 +202,7 @@ def attention_items(
     reception day, deputies who took no part in the coverage window, townships clearly
     below the county average."""
     items = []
-    as_of = as_of_date(con, period, today)
+    as_of = as_of_date(con, period, today, scope)
     overdue = suggestions.overdue_list(con, scope, period, today=today)
     if len(overdue):
         items.append(Attention(

@@ -60,7 +60,7 @@ def period_words(selection: Selection) -> str:
 
 def as_of(selection: Selection):
     """The day open suggestions are counted at for this selection (metrics.as_of_date)."""
-    return fetch(metrics.as_of_date, selection.period, today())
+    return fetch(metrics.as_of_date, selection.period, today(), selection.scope)
 
 
 def no_data(link: bool = True) -> None:
