@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from etl.registers import DEPUTY_LEVELS, SUGGESTION_SOURCES
 from queries import metrics
 from queries import summary as summary_queries
-from etl.registers import DEPUTY_LEVELS, SUGGESTION_SOURCES
 from queries.metrics import NOT_FILLED, Con, Period, Scope, all_metrics
 from reports.briefing import scope_word
 from ui.format import count
@@ -139,12 +139,10 @@ def _period_name(period: Period, kind: str) -> str:
 
 
 def _words(period: Period, kind: str, township_names: list[str], county: str | None) -> Words:
-    if len(township_names) == 1:
-        town = "乡" if township_names[0].endswith("乡") else "镇"
-    else:
-        town = "乡镇"
+    town = "乡镇" if len(township_names) != 1 else ("乡" if township_names[0].endswith("乡") else "镇")
     if kind == YEAR:
-        end = f"{period.end.year}年底" if period.end == dt.date(period.end.year, 12, 31) else f"{period.end:%Y年%-m月%-d日}"
+        year_end = period.end == dt.date(period.end.year, 12, 31)
+        end = f"{period.end.year}年底" if year_end else f"{period.end:%Y年%-m月%-d日}"
         return Words(scope_word(township_names, county), town, f"{period.start.year}年", "上年", end)
     return Words(scope_word(township_names, county), town, "本届以来", "上届", f"{period.end:%Y年%-m月%-d日}")
 
@@ -276,7 +274,8 @@ def _trainings(now: dict, words: Words) -> list[Segment]:
 def _reception(now: dict, before: dict, words: Words) -> list[Segment]:
     if not now["reception_days"]:
         return []
-    text: list[Segment] = ["各代表活动站共开展选民接待日活动", Figure("reception_days", _n(now["reception_days"], "次")),
+    text: list[Segment] = ["各代表活动站共开展选民接待日活动",
+                           Figure("reception_days", _n(now["reception_days"], "次")),
                            *_change("reception_days", now["reception_days"], before["reception_days"], "次", words)]
     per_day = now["deputies_per_reception"]
     if per_day:
@@ -403,7 +402,8 @@ def _stations(now: dict, before: dict, words: Words, names: dict) -> list[list[S
                             Figure("stations_on_roster", _n(now["stations_on_roster"], "个"))]
     if now["stations_established"]:
         where = f"（依托{'、'.join(names['hosts'])}）" if names["hosts"] else ""
-        first += [f"，{words.period}新设立", Figure("stations_established", _n(now["stations_established"], "个")), where]
+        first += [f"，{words.period}新设立", Figure("stations_established", _n(now["stations_established"], "个")),
+                  where]
     sentences = [[*first, "。"]]
     fewest = now["station_activities_min"]
     if fewest:
