@@ -288,7 +288,12 @@ def _township_names(con, scope) -> list[str]:
 
 
 def run_briefings(args) -> int:
+    import warnings
+
     from reports.briefing_batch import county_batches, write_batch
+
+    # plotly warns on every image that kaleido's persistent server ignores per-call options.
+    warnings.filterwarnings("ignore", message="The kopts argument is ignored")
 
     target = db_path(args.db)
     if not target.exists():

@@ -31,6 +31,11 @@ class CountyBatch:
 
     county: str
     townships: tuple[tuple[str, str], ...]
+    whole: bool = True  # every township of the county (else the summary file says 所选乡镇)
+
+    @property
+    def name(self) -> str:
+        return self.county if self.whole else f"{self.county}所选{len(self.townships)}个乡镇"
 
 
 def county_batches(con: Con, counties: list[str] = (), codes: tuple[str, ...] | None = None) -> list[CountyBatch]:
@@ -45,10 +50,10 @@ def county_batches(con: Con, counties: list[str] = (), codes: tuple[str, ...] | 
     wanted = {c.strip() for c in counties} or known
     batches = []
     for county in sorted(wanted):
-        towns = tuple((code, name) for c, code, name in rows
-                      if c == county and (codes is None or code in codes))
+        in_county = [(code, name) for c, code, name in rows if c == county]
+        towns = tuple(t for t in in_county if codes is None or t[0] in codes)
         if towns:
-            batches.append(CountyBatch(county, towns))
+            batches.append(CountyBatch(county, towns, len(towns) == len(in_county)))
     return batches
 
 
@@ -84,9 +89,10 @@ def batch_files(con: Con, batches: list[CountyBatch], quarter: Period,
             on_done(name)
         codes = tuple(code for code, _ in batch.townships)
         names = [name for _, name in batch.townships]
-        yield file_name(batch.county, quarter), briefing_file(
-            con, Scope(codes), quarter, batch.county, names, batch.county, stamp_for(batch.county, quarter, as_of))
-        on_done(batch.county)
+        yield file_name(batch.name, quarter), briefing_file(
+            con, Scope(codes), quarter, batch.name, names, batch.county if batch.whole else None,
+            stamp_for(batch.name, quarter, as_of))
+        on_done(batch.name)
 
 
 def write_batch(con: Con, batches: list[CountyBatch], quarter: Period, out: Path,
@@ -115,6 +121,6 @@ def batch_zip(con: Con, batches: list[CountyBatch], quarter: Period,
 
 def _county_of(batches: list[CountyBatch], name: str, quarter: Period) -> str:
     for batch in batches:
-        if name in {file_name(n, quarter) for _, n in batch.townships} | {file_name(batch.county, quarter)}:
+        if name in {file_name(n, quarter) for _, n in batch.townships} | {file_name(batch.name, quarter)}:
             return batch.county
     raise KeyError(name)

@@ -22,6 +22,7 @@ from reports.briefing import scope_word
 from ui.format import count
 
 YEAR, TERM = "year", "term"
+COMPARED_WITH = {YEAR: "上年", TERM: "上届"}
 SECTION_TITLES = {
     "supervision": "监督工作", "deputies": "代表工作", "suggestions": "建议办理",
     "campaign": "代表行动", "stations": "活动站建设",
@@ -143,8 +144,9 @@ def _words(period: Period, kind: str, township_names: list[str], county: str | N
     if kind == YEAR:
         year_end = period.end == dt.date(period.end.year, 12, 31)
         end = f"{period.end.year}年底" if year_end else f"{period.end:%Y年%-m月%-d日}"
-        return Words(scope_word(township_names, county), town, f"{period.start.year}年", "上年", end)
-    return Words(scope_word(township_names, county), town, "本届以来", "上届", f"{period.end:%Y年%-m月%-d日}")
+        return Words(scope_word(township_names, county), town, f"{period.start.year}年", COMPARED_WITH[YEAR], end)
+    return Words(scope_word(township_names, county), town, "本届以来", COMPARED_WITH[TERM],
+                 f"{period.end:%Y年%-m月%-d日}")
 
 
 def _n(value, unit: str) -> str:

@@ -24,9 +24,10 @@ from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from queries.labels import METRICS
-from reports.summary import SECTION_TITLES, YEAR, WorkSummary
+from reports.summary import COMPARED_WITH, SECTION_TITLES, WorkSummary
 from ui.format import change, figure
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "工作总结模板.docx"
 NUMERALS = "一二三四五六七八九十"
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
@@ -77,7 +78,7 @@ def context(summary: WorkSummary, as_of: str) -> dict:
     } for key in TABLE_KEYS]
     return {
         "标题": summary.title, "范围": summary.scope_name, "统计期": summary.period_name,
-        "比较期": "上年" if summary.kind == YEAR else "上届", "数据截至": as_of,
+        "比较期": COMPARED_WITH[summary.kind], "数据截至": as_of,
         **sections, "序号": numbers, "各节": listed, "主要指标": rows,
         "口径": [{"名称": METRICS[k].name, "口径": METRICS[k].definition} for k in _used_keys(summary)],
         "指标": {key: _shown(key, value) for key, value in summary.now.items()},
