@@ -9,7 +9,8 @@ from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
 
-TILES = ["problems_found", "problems_solved", "households_consoled", "enterprises_visited"]
+TILES = ["problems_found", "problems_solved", "households_consoled", "enterprises_visited",
+         "campaign_suggestions", "campaign_motions"]
 
 
 def headers(*columns: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import figures
 from queries import deputies
-from queries.labels import DEPUTY_COLUMNS
+from queries.labels import DEPUTY_COLUMNS, METRICS
 from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
@@ -33,6 +33,33 @@ if selection is None:
 
 layout.page_header("代表履职", selection)
 scope, period = selection.scope, selection.period
+
+# --- the roster's composition and the presidium's work (figures of the 工作总结) ---
+st.subheader("代表构成与代表工作")
+layout.compared_tiles(deputies.work_figures, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
+levels_column, makeup_column = st.columns([2, 3])
+with levels_column:
+    levels = fetch(deputies.level_split, scope, period)
+    reporting = fetch(deputies.reporting_split, scope, period)
+    if levels.empty:
+        layout.empty_note("代表名册")
+    else:
+        shown = levels.merge(reporting, on="label", how="left", suffixes=("", "_reporting")).fillna(0)
+        layout.chart(figures.grouped_bars(
+            shown.astype({"deputies_reporting": int}), "label",
+            {"deputies": "名册代表", "deputies_reporting": "本期述职代表"}, "五级代表构成与述职代表",
+            "代表层级", "人数（名）",
+            f"{METRICS['deputies_by_level'].definition}；{METRICS['reporting_deputies_by_level'].definition}",
+            text_format="%{y}",
+        ), key="deputies_levels_chart")
+with makeup_column:
+    makeup = fetch(deputies.composition, scope, period)
+    if not makeup.empty:
+        layout.chart(figures.bars(
+            makeup, "dimension", "deputies", "代表结构（性别、年龄、学历、职业）", "人数（名）", "",
+            "代表名册中的代表按性别、年龄段（统计期末年份减出生年份）、学历、职业类别分列，未填写的单列",
+            color="label", horizontal=True,
+        ), key="deputies_makeup_chart")
 
 # --- every deputy of the scope ---
 options = fetch(deputies.filter_options, scope)

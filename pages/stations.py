@@ -6,6 +6,7 @@ import streamlit as st
 
 from charts import figures
 from queries import stations
+from queries import summary as summary_queries
 from queries.labels import METRICS, STATIONS_LABELS
 from ui import layout
 from ui.database import fetch
@@ -22,6 +23,7 @@ if selection is None:
 layout.page_header("活动站", selection)
 scope, period, station, as_of = selection.scope, selection.period, selection.station, today()
 layout.compared_tiles(stations.headline, TILES, selection, station, as_of)
+layout.compared_tiles(stations.building_figures, list(stations.BUILDING_FIGURE_KEYS), selection, per_row=5)
 
 grid = fetch(stations.station_months, scope, period, station, as_of)
 if grid.empty or grid["activities"].sum() == 0:
@@ -72,3 +74,19 @@ layout.chart(figures.bars(
     reference=("各站合计", float(overall)) if pd.notna(overall) else None,
 ), key="stations_voters")
 layout.table(voters, STATIONS_LABELS["voters"], key="stations_voter_rows")
+
+st.subheader("本届各站活动")
+try:
+    term = fetch(summary_queries.term_period, scope, as_of)
+except summary_queries.NoTermStart as problem:
+    st.info(str(problem))
+    st.stop()
+tally = fetch(stations.station_tally, scope, term)
+if tally.empty:
+    layout.empty_note("活动站名册")
+else:
+    layout.chart(figures.bars(
+        tally, "station_label", "activities", f"本届以来各活动站开展活动次数（{term.start:%Y年%-m月}起）", "活动站",
+        "活动次数（次）", f"{METRICS['station_activities_min'].definition}（统计期取本届）；虚线为最少一站的次数",
+        horizontal=True, text_format="%{x}", reference=("最少一站", float(tally["fewest"].iloc[0])),
+    ), key="stations_term_tally")

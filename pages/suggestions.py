@@ -5,7 +5,7 @@ import streamlit as st
 from charts import figures
 from queries import metrics
 from queries import suggestions as sq
-from queries.labels import SUGGESTION_COLUMNS
+from queries.labels import METRICS, SUGGESTION_COLUMNS
 from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
@@ -41,6 +41,12 @@ scope, period = selection.scope, selection.period
 layout.page_header("建议办理", selection)
 now = layout.compared_tiles(metrics.all_metrics, TILES, selection)
 st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径和同比。")
+sources = fetch(sq.source_split, scope, period)
+if not sources.empty:
+    layout.chart(figures.bars(
+        sources, "source", "suggestions", "意见建议按来源（选民意见、代表建议、议案、批评意见）", "来源", "条数（条）",
+        METRICS["suggestions_by_source"].definition, text_format="%{y}",
+    ), key="suggestions_sources")
 
 trend, duration = st.columns([3, 2])
 with trend:

@@ -76,7 +76,7 @@ for index, section in enumerate(summary.sections):
         rows = fetch(trace.figure_rows, figure.key, figure.part, scope, which)
         if len(rows) >= trace.ROW_LIMIT:
             st.caption(f"记录较多，此处列出前 {trace.ROW_LIMIT} 条。")
-        layout.table(rows, trace.columns(), key=f"summary_rows_{section.key}")
+        layout.table(rows, trace.columns(rows), key=f"summary_rows_{section.key}")
 
 st.subheader("下载")
 uploaded = st.file_uploader("使用本单位修改过的模板（可选，.docx）", type=["docx"], key="summary_template")
@@ -95,5 +95,5 @@ if document is not None:
                          type="primary", icon=":material/description:", key="summary_docx", on_click="ignore")
 right.download_button("下载默认模板（Word）", TEMPLATE.read_bytes(), file_name=TEMPLATE.name, mime=MIME,
                       icon=":material/draft:", key="summary_template_docx", on_click="ignore")
-right.caption("模板中用 {{ 监督工作 }} 等标记表示由系统填写的内容，其余文字、标题和格式可自行修改；"
+right.caption("模板中用 `{{ 监督工作 }}` 等标记表示由系统填写的内容，其余文字、标题和格式可自行修改；"
               "可用的标记见 README 的“工作总结模板”一节。")

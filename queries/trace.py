@@ -244,8 +244,9 @@ def figure_rows(
     return frame[COLUMNS]
 
 
-def columns() -> dict[str, str]:
-    """Frame column -> Chinese header for the rows table."""
+def columns(rows: pd.DataFrame) -> dict[str, str]:
+    """Frame column -> Chinese header for the rows table (计数 only where the figure sums one)."""
     headers = COMPARISON_LABELS["columns"] | {"township_name": COMPARISON_LABELS["columns"]["township"],
                                               "amount": "计数"}
-    return {c: headers[c] for c in COLUMNS}
+    shown = [c for c in COLUMNS if c != "amount" or rows["amount"].notna().any()]
+    return {c: headers[c] for c in shown}
