@@ -21,7 +21,7 @@ from etl.publish import publishing
 from etl.report import print_report, write_rejected_csv
 from queries.data import current_rejections
 from queries.db import PROJECT_ROOT, connect_readonly, db_path
-from queries.metrics import Period, Settings, all_metrics
+from queries.metrics import Period, Settings, every_metric
 from queries.scope import ScopeError, resolve_scope
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
@@ -202,7 +202,7 @@ def run_metrics(args) -> int:
     try:
         scope = resolve_scope(con, args.township, args.county)
         settings = Settings(args.time_limit_days, args.due_soon_days)
-        figures = all_metrics(con, scope, Period(args.start, args.end), settings)
+        figures = every_metric(con, scope, Period(args.start, args.end), settings)
     except ScopeError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE

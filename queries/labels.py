@@ -71,7 +71,8 @@ SUMMARY_LABELS: dict[str, MetricLabel] = {
     "deputies_by_education": MetricLabel("代表按学历", "名", "代表名册中的代表按学历分列，未填写的单列"),
     "deputies_by_occupation": MetricLabel("代表按职业类别", "名", "代表名册中的代表按职业类别分列，未填写的单列"),
     "deputy_groups": MetricLabel("代表组数", "个", "代表名册中不同代表小组的个数，各乡镇的代表小组分别计数"),
-    "action_teams": MetricLabel("行动分队数", "个", "代表名册中不同行动分队的个数，各乡镇的行动分队分别计数"),
+    "action_teams": MetricLabel(
+        "行动分队数", "个", "代表名册中不同行动分队的个数，按乡镇、代表小组分别计数（不同小组的同名分队算两个）"),
     "supervision_by_kind": MetricLabel("监督活动按类型", "次", "视察、执法检查、调研、评议活动按活动类型分列"),
     "meetings": MetricLabel("召开会议次数", "次", "活动类型为会议的活动次数"),
     "meetings_by_type": MetricLabel(

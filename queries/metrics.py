@@ -463,21 +463,25 @@ def deputies_by_age_band(con: Con, scope: Scope, period: Period) -> dict[str, in
     })
 
 
-# Group and team names repeat across townships (every township has a 第1代表组): count per township.
+# Names repeat across townships (every township has a 第1代表组), and a team's name may repeat
+# across the groups it belongs to (each group's 第一分队): count within the township, and teams
+# within their group.
 ROSTER_UNITS_SQL = """
-    SELECT count(DISTINCT (township_code, {column})) FROM deputies
+    SELECT count(DISTINCT ({unit})) FROM deputies
     WHERE township_code IN (SELECT unnest($towns)) AND {column} IS NOT NULL
 """
 
 
 def deputy_groups(con: Con, scope: Scope, period: Period) -> int:
     """代表组数: distinct 代表小组 on the roster, each township's counted apart."""
-    return _scalar(con, ROSTER_UNITS_SQL.format(column="group_name"), {"towns": list(scope.township_codes)})
+    sql = ROSTER_UNITS_SQL.format(unit="township_code, group_name", column="group_name")
+    return _scalar(con, sql, {"towns": list(scope.township_codes)})
 
 
 def action_teams(con: Con, scope: Scope, period: Period) -> int:
-    """行动分队数: distinct 行动分队 on the roster, each township's counted apart."""
-    return _scalar(con, ROSTER_UNITS_SQL.format(column="team_name"), {"towns": list(scope.township_codes)})
+    """行动分队数: distinct 行动分队 on the roster, counted within each township and 代表小组."""
+    sql = ROSTER_UNITS_SQL.format(unit="township_code, coalesce(group_name, ''), team_name", column="team_name")
+    return _scalar(con, sql, {"towns": list(scope.township_codes)})
 
 
 def supervision_by_kind(con: Con, scope: Scope, period: Period) -> dict[str, int]:
@@ -647,8 +651,7 @@ SUMMARY_METRICS = [
 def all_metrics(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings()
 ) -> dict[str, object]:
-    """Every section-4 metric under its contract key, then the work-summary figures under
-    theirs (queries/labels.py), for the CLI's --json."""
+    """Every section-4 metric under its contract key (with the two page-only counts)."""
     plain = [
         inspections, inspections_by_theme, supervision, evaluated_units,
         suggestions_collected, suggestions_by_source, suggestions_resolved, resolution_rate,
@@ -666,5 +669,15 @@ def all_metrics(
     figures["overdue"] = overdue(con, scope, period, settings)
     figures["due_soon"] = due_soon(con, scope, period, settings)
     figures |= {f.__name__: f(con, scope, period) for f in later}
-    figures |= {f.__name__: f(con, scope, period) for f in SUMMARY_METRICS}
     return figures
+
+
+def summary_metrics(con: Con, scope: Scope, period: Period) -> dict[str, object]:
+    """The work-summary figures under their keys (kept out of all_metrics, which every page
+    and briefing calls three times, so those pay nothing for them)."""
+    return {f.__name__: f(con, scope, period) for f in SUMMARY_METRICS}
+
+
+def every_metric(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> dict[str, object]:
+    """all_metrics and summary_metrics together: the CLI's --json and the 工作总结."""
+    return all_metrics(con, scope, period, settings) | summary_metrics(con, scope, period)

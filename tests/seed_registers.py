@@ -37,8 +37,9 @@ def write_seed_township(folder: Path) -> list[Path]:
     town_level = [d for d, lv in zip(ids, LEVELS, strict=True) if lv == "乡镇"]
     deputies = [["代表编号", "姓名", "代表层级", "乡镇", "活动站编号", "代表小组", "行动分队"]]
     for i, (deputy, level) in enumerate(zip(ids, LEVELS, strict=True)):
-        deputies.append([deputy, f"代表{i + 1}", level, CODE, STATIONS[i % 8][0], f"第{i % 14 + 1}代表组",
-                         f"第{i % 34 + 1}分队"])
+        team = i % 34  # 34 teams, each inside one of the 14 groups
+        deputies.append([deputy, f"代表{i + 1}", level, CODE, STATIONS[i % 8][0], f"第{team % 14 + 1}代表组",
+                         f"第{team + 1}分队"])
     households = [["户编号", "户主姓名", "乡镇", "村"]] + [
         [f"AY-H{i:03d}", f"户主{i}", CODE, f"第{i % 9 + 1}村"] for i in range(1, 599)]
     visits = [VISITS[0]]

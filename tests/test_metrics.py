@@ -149,7 +149,9 @@ def test_cli_metrics_json_matches_module(county_db_master, con, capsys):
     scope = m.Scope(("QH01", "QH02"))
     assert printed["inspections"] == 3  # A04 A05 A06
     assert printed["suggestions_collected"] == 7  # G12 (QH03) left out
-    assert printed == json.loads(json.dumps(m.all_metrics(con, scope, Q2)))
+    contract = json.loads(json.dumps(m.all_metrics(con, scope, Q2)))
+    assert {k: printed[k] for k in contract} == contract  # every contract key, same value
+    assert printed == json.loads(json.dumps(m.every_metric(con, scope, Q2)))  # plus the summary figures
 
 
 def test_cli_metrics_unknown_township_is_a_chinese_error(county_db_master, capsys):

@@ -136,9 +136,9 @@ def _agrees(con, figure: Figure, summary) -> None:
     if isinstance(value, dict):
         value = value[figure.part]
     if figure.key in ("deputy_groups", "action_teams"):
-        column = "group_name" if figure.key == "deputy_groups" else "team_name"
+        unit = "group_name" if figure.key == "deputy_groups" else "coalesce(group_name, ''), team_name"
         assert value == con.execute(
-            f"SELECT count(DISTINCT (township_code, {column})) FROM deputies WHERE deputy_id IN "
+            f"SELECT count(DISTINCT (township_code, {unit})) FROM deputies WHERE deputy_id IN "
             "(SELECT unnest($ids))", {"ids": rows["record_id"].tolist()}).fetchone()[0]
     elif figure.key == "evaluated_units":
         assert value == rows["state"].str.extract("评议对象：(.*?)(，|$)")[0].nunique()

@@ -78,7 +78,7 @@ COUNTY_Q2 = [
     ("deputies_by_gender", COUNTY, {"男": 4, "女": 3, "未填写": 1}),  # D08 blank
     ("deputy_groups", COUNTY, 3),  # QH01 第1 + 第2代表组, QH02 第1代表组 (same name, another township)
     ("deputy_groups", QH01, 2),
-    ("action_teams", COUNTY, 2),  # QH01 一分队, 二分队
+    ("action_teams", COUNTY, 2),  # QH01 一分队 (第1代表组), 二分队 (第2代表组)
     ("trainings", COUNTY, 1),  # A15
     ("training_attendance", COUNTY, 1),  # A15: no 参加人数, one deputy listed
     ("meetings", COUNTY, 0),
@@ -127,4 +127,18 @@ def test_every_summary_figure_has_a_label_and_is_in_the_cli_json(town_db_master,
     printed = json.loads(capsys.readouterr().out)
     assert printed["deputies_by_level"] == {"省": 1, "市": 1, "县": 2, "乡镇": 4}
     assert printed["campaign_motions"] == 1
-    assert printed == json.loads(json.dumps(m.all_metrics(town_con, TOWN, Y2024)))
+    assert printed == json.loads(json.dumps(m.every_metric(town_con, TOWN, Y2024)))
+
+
+def test_teams_of_the_same_name_in_two_groups_are_two_teams(tmp_path):
+    """Each 代表组 may call its teams 第一分队, 第二分队: those are four teams, not two."""
+    import duckdb
+
+    db = duckdb.connect(str(tmp_path / "t.duckdb"))
+    db.execute("CREATE TABLE deputies (deputy_id VARCHAR, township_code VARCHAR, group_name VARCHAR, "
+               "team_name VARCHAR)")
+    db.execute("INSERT INTO deputies VALUES ('a', 'T', '第1组', '第一分队'), ('b', 'T', '第1组', '第二分队'), "
+               "('c', 'T', '第2组', '第一分队'), ('d', 'T', '第2组', '第二分队'), ('e', 'T', '第2组', '第二分队'), "
+               "('f', 'U', '第1组', '第一分队')")
+    assert m.action_teams(db, m.Scope(("T",)), Y2024) == 4
+    assert m.deputy_groups(db, m.Scope(("T", "U")), Y2024) == 3
