@@ -316,7 +316,7 @@ def run_briefings(args) -> int:
         return EXIT_UNREADABLE
     finally:
         con.close()
-    for path in written:
-        console.print(f"已写出：{path}", highlight=False)
-    console.print(f"共 {len(written)} 份简报，写入「{args.out}」。", highlight=False)
+    for path in written:  # plain print: rich would wrap a long path across lines
+        print(f"已写出：{path}")
+    print(f"共 {len(written)} 份简报，写入「{args.out}」。")
     return EXIT_OK
