@@ -285,7 +285,7 @@ def _reception(now: dict, before: dict, words: Words) -> list[Segment]:
         total = sum(on_duty.values())
         levels = [lv for lv in DEPUTY_LEVELS if on_duty.get(lv, 0) >= MAIN_LEVEL_SHARE * total]
         who = "、".join(_level_short(lv, words) for lv in levels) + "代表" if levels else "代表"
-        text += ["，每次接待日由活动站安排", Figure("deputies_per_reception", f"{max(1, round(per_day))}名左右"),
+        text += ["，每次接待日由活动站安排", Figure("deputies_per_reception", f"{max(1, int(per_day + 0.5))}名左右"),
                  f"{who}接待选民"]
     if now["voter_contacts"]:
         text += ["，共接待选民", Figure("voter_contacts", _n(now["voter_contacts"], "人次"))]

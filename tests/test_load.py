@@ -112,7 +112,7 @@ def test_every_command_has_chinese_help():
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert set(commands) == {"load", "demo", "templates", "metrics"}
+    assert set(commands) == {"load", "demo", "templates", "metrics", "summary", "briefings"}
     for name, sub in commands.items():
         assert sub.description, name
         for action in sub._actions:

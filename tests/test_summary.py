@@ -301,3 +301,18 @@ def test_word_document_renders_in_libreoffice(town_con, tmp_path):
     assert "附表：主要指标" in flat and "监督活动次数3次1次+2次" in flat
     with zipfile.ZipFile(docx) as archive:
         assert "word/document.xml" in archive.namelist()
+
+
+def test_rounded_wording_stays_true():
+    """"15次以上" holds for a fewest of 15-19 (以上 includes the number); "3名左右" rounds half up."""
+    from reports import summary as s
+
+    words = s.Words("全镇", "镇", "2020年", "上年", "2020年底")
+    base = {"stations_on_roster": 8, "stations_established": 0}
+    for fewest, shown in [(17, "15次以上"), (15, "15次以上"), (20, "20次以上"), (9, "9次以上")]:
+        sentences = s._stations({**base, "station_activities_min": fewest}, {}, words, {"hosts": []})
+        assert sentences[-1][1].text == shown
+    reception = {"reception_days": 4, "deputies_per_reception": 2.5, "voter_contacts": 0,
+                 "reception_deputies_by_level": {"县": 3, "乡镇": 9, "市": 1}, "voter_contacts_with_visits": 0}
+    text = "".join(p if isinstance(p, str) else p.text for p in s._reception(reception, {"reception_days": 0}, words))
+    assert "安排3名左右县、镇代表接待选民" in text
