@@ -41,9 +41,9 @@ def main() -> None:
             times.append(time.perf_counter() - started)
             started = time.perf_counter()
         con.close()
-    total = sum(times)
+    total, rest = sum(times), sum(times[1:]) / max(1, len(times) - 1)
     print(f"{len(times)} briefings in {total:.1f}s: {total / len(times):.2f}s per briefing "
-          f"(first {times[0]:.1f}s with the browser start; the rest {sum(times[1:]) / max(1, len(times) - 1):.2f}s each)"
+          f"(first {times[0]:.1f}s with the browser start; the rest {rest:.2f}s each)"
           f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
