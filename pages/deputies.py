@@ -37,13 +37,15 @@ scope, period = selection.scope, selection.period
 # --- the roster's composition and the presidium's work (figures of the 工作总结) ---
 st.subheader("代表构成与代表工作")
 layout.compared_tiles(deputies.work_figures, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
-levels_column, makeup_column = st.columns([2, 3])
-with levels_column:
-    levels = fetch(deputies.level_split, scope, period)
-    reporting = fetch(deputies.reporting_split, scope, period)
-    if levels.empty:
-        layout.empty_note("代表名册")
-    else:
+COMPOSITION_KEYS = {"性别": "deputies_by_gender", "年龄": "deputies_by_age_band", "学历": "deputies_by_education",
+                    "职业": "deputies_by_occupation"}
+levels = fetch(deputies.level_split, scope, period)
+if levels.empty:
+    layout.empty_note("代表名册")
+else:
+    first_row, second_row = st.columns([2, 1, 1]), st.columns(2)
+    with first_row[0]:
+        reporting = fetch(deputies.reporting_split, scope, period)
         shown = levels.merge(reporting, on="label", how="left", suffixes=("", "_reporting")).fillna(0)
         layout.chart(figures.grouped_bars(
             shown.astype({"deputies_reporting": int}), "label",
@@ -52,16 +54,13 @@ with levels_column:
             f"{METRICS['deputies_by_level'].definition}；{METRICS['reporting_deputies_by_level'].definition}",
             text_format="%{y}",
         ), key="deputies_levels_chart")
-with makeup_column:
-    makeup = fetch(deputies.composition, scope, period)
-    if not makeup.empty:
-        layout.chart(figures.bars(
-            makeup, "dimension", "deputies", "代表结构（性别、年龄、学历、职业）", "人数（名）", "",
-            "代表名册中的代表按性别、年龄段（统计期末年份减出生年份）、学历、职业类别分列，未填写的单列",
-            color="label", horizontal=True,
-        ), key="deputies_makeup_chart")
+    for column, (dimension, key) in zip([*first_row[1:], *second_row], COMPOSITION_KEYS.items(), strict=True):
+        with column:
+            layout.chart(figures.bars(
+                fetch(deputies.composition, scope, period, dimension), "label", "deputies",
+                f"代表{dimension}构成", dimension, "人数（名）", METRICS[key].definition, text_format="%{y}",
+            ), key=f"deputies_{key}_chart")
 
-# --- every deputy of the scope ---
 options = fetch(deputies.filter_options, scope)
 level_column, group_column, station_column = st.columns(3)
 levels = tuple(level_column.multiselect("代表层级", options["levels"], key="deputies_levels", placeholder="全部"))

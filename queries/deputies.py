@@ -243,11 +243,9 @@ def level_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
     return _split_frame(metrics.deputies_by_level(con, scope, period), "deputies")
 
 
-def composition(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
-    """(dimension, label, deputies) for gender, age band, education and occupation."""
-    parts = [_split_frame(split(con, scope, period), "deputies").assign(dimension=name)
-             for name, split in COMPOSITION.items()]
-    return pd.concat(parts, ignore_index=True)[["dimension", "label", "deputies"]]
+def composition(con: Con, scope: Scope, period: Period, dimension: str) -> pd.DataFrame:
+    """(label, deputies) of one dimension of COMPOSITION (性别, 年龄, 学历 or 职业)."""
+    return _split_frame(COMPOSITION[dimension](con, scope, period), "deputies")
 
 
 def reporting_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:

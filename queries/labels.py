@@ -83,7 +83,8 @@ SUMMARY_LABELS: dict[str, MetricLabel] = {
     "training_attendance": MetricLabel(
         "参加学习培训人次", "人次", "学习培训活动参加人数之和（未填参加人数的，按登记的参加代表人数计）"),
     "deputies_per_reception": MetricLabel(
-        "每次接待日代表人数", "名", "接待选民活动平均每次登记的参加代表人数（只计登记了参加代表的接待日）"),
+        "每次接待日代表人数", "名",
+        "接待选民活动平均每次登记的参加代表人数，保留一位小数（只计登记了参加代表的接待日）"),
     "reception_deputies_by_level": MetricLabel(
         "参加接待的代表按层级", "名", "统计期内参加过接待选民活动的不同代表按层级分列，不在代表名册中的单列"),
     "voter_contacts_with_visits": MetricLabel(

@@ -552,8 +552,9 @@ RECEPTION_STAFF_SQL = """
 
 
 def deputies_per_reception(con: Con, scope: Scope, period: Period) -> float | None:
-    """每次接待日代表人数: average 参加代表 per 接待选民 activity that lists its deputies."""
-    return _scalar(con, f"SELECT avg(deputies) FROM ({RECEPTION_STAFF_SQL})",
+    """每次接待日代表人数: average 参加代表 per 接待选民 activity that lists its deputies, to one decimal
+    (a head count is never read to more)."""
+    return _scalar(con, f"SELECT round(avg(deputies), 1) FROM ({RECEPTION_STAFF_SQL})",
                    _params(scope, period, kind=RECEPTION_KIND))
 
 

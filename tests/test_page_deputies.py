@@ -31,14 +31,14 @@ def page(county_db_master, monkeypatch):
     return run
 
 
-COMPOSITION_CHARTS = ["五级代表构成与述职代表", "代表结构（性别、年龄、学历、职业）"]
+COMPOSITION_CHARTS = ["五级代表构成与述职代表", "代表性别构成", "代表年龄构成", "代表学历构成", "代表职业构成"]
 
 
 def chart_titles(at: AppTest) -> list[str]:
     """The charts of the deputy section (the roster's composition charts come first on the page)."""
     titles = [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
-    assert titles[:2] == COMPOSITION_CHARTS
-    return titles[2:]
+    assert titles[:5] == COMPOSITION_CHARTS
+    return titles[5:]
 
 
 def assert_hand_counted_q2(at: AppTest) -> None:
@@ -129,3 +129,7 @@ def test_deputies_page_shows_the_rosters_composition(page):
     assert plotly_values(levels[1]["y"]) == [1, 1, 1]
     assert tiles(at)["代表组数"] == "2个" and tiles(at)["行动分队数"] == "2个"  # 第1/第2代表组; 一/二分队
     assert tiles(at)["述职代表数"] == "3人"
+    gender = chart_specs(at)[1]["data"][0]  # D01 男, D02 女, D03 男, D04 女
+    assert list(gender["x"]) == ["男", "女"] and plotly_values(gender["y"]) == [2, 2]
+    ages = chart_specs(at)[2]["data"][0]  # 2024 − 1970, 1975, 1980, 1966: 54, 49, 44, 58
+    assert list(ages["x"]) == ["36至55岁", "56岁及以上"] and plotly_values(ages["y"]) == [3, 1]

@@ -147,7 +147,7 @@ def _agrees(con, figure: Figure, summary) -> None:
     elif figure.key in ("training_attendance", "voter_contacts", "voter_contacts_with_visits", "problems_solved"):
         assert value == rows["amount"].sum()
     elif figure.key == "deputies_per_reception":
-        assert value == pytest.approx(rows["amount"].mean())
+        assert value == round(rows["amount"].mean(), 1)
     elif figure.key == "station_activities_min":
         assert value == rows["amount"].min()
     elif figure.key in ("resolution_rate", "household_coverage", "deputy_participation", "satisfaction_rate",

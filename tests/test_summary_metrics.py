@@ -83,7 +83,7 @@ COUNTY_Q2 = [
     ("training_attendance", COUNTY, 1),  # A15: no 参加人数, one deputy listed
     ("meetings", COUNTY, 0),
     ("meetings_by_type", COUNTY, {}),
-    ("deputies_per_reception", COUNTY, 5 / 3),  # A01 D01 D02, A02 D01, A03 D05 D06
+    ("deputies_per_reception", COUNTY, 1.7),  # A01 D01 D02, A02 D01, A03 D05 D06: 5 / 3, one decimal
     ("reception_deputies_by_level", COUNTY, {"县": 2, "乡镇": 2}),  # D02 D06 | D01 D05
     ("voter_contacts_with_visits", COUNTY, 25 + 5),  # 25 voters; visits H01 H02 H01 H04 H06, not the 3 to firms
     ("stations_on_roster", COUNTY, 3),  # S01 (2018), S02 (2019), S03 (no date)
