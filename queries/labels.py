@@ -97,7 +97,10 @@ SUMMARY_LABELS: dict[str, MetricLabel] = {
         "每站最少活动次数", "次", "截至统计期末已设立的各活动站，统计期内开展各类活动次数中最少的一站的次数"),
     "campaign_suggestions": MetricLabel(
         "代表行动征集意见建议", "条", "统计期内收集、填写了专项行动的意见建议条数（不含议案）"),
-    "campaign_motions": MetricLabel("代表行动提交议案", "条", "统计期内收集、填写了专项行动、来源为议案的条数"),
+    "campaign_motions": MetricLabel(
+        "代表行动提交议案", "条",
+        "统计期内收集、来源为议案，且填写了专项行动或收集日期在代表行动走访期间（本期填写了专项行动的走访记录的"
+        "首末日期之间）的条数"),
 }
 METRICS.update(SUMMARY_LABELS)
 

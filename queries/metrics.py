@@ -633,10 +633,23 @@ def campaign_suggestions(con: Con, scope: Scope, period: Period) -> int:
                    _params(scope, period, motion=MOTION_SOURCE))
 
 
+# A 议案 raised out of a campaign is often logged without its 专项行动: it counts when it was
+# received while the campaign's visits went on (first to last visit carrying a 专项行动).
+CAMPAIGN_MOTIONS_SQL = """
+    WITH visiting AS (
+        SELECT min(date) AS first_day, max(date) AS last_day FROM visits_in($start, $end, $towns)
+        WHERE campaign IS NOT NULL
+    )
+    SELECT count(*) FROM suggestions_of($towns) s, visiting w
+    WHERE s.received_on BETWEEN $start AND $end AND s.source = $motion
+      AND (s.campaign IS NOT NULL OR s.received_on BETWEEN w.first_day AND w.last_day)
+"""
+
+
 def campaign_motions(con: Con, scope: Scope, period: Period) -> int:
-    """代表行动中提交议案数: 议案 with 专项行动 filled, collected in the period."""
-    return _scalar(con, CAMPAIGN_SUGGESTIONS_SQL.format(condition="source = $motion"),
-                   _params(scope, period, motion=MOTION_SOURCE))
+    """代表行动中提交议案数: 议案 collected in the period with 专项行动 filled, or received between
+    the first and the last campaign visit of the period."""
+    return _scalar(con, CAMPAIGN_MOTIONS_SQL, _params(scope, period, motion=MOTION_SOURCE))
 
 
 SUMMARY_METRICS = [

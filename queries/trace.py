@@ -185,7 +185,9 @@ TRACES: dict[str, tuple[str, str, str]] = {
     "campaign_suggestions": (
         SUGGESTION_ROWS_SQL, f"{RECEIVED_IN} AND s.campaign IS NOT NULL AND s.source <> $motion", "NULL::BIGINT"),
     "campaign_motions": (
-        SUGGESTION_ROWS_SQL, f"{RECEIVED_IN} AND s.campaign IS NOT NULL AND s.source = $motion", "NULL::BIGINT"),
+        SUGGESTION_ROWS_SQL, f"{RECEIVED_IN} AND s.source = $motion AND (s.campaign IS NOT NULL OR s.received_on "
+        "BETWEEN (SELECT min(date) FROM visits_in($start, $end, $towns) WHERE campaign IS NOT NULL) "
+        "AND (SELECT max(date) FROM visits_in($start, $end, $towns) WHERE campaign IS NOT NULL))", "NULL::BIGINT"),
     "households_total": (HOUSEHOLD_ROWS_SQL, "true", ""),
     "household_coverage": (HOUSEHOLD_ROWS_SQL, "true", ""),
     "households_visited": (

@@ -30,7 +30,8 @@ def deputy_ids() -> list[str]:
     return [f"AY-D{i:03d}" for i in range(1, len(LEVELS) + 1)]
 
 
-def write_seed_township(folder: Path) -> list[Path]:
+def write_seed_township(folder: Path, motions_tagged: bool = True) -> list[Path]:
+    """The registers; `motions_tagged=False` leaves the two 议案 without their 专项行动."""
     folder.mkdir(parents=True, exist_ok=True)
     ids = deputy_ids()
     county_level = [d for d, lv in zip(ids, LEVELS, strict=True) if lv == "县"]
@@ -80,7 +81,7 @@ def write_seed_township(folder: Path) -> list[Path]:
     for i in range(2):
         suggestions.append([f"AY-M{i + 1}", f"{YEAR}-06-2{i}", CODE, "", "议案", "、".join(ids[:5]), "城乡建设",
                             f"关于改善农村道路的议案（{i + 1}）", "县交通运输局", "", "", "办理中", "", "",
-                            "2020代表行动"])
+                            "2020代表行动" if motions_tagged else ""])
     named = {
         "乡镇名册": [["乡镇代码", "乡镇名称", "所属县", "本届开始日期"], [CODE, NAME, COUNTY, "2016-10-01"]],
         "活动站名册": [["活动站编号", "活动站名称", "乡镇", "设立日期", "依托单位"]] + [

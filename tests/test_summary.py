@@ -127,6 +127,19 @@ def test_the_seed_registers_give_the_seeds_sentences(seed_con):
     assert "新设立2个（依托康龙玻璃工艺品公司、迅达电磁线公司）" in text
 
 
+def test_motions_logged_without_their_campaign_still_count(tmp_path):
+    write_seed_township(tmp_path / "registers", motions_tagged=False)
+    load_paths(register_files([tmp_path / "registers"]), tmp_path / "dashboard.duckdb")
+    con = connect_readonly(tmp_path / "dashboard.duckdb")
+    try:
+        period = summary_queries.year_period(2020)
+        summary = work_summary(con, m.Scope(("AY01",)), period, summary_queries.previous_year(period), YEAR,
+                               ["安宜镇"], None)
+    finally:
+        con.close()
+    assert "征集整理出意见建议11条，向县人大提交议案2条" in summary.text  # received 06-20/21, amid the visits
+
+
 def _agrees(con, figure: Figure, summary) -> None:
     """The rows behind a figure give back its value: a count, a distinct count or a sum."""
     period = summary.previous if figure.previous else summary.period

@@ -48,7 +48,7 @@ TOWN_2024 = [
     # Z1 B07 B08 B11 B13 = 4; Z2 B09 B10 B12 = 3; Z3 B15 = 1; Z4 B20 = 1.
     ("station_activities_min", 1),
     ("campaign_suggestions", 2),  # Y02 选民意见, Y03 代表建议 (Y04 is a 议案, Y05 has no 专项行动)
-    ("campaign_motions", 1),  # Y04
+    ("campaign_motions", 1),  # Y04; Y05 has no 专项行动 and came in 01-20, before the visits (05-10 … 06-10)
     # Contract figures the summary sentences use, recounted for this fixture.
     ("reporting_deputies_by_level", {"县": 2, "乡镇": 3}),  # B11 P03 P05 P06, B12 P04 P07
     ("suggestions_by_source", {"议案": 2, "选民意见": 2, "代表建议": 1}),  # Y04 Y05 | Y01 Y02 | Y03
@@ -142,3 +142,20 @@ def test_teams_of_the_same_name_in_two_groups_are_two_teams(tmp_path):
                "('f', 'U', '第1组', '第一分队')")
     assert m.action_teams(db, m.Scope(("T",)), Y2024) == 4
     assert m.deputy_groups(db, m.Scope(("T", "U")), Y2024) == 3
+
+
+def test_an_untagged_motion_during_the_campaign_visits_counts(town_db_master, tmp_path):
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(town_db_master, db)
+    writable = duckdb.connect(str(db))
+    # Received 06-08, between the first (05-10) and last (06-10) visit carrying 2024代表行动.
+    writable.execute("INSERT INTO suggestions (suggestion_id, received_on, township_code, source, summary, status) "
+                     "VALUES ('Y07', DATE '2024-06-08', 'YH01', '议案', '修建村道', '办理中'), "
+                     "('Y08', DATE '2024-06-11', 'YH01', '议案', '之后的议案', '办理中')")
+    assert m.campaign_motions(writable, TOWN, Y2024) == 2  # Y04 (tagged) and Y07; Y08 is after 06-10
+    assert m.campaign_suggestions(writable, TOWN, Y2024) == 2  # opinions count by their tag only
+    writable.close()
