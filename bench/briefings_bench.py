@@ -37,7 +37,7 @@ def main() -> None:
         con = connect_readonly(db)
         batches = county_batches(con)
         times, started = [], time.perf_counter()
-        for _name, _data in batch_files(con, batches, args.quarter):
+        for _file in batch_files(con, batches, args.quarter):
             times.append(time.perf_counter() - started)
             started = time.perf_counter()
         con.close()

@@ -77,21 +77,29 @@ def briefing_file(con: Con, scope: Scope, quarter: Period, name: str, township_n
     return briefing_document(title, stamp, text, shown, charts, attention, definitions)
 
 
+@dataclass(frozen=True)
+class BatchFile:
+    county: str  # the folder it goes in when the batch spans several counties
+    name: str
+    data: bytes
+
+
 def batch_files(con: Con, batches: list[CountyBatch], quarter: Period,
-                on_done: Callable[[str], None] = lambda name: None) -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) of every township's briefing, then its county's, county by county."""
+                on_done: Callable[[str], None] = lambda name: None) -> Iterator[BatchFile]:
+    """Every township's briefing, then its county's, county by county. Township names are
+    unique within a county only, so each file carries its county."""
     latest = data_freshness(con)["latest_load"]
     as_of = f"{latest:%Y-%m-%d}" if latest else "—"
     for batch in batches:
         for code, name in batch.townships:
-            yield file_name(name, quarter), briefing_file(
-                con, Scope((code,)), quarter, name, [name], None, stamp_for(name, quarter, as_of))
+            data = briefing_file(con, Scope((code,)), quarter, name, [name], None, stamp_for(name, quarter, as_of))
+            yield BatchFile(batch.county, file_name(name, quarter), data)
             on_done(name)
         codes = tuple(code for code, _ in batch.townships)
         names = [name for _, name in batch.townships]
-        yield file_name(batch.name, quarter), briefing_file(
-            con, Scope(codes), quarter, batch.name, names, batch.county if batch.whole else None,
-            stamp_for(batch.name, quarter, as_of))
+        data = briefing_file(con, Scope(codes), quarter, batch.name, names, batch.county if batch.whole else None,
+                             stamp_for(batch.name, quarter, as_of))
+        yield BatchFile(batch.county, file_name(batch.name, quarter), data)
         on_done(batch.name)
 
 
@@ -99,12 +107,11 @@ def write_batch(con: Con, batches: list[CountyBatch], quarter: Period, out: Path
                 on_done: Callable[[str], None] = lambda name: None) -> list[Path]:
     """Write every briefing into `out` (one folder per county when there are several)."""
     written = []
-    for name, data in batch_files(con, batches, quarter, on_done):
-        county = _county_of(batches, name, quarter)
-        folder = out / county if len(batches) > 1 else out
+    for file in batch_files(con, batches, quarter, on_done):
+        folder = out / file.county if len(batches) > 1 else out
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
+        (folder / file.name).write_bytes(file.data)
+        written.append(folder / file.name)
     return written
 
 
@@ -113,14 +120,6 @@ def batch_zip(con: Con, batches: list[CountyBatch], quarter: Period,
     """The same briefings in one ZIP (the 季度简报 page's download for a county)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in batch_files(con, batches, quarter, on_done):
-            prefix = f"{_county_of(batches, name, quarter)}/" if len(batches) > 1 else ""
-            archive.writestr(prefix + name, data)
+        for file in batch_files(con, batches, quarter, on_done):
+            archive.writestr(f"{file.county}/{file.name}" if len(batches) > 1 else file.name, file.data)
     return buffer.getvalue()
-
-
-def _county_of(batches: list[CountyBatch], name: str, quarter: Period) -> str:
-    for batch in batches:
-        if name in {file_name(n, quarter) for _, n in batch.townships} | {file_name(batch.name, quarter)}:
-            return batch.county
-    raise KeyError(name)

@@ -45,6 +45,29 @@ def test_batches_follow_the_counties_of_the_roster(con):
     assert file_name("青河镇", Q2) == "青河镇2024年第二季度人大工作简报.docx"
 
 
+def test_same_township_name_in_two_counties_gives_two_files(tmp_path, monkeypatch):
+    """Township names are unique within a county only: 石桥镇 of each county keeps its own file."""
+    import duckdb
+
+    from reports import briefing_batch
+
+    db = duckdb.connect(str(tmp_path / "t.duckdb"))
+    db.execute("CREATE TABLE townships (township_code VARCHAR, township_name VARCHAR, county VARCHAR)")
+    db.execute("INSERT INTO townships VALUES ('A01', '石桥镇', '甲县'), ('B01', '石桥镇', '乙县'), "
+               "('B02', '河口镇', '乙县')")
+    monkeypatch.setattr(briefing_batch, "data_freshness", lambda con: {"latest_load": None})
+    monkeypatch.setattr(briefing_batch, "briefing_file",
+                        lambda con, scope, quarter, name, *rest: "+".join(scope.township_codes).encode())
+    written = briefing_batch.write_batch(db, county_batches(db), Q2, tmp_path / "out")
+    contents = {str(p.relative_to(tmp_path / "out")): p.read_bytes() for p in written}
+    assert contents == {
+        "乙县/石桥镇2024年第二季度人大工作简报.docx": b"B01", "乙县/河口镇2024年第二季度人大工作简报.docx": b"B02",
+        "乙县/乙县2024年第二季度人大工作简报.docx": b"B01+B02",
+        "甲县/石桥镇2024年第二季度人大工作简报.docx": b"A01", "甲县/甲县2024年第二季度人大工作简报.docx": b"A01",
+    }
+    assert len(list((tmp_path / "out").rglob("*.docx"))) == 5
+
+
 @needs_chromium
 def test_cli_writes_one_briefing_per_township_and_the_countys(county_db_master, tmp_path, capsys):
     out = tmp_path / "简报"
