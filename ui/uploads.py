@@ -8,13 +8,15 @@ and the folder is removed. Kept out of the page so it can be tested without a br
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from etl.cli import load_paths
-from etl.loader import UNREADABLE, FileResult, register_files
+from etl.errors import LoadAborted, os_cause
+from etl.loader import ABORTED, UNREADABLE, FileResult, list_files
 from etl.report import STATUS_WORDS, masked_value
 
 MAX_UPLOAD_MB = 50
@@ -37,11 +39,20 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
 
     Returns one FileResult per file: the loader's results (rosters first), then the refused files.
     """
+    try:
+        return _load_saved(files, db)
+    except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
+        message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
+        return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
+                enumerate(files, start=1)]
+
+
+def _load_saved(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
     refused: list[FileResult] = []
     with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
-        folder, saved = Path(tmp), 0
+        folder, saved = Path(tmp), []
         for index, (name, content) in enumerate(files, start=1):
-            safe_name = Path(name.replace("\\", "/")).name or f"上传文件{index}"
+            safe_name = _safe_name(name, index)
             refusal = _refusal(safe_name, content)
             if refusal:
                 refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
@@ -51,9 +62,27 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
                 target = folder / str(index) / safe_name
                 target.parent.mkdir()
             target.write_bytes(content)
-            saved += 1
-        loaded = load_paths(register_files([folder]), Path(db)) if saved else []
-    return loaded + refused
+            saved.append(target)
+        # Named one by one, not as a folder: a lock file, a hidden file or a
+        # rejected_rows.csv still gets its line in the report, saying it was skipped.
+        listing = list_files(saved)
+        try:
+            loaded = load_paths(listing.files, Path(db)) if listing.files else []
+        except LoadAborted as exc:
+            loaded = [FileResult(p, ABORTED, message=f"导入未完成：{exc}。数据库保持原样，此文件未导入。")
+                      for p in listing.files]
+    return loaded + listing.others + refused
+
+
+def _safe_name(name: str, index: int) -> str:
+    """The upload's own file name, without any folder, control character or excess length."""
+    base = re.sub(r"[\x00-\x1f\x7f]", "", Path(name.replace("\\", "/")).name)
+    if base in ("", ".", ".."):
+        return f"上传文件{index}"
+    suffix = Path(base).suffix if len(Path(base).suffix) <= 10 else ""
+    while len(base.encode("utf-8")) > 200:  # file systems allow 255 bytes
+        base = base[: len(base) - len(suffix) - 1] + suffix
+    return base
 
 
 def _refusal(name: str, content: bytes) -> str | None:
@@ -72,6 +101,12 @@ def report_frame(results: list[FileResult]) -> pd.DataFrame:
           STATUS_WORDS[r.status], r.message) for r in results],
         columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"],
     )
+
+
+def warnings_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
+    """The first rows of this upload that loaded but deserve a look (a status moved back …)."""
+    rows = [(r.path.name, w.row_no, w.record_id, w.message) for r in results for w in r.warnings]
+    return pd.DataFrame(rows[:limit], columns=["file_name", "row_no", "record_id", "warning"])
 
 
 def rejections_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
