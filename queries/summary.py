@@ -12,6 +12,7 @@ import datetime as dt
 
 from queries import periods
 from queries.metrics import EVALUATION_KIND, Con, Period, Scope, _params, run
+from queries.privacy import mask_text
 
 TERM_YEARS = 5  # a township congress is elected for five years
 QUOTED_NAMES = 3
@@ -66,7 +67,7 @@ EVALUATED_NAMES_SQL = """
 def evaluated_unit_names(con: Con, scope: Scope, period: Period, limit: int = QUOTED_NAMES) -> list[str]:
     """The units evaluated most often in the period (first evaluated first among equals)."""
     params = _params(scope, period, kind=EVALUATION_KIND, limit=limit)
-    return [name for (name,) in run(con, EVALUATED_NAMES_SQL, params).fetchall()]
+    return [mask_text(name) for (name,) in run(con, EVALUATED_NAMES_SQL, params).fetchall()]
 
 
 NEW_STATION_HOSTS_SQL = """
@@ -80,4 +81,4 @@ NEW_STATION_HOSTS_SQL = """
 
 def new_station_hosts(con: Con, scope: Scope, period: Period, limit: int = QUOTED_NAMES) -> list[str]:
     """依托单位 of the stations set up in the period, as the summary names them."""
-    return [h for (h,) in run(con, NEW_STATION_HOSTS_SQL, _params(scope, period, limit=limit)).fetchall()]
+    return [mask_text(h) for (h,) in run(con, NEW_STATION_HOSTS_SQL, _params(scope, period, limit=limit)).fetchall()]

@@ -8,7 +8,7 @@ restates its metric's SQL word for word; tests/test_summary.py proves that the
 rows agree with the metric functions (a count equals the number of rows, a
 distinct count the distinct values in them, a sum the sum of `amount`).
 Personal data never leaves: deputies' phones are not selected, household heads
-are masked.
+are masked, and any phone or ID number inside a text is masked by value.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pandas as pd
 from queries import metrics as m
 from queries.labels import COMPARISON_LABELS
 from queries.metrics import NOT_FILLED, Con, Period, Scope, Settings, _params, run
+from queries.privacy import mask_text
 
 ROW_LIMIT = 2000
 SUGGESTION_REGISTER, ACTIVITY_REGISTER, VISIT_REGISTER = "建议意见登记", "活动记录", "走访记录"
@@ -243,6 +244,8 @@ def figure_rows(
         presidium=m.PRESIDIUM_MEETING, other=m.OTHER_MEETING,
     )
     frame = run(con, query, params).df()
+    for column in ("category", "description", "state"):  # a phone typed into 内容摘要 is masked too
+        frame[column] = frame[column].map(mask_text)
     return frame[COLUMNS]
 
 

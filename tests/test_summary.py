@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import zipfile
 
+import duckdb
 import pytest
 from docx import Document
 
@@ -183,6 +184,17 @@ def test_every_figure_leads_to_rows_that_give_it_back(town_con, seed_con, which)
     for figure in figures:
         assert trace.traceable(figure.key), figure
         _agrees(con, figure, summary)
+
+
+def test_a_phone_typed_into_a_text_is_masked_in_the_rows(town_db_master, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(town_db_master, db)
+    writable = duckdb.connect(str(db))
+    writable.execute("UPDATE suggestions SET summary = '修路，联系人13912341234' WHERE suggestion_id = 'Y01'")
+    rows = trace.figure_rows(writable, "suggestions_collected", None, TOWN, Y2024)
+    writable.close()
+    assert "修路，联系人139****1234" in rows["description"].tolist()
+    assert not rows.astype(str).apply(lambda c: c.str.contains("13912341234")).any().any()
 
 
 def test_rows_never_carry_a_phone_or_a_full_household_name(con):
