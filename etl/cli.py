@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import re
 import sys
@@ -150,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--county", action="append", default=[], help="县名，可重复（默认全部县）")
     batch.add_argument("--out", required=True, type=Path, help="简报写入的文件夹")
     batch.set_defaults(handler=run_briefings)
+
+    from etl import users
+
+    users.add_parsers(commands)
     return parser
 
 
@@ -215,12 +220,16 @@ def _write_rejections(target: Path) -> Path | None:
 def load_paths(
     files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
     optional: set[Path] = frozenset(), wait_seconds: float = LOCK_WAIT_SECONDS, on_wait=None,
+    loaded_by: str | None = None, scope=None,
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
     `optional`: files found in folders, skipped rather than refused when they are no
     register. Raises LoadAborted when the environment stops the load (nothing published).
+    `loaded_by` names who loaded them in load_log (default: the command line's OS user);
+    `scope` (etl/load_scope.LoadScope) restricts the rows an account's upload may change.
     """
+    loaded_by = loaded_by or cli_user()
     console = console or Console(quiet=True)
     on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
     with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
@@ -231,11 +240,20 @@ def load_paths(
             def on_stage(stage: str, name: str = escape(visible(path.name, 40))) -> None:
                 progress.update(overall, description=f"{stage}「{name}」")
             result = load_file(publication.con, path, strict=strict, on_stage=on_stage,
-                               optional=path in optional)
+                               optional=path in optional, loaded_by=loaded_by, scope=scope)
             publication.changed |= result.status not in (UNCHANGED, SKIPPED)
             results.append(result)
             progress.advance(overall)
     return results
+
+
+def cli_user() -> str:
+    """How load_log and the audit log name a command-line operator: 命令行（OS user）."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "未知用户"
+    return f"命令行（{name}）"
 
 
 def _progress(console: Console) -> Progress:
@@ -266,7 +284,29 @@ def run_demo(args) -> int:
     results = load_paths(register_files(files), target, console=console, fresh=True)
     print_report(console, results, None)
     console.print(f"演示数据库已生成：{target}")
+    _demo_accounts(console, target)
     return EXIT_UNREADABLE if any(r.status == UNREADABLE for r in results) else EXIT_OK
+
+
+def _demo_accounts(console: Console, target: Path) -> None:
+    """One demo account per role (README: 演示账号), for the demo county's first township."""
+    from etl.users import ensure_demo_accounts
+
+    con = connect_readonly(target)
+    try:
+        first = con.execute(
+            "SELECT county, township_code FROM townships ORDER BY county, township_code LIMIT 1").fetchall()
+    finally:
+        con.close()
+    if not first:
+        return
+    made = ensure_demo_accounts(target, *first[0])
+    if not made:
+        console.print("账号库中已有正式账号，未建立演示账号。")
+        return
+    console.print("演示账号（仅供演示，正式使用前请用 python -m etl users disable 停用）：")
+    for account, password in made:
+        console.print(f"  {account.username}　{account.role_name}　密码 {password}", highlight=False)
 
 
 def run_templates(args) -> int:
@@ -343,7 +383,7 @@ def run_summary(args) -> int:
             previous, kind = summary_queries.previous_term(period), TERM
         names = _township_names(con, scope)
         summary = work_summary(con, scope, period, previous, kind, names, args.county)
-        latest = data_freshness(con)["latest_load"]
+        latest = data_freshness(con, scope)["latest_load"]
     except (ScopeError, summary_queries.NoTermStart) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE

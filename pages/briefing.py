@@ -10,7 +10,7 @@ from reports import briefing
 from reports.briefing_batch import batch_zip, county_batches
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document
-from ui import layout, presentation
+from ui import audit, layout, presentation
 from ui.database import database, fetch
 from ui.filters import sidebar_filters
 from ui.permissions import may_download_county_briefings
@@ -26,7 +26,7 @@ if quarter != selection.period:
     st.sidebar.caption(f"简报按季度编写：已取统计期末所在的{periods.describe(quarter)}。")
     selection = layout.with_period(selection, quarter)
 scope = selection.scope
-roster = {code: name for code, name, *_ in fetch(data_queries.township_roster)}
+roster = {code: name for code, name, *_ in fetch(data_queries.township_roster, scope)}
 scope_name = briefing.scope_word([roster[c] for c in scope.township_codes], selection.county)
 period_name = briefing.period_word(quarter)
 
@@ -64,7 +64,8 @@ for item in attention:
 definitions = [(METRICS[k].name, METRICS[k].definition) for k in briefing.HEADLINE]
 st.download_button(
     "下载简报（Word）", type="primary", icon=":material/description:", on_click="ignore",
-    data=lambda: briefing_document(title, layout.stamp(), text, shown, charts, attention, definitions),
+    data=audit.exported(lambda: briefing_document(title, layout.stamp(), text, shown, charts, attention, definitions),
+                        f"{scope_name}{periods.describe(quarter)}人大工作简报.docx"),
     file_name=f"{scope_name}{periods.describe(quarter)}人大工作简报.docx", key="briefing_docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
@@ -72,7 +73,7 @@ st.download_button(
 # --- every township's briefing at once, for the county congress (ui/permissions.py decides) ---
 if may_download_county_briefings(selection):
     st.subheader("各乡镇简报")
-    batches = fetch(county_batches, [], scope.township_codes)
+    batches = fetch(county_batches, [], scope)
     count = sum(len(b.townships) + 1 for b in batches)
     st.caption(f"为所选{sum(len(b.townships) for b in batches)}个乡镇各写一份本季度简报，另加汇总简报，"
                f"共{count}份，打包为一个 ZIP 文件（每份约需数秒）。")

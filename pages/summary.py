@@ -25,7 +25,7 @@ if selection is None:
 
 kind = st.segmented_control("总结类型", list(KINDS), format_func=KINDS.get, default=YEAR, key="summary_kind") or YEAR
 scope = selection.scope
-roster = {code: name for code, name, *_ in fetch(data_queries.township_roster)}
+roster = {code: name for code, name, *_ in fetch(data_queries.township_roster, scope)}
 names = [roster[c] for c in scope.township_codes]
 if kind == YEAR:
     period = summary_queries.year_period(selection.period.end.year)
@@ -80,7 +80,7 @@ for index, section in enumerate(summary.sections):
 
 st.subheader("下载")
 uploaded = st.file_uploader("使用本单位修改过的模板（可选，.docx）", type=["docx"], key="summary_template")
-latest = fetch(frames.data_freshness)["latest_load"]
+latest = fetch(frames.data_freshness, scope)["latest_load"]
 as_of = f"{latest:%Y-%m-%d}" if latest else "—"
 try:
     document = summary_docx.render(summary, as_of, uploaded.getvalue() if uploaded else None,

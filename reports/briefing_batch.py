@@ -38,9 +38,10 @@ class CountyBatch:
         return self.county if self.whole else f"{self.county}所选{len(self.townships)}个乡镇"
 
 
-def county_batches(con: Con, counties: list[str] = (), codes: tuple[str, ...] | None = None) -> list[CountyBatch]:
-    """The counties to write (all when none named), each with its townships; `codes`
-    narrows the townships (a county account's scope)."""
+def county_batches(con: Con, counties: list[str] = (), scope: Scope | None = None) -> list[CountyBatch]:
+    """The counties to write (all when none named), each with its townships; `scope`
+    narrows the townships (the signed-in account's)."""
+    codes = None if scope is None else set(scope.township_codes)
     rows = con.execute(
         "SELECT county, township_code, township_name FROM townships ORDER BY county, township_code").fetchall()
     known = {county for county, _, _ in rows}
@@ -88,7 +89,8 @@ def batch_files(con: Con, batches: list[CountyBatch], quarter: Period,
                 on_done: Callable[[str], None] = lambda name: None) -> Iterator[BatchFile]:
     """Every township's briefing, then its county's, county by county. Township names are
     unique within a county only, so each file carries its county."""
-    latest = data_freshness(con)["latest_load"]
+    every = Scope(tuple(code for batch in batches for code, _ in batch.townships))
+    latest = data_freshness(con, every)["latest_load"]
     as_of = f"{latest:%Y-%m-%d}" if latest else "—"
     for batch in batches:
         for code, name in batch.townships:

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from etl.cli import main, parse_quarter
-from queries.metrics import Period
+from queries.metrics import Period, Scope
 from queries.scope import ScopeError
 from reports.briefing_batch import CountyBatch, county_batches, file_name
 
@@ -38,7 +38,7 @@ def test_batches_follow_the_counties_of_the_roster(con):
         CountyBatch("青禾县", (("QH01", "青河镇"), ("QH02", "石桥镇"))),
     ]
     assert [b.name for b in county_batches(con, ["青禾县"])] == ["青禾县"]
-    part = county_batches(con, [], ("QH01", "QH03"))  # a scope of two townships in two counties
+    part = county_batches(con, [], Scope(("QH01", "QH03")))  # a scope of two townships in two counties
     assert [(b.name, b.whole) for b in part] == [("白水县", True), ("青禾县所选1个乡镇", False)]
     with pytest.raises(ScopeError, match="乡镇名册中没有「黑水县」的乡镇"):
         county_batches(con, ["黑水县"])
@@ -55,7 +55,7 @@ def test_same_township_name_in_two_counties_gives_two_files(tmp_path, monkeypatc
     db.execute("CREATE TABLE townships (township_code VARCHAR, township_name VARCHAR, county VARCHAR)")
     db.execute("INSERT INTO townships VALUES ('A01', '石桥镇', '甲县'), ('B01', '石桥镇', '乙县'), "
                "('B02', '河口镇', '乙县')")
-    monkeypatch.setattr(briefing_batch, "data_freshness", lambda con: {"latest_load": None})
+    monkeypatch.setattr(briefing_batch, "data_freshness", lambda con, scope: {"latest_load": None})
     monkeypatch.setattr(briefing_batch, "briefing_file",
                         lambda con, scope, quarter, name, *rest: "+".join(scope.township_codes).encode())
     written = briefing_batch.write_batch(db, county_batches(db), Q2, tmp_path / "out")

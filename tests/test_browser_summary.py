@@ -17,8 +17,35 @@ from playwright.sync_api import expect
 from tests import test_browser as shared
 from tests.test_browser import RENDER_TIMEOUT_MS, _start_streamlit, _stop, assert_no_exception, wait_until_drawn
 
-# tests/test_browser.py's fixtures, used here by name: the skip without Chromium, one browser, one tab.
-chromium_available, browser, page = shared.chromium_available, shared.browser, shared.page
+# tests/test_browser.py's fixtures, used here by name: the skip without Chromium, one browser.
+chromium_available, browser = shared.chromium_available, shared.browser
+
+
+def signed_in_tab(browser, server, db):
+    """A tab signed in through the real login page as the tests' 系统管理员 (tests/apptest.py)."""
+    from etl.accounts import AccountStore
+    from tests.apptest import TEST_PASSWORD, TESTER
+
+    store = AccountStore.beside(db)
+    if store.get(TESTER.username) is None:
+        store.add(TESTER, TEST_PASSWORD, by="测试")
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(RENDER_TIMEOUT_MS)
+    tab = context.new_page()
+    tab.goto(f"{server.url}/", wait_until="domcontentloaded")
+    tab.get_by_label("账号").fill(TESTER.username)
+    tab.get_by_label("密码").fill(TEST_PASSWORD)
+    tab.get_by_role("button", name="登录").click()
+    expect(tab.get_by_label("密码")).to_have_count(0)
+    wait_until_drawn(tab, server)
+    return context, tab
+
+
+@pytest.fixture(scope="module")
+def page(browser, server, town_db_master):
+    context, tab = signed_in_tab(browser, server, town_db_master)
+    yield tab
+    context.close()
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
@@ -71,10 +98,8 @@ def county_server(county_db_master, tmp_path_factory):
         _stop(process)
 
 
-def test_briefing_zip_download_opens(browser, county_server, tmp_path):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(RENDER_TIMEOUT_MS)
-    tab = context.new_page()
+def test_briefing_zip_download_opens(browser, county_server, county_db_master, tmp_path):
+    context, tab = signed_in_tab(browser, county_server, county_db_master)
     try:
         tab.goto(f"{county_server.url}/briefing?county=青禾县&from=2024-04-01&to=2024-06-30",
                  wait_until="domcontentloaded")

@@ -11,15 +11,17 @@ from etl.cli import load_paths
 from queries import data
 from queries.labels import METRICS
 from queries.metrics import Period, Scope
+from queries.scope import Viewer
 from tests.conftest import VISITS, write_csv
 
 Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 EMPTY = Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = Scope(("QH01", "QH02", "QH03"))
+EVERYONE = Viewer("tester", everything=True)
 
 
 def test_load_history_names_register_and_result_in_chinese(con):
-    history = data.load_history(con)
+    history = data.load_history(con, ALL, EVERYONE)
     # conftest loads seven files, rosters first; newest first here.
     assert list(history["file_name"]) == [
         "走访记录.csv", "建议意见登记.csv", "活动记录.xlsx", "脱贫户名册.csv", "代表名册.csv", "活动站名册.xlsx",
@@ -105,12 +107,12 @@ def test_register_rows_behind_a_cell(con):
 
 def test_rejections_frame(county_db, tmp_path):
     with duckdb.connect(str(county_db), read_only=True) as clean:
-        assert data.rejections_frame(clean).empty
+        assert data.rejections_frame(clean, ALL, EVERYONE).empty
     bad = [VISITS[0], ["2024-08-01", "QH01", "东村", "脱贫户", "H99", "", "D01", "", "", "", ""],
            ["2024-08-02", "QH01", "东村", "脱贫户", "H01", "", "D01", "", "", "", ""]]
     load_paths([write_csv(tmp_path / "走访记录_八月.csv", bad, "utf-8")], county_db)
     with duckdb.connect(str(county_db), read_only=True) as loaded:
-        frame = data.rejections_frame(loaded)
+        frame = data.rejections_frame(loaded, ALL, EVERYONE)
     assert list(frame.columns) == ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
     assert frame.values.tolist() == [["走访记录_八月.csv", "", 2, "户编号", "H99", "「户编号」户编号不在脱贫户名册中"]]
 
@@ -121,3 +123,16 @@ def test_metric_definitions_list_every_metric():
     first = frame.iloc[0].tolist()
     assert first == ["视察检查次数", "次", "活动类型为视察或执法检查的活动次数"]
     assert frame.loc[frame["name"] == "办结率", "unit"].item() == "%"
+
+
+def test_load_log_and_rejections_follow_the_viewer(county_db, tmp_path):
+    """A township sees loads whose rows are all its own, and its own uploads; never the county's files."""
+    bad = [VISITS[0], ["2024-08-01", "QH01", "东村", "脱贫户", "H99", "", "D01", "", "", "", ""]]
+    load_paths([write_csv(tmp_path / "走访记录_八月.csv", bad, "utf-8")], county_db)
+    with duckdb.connect(str(county_db), read_only=True) as con:
+        town = Scope(("QH01",))
+        assert list(data.load_history(con, town, Viewer("qh01"))["file_name"]) == ["走访记录_八月.csv"]
+        assert data.load_history(con, Scope(("QH02",)), Viewer("qh02")).empty  # conftest's files name 3 townships
+        assert list(data.rejections_frame(con, town, Viewer("qh01"))["value"]) == ["H99"]
+        assert data.rejections_frame(con, Scope(("QH02",)), Viewer("qh02")).empty
+        assert len(data.load_history(con, Scope(()), Viewer("nobody"))) == 0  # no scope: nothing

@@ -25,10 +25,15 @@ from etl.report import write_rejected_csv
 from etl.safe_text import csv_cell
 from queries import data
 from queries.metrics import Period, Scope
+from queries.metrics import Scope as _Scope
 from queries.privacy import mask_cell, mask_text
+from queries.scope import Viewer as _Viewer
 from tests.apptest import Q2, open_page
 from tests.conftest import SUGGESTIONS, write_csv
 from ui.downloads import xlsx_bytes
+
+EVERY_TOWNSHIP = _Scope(("QH01", "QH02", "QH03"))  # tests/conftest.py's townships
+EVERYONE = _Viewer("tester", everything=True)
 
 PHONE, ID_CARD = "13912345678", "110101199003071234"
 
@@ -48,7 +53,7 @@ def everything_shown(db: Path, out: str) -> str:
     rejected_rows.csv, the stored rows and the 数据 page's table and its Excel export."""
     with duckdb.connect(str(db), read_only=True) as con:
         stored = con.execute("SELECT value, raw_row FROM rejected_rows").fetchall()
-        frame = data.rejections_frame(con)
+        frame = data.rejections_frame(con, EVERY_TOWNSHIP, EVERYONE)
     workbook = pd.read_excel(io.BytesIO(xlsx_bytes(frame, "被拒绝的行")), engine="calamine")
     csv_text = db.with_name("rejected_rows.csv").read_text(encoding="utf-8-sig")
     return "\n".join([out, csv_text, repr(stored), frame.to_csv(), workbook.to_csv()])

@@ -14,6 +14,7 @@ import streamlit as st
 from queries import data as data_queries
 from queries import periods
 from queries.metrics import Period, Scope
+from ui import access, auth
 from ui.database import database, fetch
 from ui.router import ensure_router
 
@@ -40,11 +41,15 @@ def today() -> dt.date:
 
 
 def sidebar_filters(with_station: bool = False) -> Selection | None:
-    """Draw the filters, sync them to the URL and return the selection (None: no data)."""
+    """Draw the filters, sync them to the URL and return the selection (None: no data).
+
+    The options are the signed-in account's townships only (ui/access.py): a URL or a
+    widget state naming another township gets the account's own scope and a note."""
     ensure_router()
+    auth.gate()
     if not database().path.exists():
         return None
-    roster = fetch(data_queries.township_roster)
+    roster = fetch(data_queries.township_roster, access.account_scope())
     if not roster:
         return None
     params = st.query_params
@@ -58,6 +63,7 @@ def sidebar_filters(with_station: bool = False) -> Selection | None:
         station, county,
     )
     _write_url(selection, chosen_townships=st.session_state.get("f_townships", []))
+    auth.account_box()
     return selection
 
 
@@ -85,6 +91,7 @@ def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
     counties = sorted({r[2] for r in roster})
     names = {r[0]: r[1] for r in roster}
     county_options = [ALL_COUNTIES, *counties]
+    access.refused_in_request(params, st.session_state, names, counties)
     _seed("f_county", params.get("county") if params.get("county") in counties else ALL_COUNTIES, county_options)
     county = st.selectbox("县", county_options, key="f_county")
     county = None if county == ALL_COUNTIES else county
@@ -99,7 +106,7 @@ def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
 
 
 def _period_widgets(roster, codes: list[str], params) -> Period:
-    latest = fetch(data_queries.latest_record_date)
+    latest = fetch(data_queries.latest_record_date, Scope(tuple(codes)))
     default_quarter = periods.latest_complete_quarter(latest, today())
     url_period = _url_period(params)
     shown = url_period or default_quarter
@@ -142,7 +149,7 @@ def _quarter_name(quarter: int) -> str:
 
 
 def _station_widget(codes: list[str], params) -> str | None:
-    stations = fetch(data_queries.station_roster, tuple(codes))
+    stations = fetch(data_queries.station_roster, Scope(tuple(codes)))
     options = ["全部活动站", *[s[0] for s in stations]]
     names = dict(stations)
     _seed("f_station", params.get("station") if params.get("station") in options else options[0], options)
@@ -173,6 +180,8 @@ def _mode_of(period: Period) -> str:
 def _scope_label(roster, county: str | None, codes: list[str], params) -> str:
     names = {r[0]: r[1] for r in roster}
     in_county = [r[0] for r in roster if county is None or r[2] == county]
+    if len(codes) == 1:  # one township (a township account's whole scope) is named, never "all"
+        return names[codes[0]]
     if set(codes) == set(in_county):
         return f"{county}全部乡镇" if county else "全部乡镇"
     shown = "、".join(names[c] for c in codes[:3])

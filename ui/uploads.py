@@ -16,6 +16,7 @@ import pandas as pd
 
 from etl.cli import load_paths
 from etl.errors import LoadAborted, os_cause
+from etl.load_scope import LoadScope
 from etl.loader import ABORTED, UNREADABLE, FileResult, list_files
 from etl.report import STATUS_WORDS, masked_value
 
@@ -34,20 +35,24 @@ def wrong_type_message(name: str) -> str:
     return f"文件「{name}」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。"
 
 
-def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
+def load_uploads(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None = None,
+                 scope: LoadScope | None = None) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
-    Returns one FileResult per file: the loader's results (rosters first), then the refused files.
+    `loaded_by` (the account) goes into load_log; with `scope` (the account's LoadScope) rows
+    of other townships are rejected with that reason. Returns one FileResult per file: the
+    loader's results (rosters first), then the refused files.
     """
     try:
-        return _load_saved(files, db)
+        return _load_saved(files, db, loaded_by, scope)
     except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
         message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
         return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
                 enumerate(files, start=1)]
 
 
-def _load_saved(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
+def _load_saved(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None,
+                scope: LoadScope | None) -> list[FileResult]:
     refused: list[FileResult] = []
     with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
         folder, saved = Path(tmp), []
@@ -67,7 +72,7 @@ def _load_saved(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
         # rejected_rows.csv still gets its line in the report, saying it was skipped.
         listing = list_files(saved)
         try:
-            loaded = load_paths(listing.files, Path(db)) if listing.files else []
+            loaded = load_paths(listing.files, Path(db), loaded_by=loaded_by, scope=scope) if listing.files else []
         except LoadAborted as exc:
             loaded = [FileResult(p, ABORTED, message=f"导入未完成：{exc}。数据库保持原样，此文件未导入。")
                       for p in listing.files]
