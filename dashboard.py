@@ -24,6 +24,7 @@ PAGES = {
     "履职概况": [
         st.Page(HERE / "pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
         st.Page(HERE / "pages/briefing.py", title="季度简报", icon=":material/article:"),
+        st.Page(HERE / "pages/summary.py", title="工作总结", icon=":material/summarize:"),
     ],
     "专题": [
         st.Page(HERE / "pages/inspections.py", title="监督视察", icon=":material/search:"),

@@ -7,12 +7,14 @@ from queries import data as data_queries
 from queries import periods
 from queries.labels import METRICS
 from reports import briefing
+from reports.briefing_batch import batch_zip, county_batches
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document
 from ui import access, audit, layout, presentation
 from ui import format as fmt
-from ui.database import fetch
+from ui.database import database, fetch
 from ui.filters import sidebar_filters, today
+from ui.permissions import may_download_county_briefings
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -84,3 +86,33 @@ st.download_button(
                         document_name),
     file_name=document_name, key="briefing_docx", mime=DOCX_MIME,
 )
+
+# --- every township's briefing at once, for the county congress (ui/permissions.py decides) ---
+if may_download_county_briefings(selection):
+    st.subheader("各乡镇简报")
+    batches = fetch(county_batches, [], scope)
+    count = sum(len(b.townships) + 1 for b in batches)
+    st.caption(f"为所选{sum(len(b.townships) for b in batches)}个乡镇各写一份本季度简报，另加汇总简报，"
+               f"共{count}份，打包为一个 ZIP 文件（每份约需数秒）。")
+    wanted = (scope.township_codes, quarter)
+    if st.button("生成各乡镇简报（ZIP）", icon=":material/folder_zip:", key="briefing_batch"):
+        bar = st.progress(0.0, text="正在生成简报……")
+        made = []
+
+        def advance(name: str) -> None:
+            made.append(name)
+            bar.progress(len(made) / count, text=f"已生成「{name}」（{len(made)}/{count}）")
+
+        cursor = database().cursor()
+        try:
+            st.session_state["briefing_batch_zip"] = (wanted, batch_zip(cursor, batches, quarter, advance))
+        finally:
+            cursor.close()
+        bar.empty()
+    made_zip = st.session_state.get("briefing_batch_zip")
+    if made_zip and made_zip[0] == wanted:
+        st.download_button(
+            "下载各乡镇简报（ZIP）", made_zip[1], file_name=f"{periods.describe(quarter)}各乡镇人大工作简报.zip",
+            mime="application/zip", type="primary", icon=":material/download:", key="briefing_batch_download",
+            on_click="ignore",
+        )

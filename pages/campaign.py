@@ -12,7 +12,8 @@ from ui import layout, presentation
 from ui.database import fetch
 from ui.filters import sidebar_filters, today
 
-TILES = ["problems_found", "problems_solved", "households_consoled", "enterprises_visited"]
+TILES = ["problems_found", "problems_solved", "households_consoled", "enterprises_visited",
+         "campaign_suggestions", "campaign_motions"]
 ALL_TOWNSHIPS = "全部乡镇（按乡镇汇总）"
 SHOWN_ROWS = {False: 25, True: 12}  # bars before the rest fold into 其余 (normal, presentation)
 

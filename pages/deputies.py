@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import figures
 from queries import deputies
-from queries.labels import DEPUTY_COLUMNS
+from queries.labels import DEPUTY_COLUMNS, METRICS
 from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
@@ -34,7 +34,33 @@ if selection is None:
 layout.page_header("代表履职", selection)
 scope, period = selection.scope, selection.period
 
-# --- every deputy of the scope ---
+# --- the roster's composition and the presidium's work (figures of the 工作总结) ---
+st.subheader("代表构成与代表工作")
+layout.compared_tiles(deputies.work_figures, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
+COMPOSITION_KEYS = {"性别": "deputies_by_gender", "年龄": "deputies_by_age_band", "学历": "deputies_by_education",
+                    "职业": "deputies_by_occupation"}
+levels = fetch(deputies.level_split, scope, period)
+if levels.empty:
+    layout.empty_note("代表名册")
+else:
+    first_row, second_row = st.columns([2, 1, 1]), st.columns(2)
+    with first_row[0]:
+        reporting = fetch(deputies.reporting_split, scope, period)
+        shown = levels.merge(reporting, on="label", how="left", suffixes=("", "_reporting")).fillna(0)
+        layout.chart(figures.grouped_bars(
+            shown.astype({"deputies_reporting": int}), "label",
+            {"deputies": "名册代表", "deputies_reporting": "本期述职代表"}, "五级代表构成与述职代表",
+            "代表层级", "人数（名）",
+            f"{METRICS['deputies_by_level'].definition}；{METRICS['reporting_deputies_by_level'].definition}",
+            text_format="%{y}",
+        ), key="deputies_levels_chart")
+    for column, (dimension, key) in zip([*first_row[1:], *second_row], COMPOSITION_KEYS.items(), strict=True):
+        with column:
+            layout.chart(figures.bars(
+                fetch(deputies.composition, scope, period, dimension), "label", "deputies",
+                f"代表{dimension}构成", dimension, "人数（名）", METRICS[key].definition, text_format="%{y}",
+            ), key=f"deputies_{key}_chart")
+
 options = fetch(deputies.filter_options, scope)
 level_column, group_column, station_column = st.columns(3)
 levels = tuple(level_column.multiselect("代表层级", options["levels"], key="deputies_levels", placeholder="全部"))

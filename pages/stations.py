@@ -9,6 +9,7 @@ import streamlit as st
 
 from charts import figures
 from queries import campaign, stations
+from queries import summary as summary_queries
 from queries.labels import METRICS, STATIONS_LABELS
 from queries.metrics import Scope
 from ui import layout
@@ -32,6 +33,7 @@ layout.page_header("活动站", selection)
 scope, period, station = selection.scope, selection.period, selection.station
 as_of = layout.as_of(selection)
 layout.compared_tiles(stations.headline, TILES, selection, station, as_of)
+layout.compared_tiles(stations.building_figures, list(stations.BUILDING_FIGURE_KEYS), selection, per_row=5)
 
 by_township = len(scope.township_codes) > 1 and station is None
 if by_township:
@@ -118,3 +120,21 @@ layout.chart(figures.bars(
 ), key="stations_voters")
 layout.table(voters, TOWNSHIP_VOTERS if by_township else STATIONS_LABELS["voters"], key="stations_voter_rows",
              title="驻站代表联系选民")
+
+st.subheader("本届各站活动")
+try:
+    term = fetch(summary_queries.term_period, scope, as_of)
+except summary_queries.NoTermStart as problem:
+    st.info(str(problem))
+    st.stop()
+tally = None if by_township else fetch(stations.station_tally, scope, term)
+if tally is None:
+    st.caption("在上方“查看乡镇”中选一个乡镇，可看其各活动站本届以来的活动次数。")
+elif tally.empty:
+    layout.empty_note("活动站名册")
+else:
+    layout.chart(figures.bars(
+        tally, "station_label", "activities", f"本届以来各活动站开展活动次数（{term.start:%Y年%-m月}起）", "活动站",
+        "活动次数（次）", f"{METRICS['station_activities_min'].definition}（统计期取本届）；虚线为最少一站的次数",
+        horizontal=True, text_format="%{x}", reference=("最少一站", float(tally["fewest"].iloc[0])),
+    ), key="stations_term_tally")

@@ -50,6 +50,12 @@ now = layout.headline_tiles(TILES, selection)
 as_of = now["as_of"]
 st.caption("箭头为环比（与上一统计期相比，本期收集件办结率与上期收集件在相同办理时长时相比）；"
            "将鼠标停在指标名旁的问号上可看口径。")
+sources = fetch(sq.source_split, scope, period)
+if not sources.empty:
+    layout.chart(figures.bars(
+        sources, "source", "suggestions", "意见建议按来源（选民意见、代表建议、议案、批评意见）", "来源", "条数（条）",
+        METRICS["suggestions_by_source"].definition, text_format="%{y}",
+    ), key="suggestions_sources")
 
 trend, duration = st.columns([3, 2])
 with trend:

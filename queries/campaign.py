@@ -20,6 +20,7 @@ CAMPAIGN_METRICS = (
     metrics.household_coverage, metrics.households_visited, metrics.households_total,
     metrics.deputy_participation, metrics.deputies_visiting, metrics.deputies_total,
     metrics.problems_found, metrics.problems_solved, metrics.households_consoled, metrics.enterprises_visited,
+    metrics.campaign_suggestions, metrics.campaign_motions,
 )
 
 

@@ -72,6 +72,53 @@ METRICS: dict[str, MetricLabel] = {
     "activities_total": MetricLabel("活动总次数", "次", "各类代表活动的总次数"),
 }
 
+# The figures of the 年度/届期工作总结 beyond contract section 4 (queries/metrics.SUMMARY_METRICS).
+# Roster figures count the deputy roster as last loaded: it carries no history, so they do
+# not change with the period (only the age bands, reckoned at the period's end year).
+SUMMARY_LABELS: dict[str, MetricLabel] = {
+    "deputies_by_level": MetricLabel(
+        "代表按层级", "名", "代表名册中的代表按层级（全国、省、市、县、乡镇五级）分列"),
+    "deputies_by_gender": MetricLabel("代表按性别", "名", "代表名册中的代表按性别分列，未填写的单列"),
+    "deputies_by_age_band": MetricLabel(
+        "代表按年龄段", "名",
+        "代表名册中的代表按年龄分列：年龄＝统计期末所在年份－出生年份，分35岁及以下、36至55岁、56岁及以上，"
+        "未填出生年份的单列"),
+    "deputies_by_education": MetricLabel("代表按学历", "名", "代表名册中的代表按学历分列，未填写的单列"),
+    "deputies_by_occupation": MetricLabel("代表按职业类别", "名", "代表名册中的代表按职业类别分列，未填写的单列"),
+    "deputy_groups": MetricLabel("代表组数", "个", "代表名册中不同代表小组的个数，各乡镇的代表小组分别计数"),
+    "action_teams": MetricLabel(
+        "行动分队数", "个", "代表名册中不同行动分队的个数，按乡镇、代表小组分别计数（不同小组的同名分队算两个）"),
+    "supervision_by_kind": MetricLabel("监督活动按类型", "次", "视察、执法检查、调研、评议活动按活动类型分列"),
+    "meetings": MetricLabel("召开会议次数", "次", "活动类型为会议的活动次数"),
+    "meetings_by_type": MetricLabel(
+        "会议按类型", "次",
+        "会议活动按活动名称分列：名称含“人民代表大会”或“人代会”的为人民代表大会会议，含“主席团”的为主席团会议，"
+        "其余为其他会议"),
+    "trainings": MetricLabel("学习培训次数", "次", "活动类型为学习培训的活动次数"),
+    "training_attendance": MetricLabel(
+        "参加学习培训人次", "人次", "学习培训活动参加人数之和（未填参加人数的，按登记的参加代表人数计）"),
+    "deputies_per_reception": MetricLabel(
+        "每次接待日代表人数", "名",
+        "接待选民活动平均每次登记的参加代表人数，保留一位小数（只计登记了参加代表的接待日）"),
+    "reception_deputies_by_level": MetricLabel(
+        "参加接待的代表按层级", "名", "统计期内参加过接待选民活动的不同代表按层级分列，不在代表名册中的单列"),
+    "voter_contacts_with_visits": MetricLabel(
+        "联系选民人次（含走访）", "人次",
+        "联系选民人次，加上统计期内走访记录中对象不是帮扶企业的走访次数（每次走访计1人次）"),
+    "stations_on_roster": MetricLabel(
+        "活动站总数", "个", "活动站名册中截至统计期末已设立（或未填设立日期）的活动站个数"),
+    "stations_established": MetricLabel("新设立活动站数", "个", "活动站名册中设立日期在统计期内的活动站个数"),
+    "station_activities_min": MetricLabel(
+        "每站最少活动次数", "次", "截至统计期末已设立的各活动站，统计期内开展各类活动次数中最少的一站的次数"),
+    "campaign_suggestions": MetricLabel(
+        "代表行动征集意见建议", "条", "统计期内收集、填写了专项行动的意见建议条数（不含议案）"),
+    "campaign_motions": MetricLabel(
+        "代表行动提交议案", "条",
+        "统计期内收集、来源为议案，且填写了专项行动或收集日期在代表行动走访期间（本期填写了专项行动的走访记录的"
+        "首末日期之间）的条数"),
+}
+METRICS.update(SUMMARY_LABELS)
+
 # 建议办理 page (pages/suggestions.py): headers of its register tables, by frame column.
 SUGGESTION_COLUMNS: dict[str, str] = {
     "suggestion_id": "编号", "received_on": "收集日期", "township": "乡镇", "category": "类别",

@@ -19,11 +19,16 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.registers import DEPUTY_LEVELS, EDUCATION_LEVELS, ENTERPRISE_TARGET, GENDERS, OCCUPATIONS
+
 INSPECTION_KINDS = ["视察", "执法检查"]
 SUPERVISION_KINDS = ["视察", "执法检查", "调研", "评议"]
 EVALUATION_KIND = "评议"
 RECEPTION_KIND = "接待选民"
 REPORTING_KIND = "述职"
+MEETING_KIND = "会议"
+TRAINING_KIND = "学习培训"
+MOTION_SOURCE = "议案"
 RESOLVED = "已办结"
 SATISFIED = ["满意", "基本满意"]
 OUTCOME_LETTERS = ["A", "B", "C", "D"]
@@ -590,6 +595,270 @@ def pooled_average(frame, key: str) -> float | None:
     numerator, denominator, scale = POOLED_PARTS[key]
     total = float(frame[denominator].sum())
     return scale * float(frame[numerator].sum()) / total if total else None
+# --- figures the work summaries report (issue 12) ---------------------------
+# Not in contract section 4; each has its key and 口径 in queries/labels.py.
+
+DEPUTY_LEVEL_ORDER, GENDER_ORDER = list(DEPUTY_LEVELS), list(GENDERS)
+EDUCATION_ORDER, OCCUPATION_ORDER = list(EDUCATION_LEVELS), list(OCCUPATIONS)
+# Age bands of the 换届 reports ("35岁以下…36岁至55岁…56岁以上"): upper bounds, inclusive.
+AGE_BANDS = [("35岁及以下", 35), ("36至55岁", 55), ("56岁及以上", None)]
+# How a 会议 is told apart: by words in its title (人代会 sessions, presidium meetings).
+SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING = "人民代表大会会议", "主席团会议", "其他会议"
+SESSION_WORDS = ["人民代表大会", "人代会"]
+PRESIDIUM_WORDS = ["主席团"]
+
+ROSTER_SPLIT_SQL = """
+    SELECT label, count(*) AS n
+    FROM (SELECT coalesce({column}, $not_filled) AS label FROM deputies
+          WHERE township_code IN (SELECT unnest($towns)))
+    GROUP BY label
+    ORDER BY coalesce(list_position($order::VARCHAR[], label), 99), label
+"""
+
+
+def _roster_split(con: Con, scope: Scope, column: str, order: list[str]) -> dict[str, int]:
+    """Roster deputies of the scope counted by one roster column, in the register's order."""
+    return _counts(con, ROSTER_SPLIT_SQL.format(column=column),
+                   {"towns": list(scope.township_codes), "not_filled": NOT_FILLED, "order": order})
+
+
+def deputies_by_level(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """五级代表: roster deputies by level (全国 / 省 / 市 / 县 / 乡镇), levels present only."""
+    return _roster_split(con, scope, "level", DEPUTY_LEVEL_ORDER)
+
+
+def deputies_by_gender(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """Roster deputies by gender (blank: 未填写)."""
+    return _roster_split(con, scope, "gender", GENDER_ORDER)
+
+
+def deputies_by_education(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """Roster deputies by education, highest first (blank: 未填写)."""
+    return _roster_split(con, scope, "education", EDUCATION_ORDER)
+
+
+def deputies_by_occupation(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """Roster deputies by occupation (blank: 未填写)."""
+    return _roster_split(con, scope, "occupation", OCCUPATION_ORDER)
+
+
+AGE_BAND_SQL = """
+    WITH aged AS (
+        SELECT year($end::DATE) - birth_year AS age FROM deputies
+        WHERE township_code IN (SELECT unnest($towns))
+    )
+    SELECT band, count(*) AS n
+    FROM (SELECT CASE WHEN age IS NULL THEN $not_filled WHEN age <= $young_max THEN $young
+                      WHEN age <= $middle_max THEN $middle ELSE $old END AS band FROM aged)
+    GROUP BY band
+    ORDER BY list_position([$young, $middle, $old, $not_filled], band)
+"""
+
+
+def deputies_by_age_band(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """Roster deputies by age at the period's end year (year − 出生年份): 35 and under, 36-55, 56 up."""
+    (young, young_max), (middle, middle_max), (old, _) = AGE_BANDS
+    return _counts(con, AGE_BAND_SQL, {
+        "end": period.end, "towns": list(scope.township_codes), "not_filled": NOT_FILLED,
+        "young": young, "young_max": young_max, "middle": middle, "middle_max": middle_max, "old": old,
+    })
+
+
+# Names repeat across townships (every township has a 第1代表组), and a team's name may repeat
+# across the groups it belongs to (each group's 第一分队): count within the township, and teams
+# within their group.
+ROSTER_UNITS_SQL = """
+    SELECT count(DISTINCT ({unit})) FROM deputies
+    WHERE township_code IN (SELECT unnest($towns)) AND {column} IS NOT NULL
+"""
+
+
+def deputy_groups(con: Con, scope: Scope, period: Period) -> int:
+    """代表组数: distinct 代表小组 on the roster, each township's counted apart."""
+    sql = ROSTER_UNITS_SQL.format(unit="township_code, group_name", column="group_name")
+    return _scalar(con, sql, {"towns": list(scope.township_codes)})
+
+
+def action_teams(con: Con, scope: Scope, period: Period) -> int:
+    """行动分队数: distinct 行动分队 on the roster, counted within each township and 代表小组."""
+    sql = ROSTER_UNITS_SQL.format(unit="township_code, coalesce(group_name, ''), team_name", column="team_name")
+    return _scalar(con, sql, {"towns": list(scope.township_codes)})
+
+
+def supervision_by_kind(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """监督活动 split by kind (视察 / 执法检查 / 调研 / 评议), kinds held only."""
+    return _counts(
+        con,
+        """
+        SELECT kind, count(*) FROM activities_in($start, $end, $towns)
+        WHERE list_contains($kinds, kind)
+        GROUP BY kind ORDER BY list_position($kinds, kind)
+        """,
+        _params(scope, period, kinds=SUPERVISION_KINDS),
+    )
+
+
+MEETING_TYPE_SQL = """
+    CASE WHEN list_bool_or([contains(title, w) FOR w IN $session_words]) THEN $session
+         WHEN list_bool_or([contains(title, w) FOR w IN $presidium_words]) THEN $presidium
+         ELSE $other END
+"""
+
+
+def _meeting_params(scope: Scope, period: Period) -> dict:
+    return _params(scope, period, kind=MEETING_KIND, session_words=SESSION_WORDS, presidium_words=PRESIDIUM_WORDS,
+                   session=SESSION_MEETING, presidium=PRESIDIUM_MEETING, other=OTHER_MEETING)
+
+
+def meetings(con: Con, scope: Scope, period: Period) -> int:
+    """召开会议次数: activities of kind 会议 (人代会 sessions, 主席团会议 and others)."""
+    return _scalar(con, "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
+                   _params(scope, period, kind=MEETING_KIND))
+
+
+def meetings_by_type(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """会议 by what the title names: 人民代表大会 / 人代会, else 主席团, else 其他会议."""
+    return _counts(
+        con,
+        f"""
+        SELECT meeting_type, count(*)
+        FROM (SELECT {MEETING_TYPE_SQL} AS meeting_type FROM activities_in($start, $end, $towns) WHERE kind = $kind)
+        GROUP BY meeting_type ORDER BY list_position([$session, $presidium, $other], meeting_type)
+        """,
+        _meeting_params(scope, period),
+    )
+
+
+def trainings(con: Con, scope: Scope, period: Period) -> int:
+    """学习培训次数: activities of kind 学习培训."""
+    return _scalar(con, "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
+                   _params(scope, period, kind=TRAINING_KIND))
+
+
+def training_attendance(con: Con, scope: Scope, period: Period) -> int:
+    """参加学习培训人次: the sum of 参加人数 of 学习培训 (blank 参加人数: the deputies listed)."""
+    return _scalar(
+        con,
+        "SELECT coalesce(sum(attendees), 0) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
+        _params(scope, period, kind=TRAINING_KIND),
+    )
+
+
+RECEPTION_STAFF_SQL = """
+    SELECT a.activity_id, count(ad.deputy_id) AS deputies
+    FROM activities_in($start, $end, $towns) a JOIN activity_deputies ad USING (activity_id)
+    WHERE a.kind = $kind
+    GROUP BY a.activity_id
+"""
+
+
+def deputies_per_reception(con: Con, scope: Scope, period: Period) -> float | None:
+    """每次接待日代表人数: average 参加代表 per 接待选民 activity that lists its deputies, to one decimal
+    (a head count is never read to more)."""
+    return _scalar(con, f"SELECT round(avg(deputies), 1) FROM ({RECEPTION_STAFF_SQL})",
+                   _params(scope, period, kind=RECEPTION_KIND))
+
+
+def reception_deputies_by_level(con: Con, scope: Scope, period: Period) -> dict[str, int]:
+    """接待选民的代表 by level: distinct deputies listed on 接待选民 activities (not on the roster: 未填写)."""
+    return _counts(
+        con,
+        """
+        WITH staff AS (
+            SELECT DISTINCT ad.deputy_id FROM activities_in($start, $end, $towns) a
+            JOIN activity_deputies ad USING (activity_id) WHERE a.kind = $kind
+        )
+        SELECT level, count(*)
+        FROM (SELECT coalesce(d.level, $not_filled) AS level FROM staff LEFT JOIN deputies d USING (deputy_id))
+        GROUP BY level ORDER BY coalesce(list_position($order::VARCHAR[], level), 99), level
+        """,
+        _params(scope, period, kind=RECEPTION_KIND, not_filled=NOT_FILLED, order=DEPUTY_LEVEL_ORDER),
+    )
+
+
+def voter_contacts_with_visits(con: Con, scope: Scope, period: Period) -> int:
+    """联系选民人次（含走访）: 联系选民人次 plus one per visit that is not to an enterprise."""
+    visits = _scalar(
+        con,
+        "SELECT count(*) FROM visits_in($start, $end, $towns) WHERE target_kind <> $enterprise",
+        _params(scope, period, enterprise=ENTERPRISE_TARGET),
+    )
+    return voter_contacts(con, scope, period) + visits
+
+
+# A station counts once it stands at the period's end: set up by then, or with no 设立日期.
+STATIONS_STANDING_SQL = """
+    SELECT * FROM stations
+    WHERE township_code IN (SELECT unnest($towns)) AND (established_on IS NULL OR established_on <= $end)
+"""
+
+
+def stations_on_roster(con: Con, scope: Scope, period: Period) -> int:
+    """活动站总数: roster stations of the scope set up by the period's end (or without 设立日期)."""
+    return _scalar(con, f"SELECT count(*) FROM ({STATIONS_STANDING_SQL})", _params(scope, period))
+
+
+def stations_established(con: Con, scope: Scope, period: Period) -> int:
+    """新设立活动站数: roster stations of the scope whose 设立日期 falls in the period."""
+    return _scalar(
+        con,
+        "SELECT count(*) FROM stations WHERE township_code IN (SELECT unnest($towns)) "
+        "AND established_on BETWEEN $start AND $end",
+        _params(scope, period),
+    )
+
+
+STATION_TALLY_SQL = f"""
+    SELECT s.station_id, count(a.activity_id) AS activities
+    FROM ({STATIONS_STANDING_SQL}) s
+    LEFT JOIN activities_in($start, $end, $towns) a ON a.station_id = s.station_id
+    GROUP BY s.station_id
+"""
+
+
+def station_activities_min(con: Con, scope: Scope, period: Period) -> int | None:
+    """每站最少活动次数: the fewest activities any standing roster station held in the period
+    ("每个活动站都已组织各类活动15次以上"); None without stations."""
+    return _scalar(con, f"SELECT min(activities) FROM ({STATION_TALLY_SQL})", _params(scope, period))
+
+
+CAMPAIGN_SUGGESTIONS_SQL = """
+    SELECT count(*) FROM suggestions_of($towns)
+    WHERE received_on BETWEEN $start AND $end AND campaign IS NOT NULL AND ({condition})
+"""
+
+
+def campaign_suggestions(con: Con, scope: Scope, period: Period) -> int:
+    """代表行动中征集意见建议数: suggestions with 专项行动 filled, collected in the period, other than 议案."""
+    return _scalar(con, CAMPAIGN_SUGGESTIONS_SQL.format(condition="source <> $motion"),
+                   _params(scope, period, motion=MOTION_SOURCE))
+
+
+# A 议案 raised out of a campaign is often logged without its 专项行动: it counts when it was
+# received while the campaign's visits went on (first to last visit carrying a 专项行动).
+CAMPAIGN_MOTIONS_SQL = """
+    WITH visiting AS (
+        SELECT min(date) AS first_day, max(date) AS last_day FROM visits_in($start, $end, $towns)
+        WHERE campaign IS NOT NULL
+    )
+    SELECT count(*) FROM suggestions_of($towns) s, visiting w
+    WHERE s.received_on BETWEEN $start AND $end AND s.source = $motion
+      AND (s.campaign IS NOT NULL OR s.received_on BETWEEN w.first_day AND w.last_day)
+"""
+
+
+def campaign_motions(con: Con, scope: Scope, period: Period) -> int:
+    """代表行动中提交议案数: 议案 collected in the period with 专项行动 filled, or received between
+    the first and the last campaign visit of the period."""
+    return _scalar(con, CAMPAIGN_MOTIONS_SQL, _params(scope, period, motion=MOTION_SOURCE))
+
+
+SUMMARY_METRICS = [
+    deputies_by_level, deputies_by_gender, deputies_by_age_band, deputies_by_education, deputies_by_occupation,
+    deputy_groups, action_teams, supervision_by_kind, meetings, meetings_by_type, trainings, training_attendance,
+    deputies_per_reception, reception_deputies_by_level, voter_contacts_with_visits,
+    stations_on_roster, stations_established, station_activities_min, campaign_suggestions, campaign_motions,
+]
 
 
 # --- all of them ------------------------------------------------------------
@@ -597,8 +866,8 @@ def pooled_average(frame, key: str) -> float | None:
 def all_metrics(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> dict[str, object]:
-    """Every section-4 metric under its contract key, for the CLI's --json (open suggestions
-    counted at `as_of_date`)."""
+    """Every section-4 metric under its contract key (with the two page-only counts), open
+    suggestions counted at `as_of_date`."""
     plain = [
         inspections, inspections_by_theme, supervision, evaluated_units,
         suggestions_collected, suggestions_by_source, suggestions_resolved, resolution_rate,
@@ -631,3 +900,16 @@ def headline_figures(
     figures["coverage_window"] = window
     figures["as_of"] = as_of_date(con, period, today, scope)
     return figures
+
+
+def summary_metrics(con: Con, scope: Scope, period: Period) -> dict[str, object]:
+    """The work-summary figures under their keys (kept out of all_metrics, which every page
+    and briefing calls three times, so those pay nothing for them)."""
+    return {f.__name__: f(con, scope, period) for f in SUMMARY_METRICS}
+
+
+def every_metric(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+) -> dict[str, object]:
+    """all_metrics and summary_metrics together: the CLI's --json and the 工作总结."""
+    return all_metrics(con, scope, period, settings, today) | summary_metrics(con, scope, period)

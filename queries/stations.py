@@ -281,3 +281,33 @@ def headline(
         "stations_total": stations_total,
         "reception_months_missed": months_missed,
     }
+
+
+# --- station building (活动站建设 of the 工作总结) ---------------------------------------
+
+BUILDING_FIGURES = (
+    metrics.stations_on_roster, metrics.stations_established, metrics.station_activities_min,
+    metrics.deputies_per_reception, metrics.voter_contacts_with_visits,
+)
+
+BUILDING_FIGURE_KEYS = tuple(f.__name__ for f in BUILDING_FIGURES)
+
+
+def building_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
+    """The tiles of the 活动站建设 section, under their metric keys."""
+    return {f.__name__: f(con, scope, period) for f in BUILDING_FIGURES}
+
+
+STATION_TALLY_FRAME_SQL = f"""
+    WITH tally AS ({metrics.STATION_TALLY_SQL})
+    SELECT coalesce(s.station_name, t.station_id) || '（' || t.station_id || '）' AS station_label,
+           t.activities, min(t.activities) OVER () AS fewest
+    FROM tally t JOIN stations s USING (station_id)
+    ORDER BY t.activities, t.station_id
+"""
+
+
+def station_tally(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """Activities of each standing roster station over the period (the term on the page), fewest
+    first; `fewest` is metrics.station_activities_min."""
+    return run(con, STATION_TALLY_FRAME_SQL, _params(scope, period)).df()

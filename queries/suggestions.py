@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from etl.registers import OUTCOME_WORDS, SATISFACTION
+from queries import metrics
 from queries.metrics import (
     DUE_SOON_CONDITION,
     NOT_FILLED,
@@ -219,3 +220,9 @@ def collected_rows(
     return run(con, COLLECTED_ROWS_SQL,
                _params(scope, period, categories=list(categories), handlers=list(handlers),
                        not_filled=NOT_FILLED)).df()
+
+
+def source_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """建议收集数 by source (选民意见, 代表建议, 议案, 批评意见) as a frame, from the metric."""
+    split = metrics.suggestions_by_source(con, scope, period)
+    return pd.DataFrame({"source": list(split), "suggestions": list(split.values())})

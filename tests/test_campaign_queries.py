@@ -52,6 +52,7 @@ def test_campaign_figures_are_the_metrics(con):
         "deputy_participation": 0.75, "deputies_visiting": 6, "deputies_total": 8,  # D01-D06 of 8
         "problems_found": 10, "problems_solved": 7,  # r2-r9: 2+1+0+3+1+0+2+1, 1+1+0+2+1+0+2+0
         "households_consoled": 3, "enterprises_visited": 2,  # H01 H04 H06; 青河食品厂 石桥砖厂
+        "campaign_suggestions": 0, "campaign_motions": 0,  # no suggestion names a 专项行动
     }
     qh01 = campaign.campaign_figures(con, QH01, Q2)
     assert qh01["households_visited"] == 3 and qh01["households_total"] == 5  # H01 H02 H04 of H01-H05

@@ -151,7 +151,9 @@ def test_cli_metrics_json_matches_module(county_db_master, con, capsys):
     assert printed["suggestions_collected"] == 7  # G12 (QH03) left out
     # A past period: open suggestions counted at its end, as the contract says, and said so.
     assert printed.pop("as_of") == "2024-06-30"
-    assert printed == json.loads(json.dumps(m.all_metrics(con, scope, Q2)))
+    contract = json.loads(json.dumps(m.all_metrics(con, scope, Q2)))
+    assert {k: printed[k] for k in contract} == contract  # every contract key, same value
+    assert printed == json.loads(json.dumps(m.every_metric(con, scope, Q2)))  # plus the summary figures
 
 
 # --- the as-of day ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import EMPTY, Q2, tiles
+from tests.apptest import EMPTY, Q2, chart_specs, plotly_values, tiles
 from tests.apptest import open_page as open_app
 
 PAGE = "pages/suggestions.py"
@@ -41,8 +41,10 @@ def test_hand_counted_figures_for_one_township(open_page):
     }
     caption = at.caption[0].value
     assert "青河镇" in caption and "2024年第二季度" in caption
-    # flow, days distribution, rate by category, rate by handler, outcome donut, satisfaction bars.
-    assert len(at.get("plotly_chart")) == 6
+    # by source, flow, days distribution, rate by category, rate by handler, outcome donut, satisfaction.
+    assert len(at.get("plotly_chart")) == 7
+    sources = chart_specs(at)[0]["data"][0]  # QH01 Q2: 选民意见 G01 G02 G04 G09, 代表建议 G03
+    assert list(sources["x"]) == ["选民意见", "代表建议"] and plotly_values(sources["y"]) == [4, 1]
     # Tables: the drill-down (collected in Q2, by receipt date), the overdue list, the due-soon list.
     assert ids(at, 0) == ["G09", "G01", "G02", "G03", "G04"]
     overdue = at.dataframe[1].value
