@@ -127,7 +127,7 @@ with tabs[4]:
             ready, pending = mapping_step.split_uploads([(f.name, f.getvalue()) for f in uploads], db_path(),
                                                         township)
             st.session_state[mapping_step.PENDING] = pending
-            results = load_uploads(ready, db_path(), township, **who) if ready else []
+            results = load_uploads(ready, db_path(), **who, township=township) if ready else []
             audit.uploaded(results)
             st.session_state["data_load_report"] = results
         st.cache_data.clear()  # every page shows the new figures at once
@@ -136,7 +136,8 @@ with tabs[4]:
         confirmed = mapping_step.mapping_form(index, upload, db_path(), township)
         if confirmed is not None:
             with st.spinner("正在导入……"):
-                results = load_uploads([(upload.name, upload.content)], db_path(), township, tuple(confirmed), **who)
+                results = load_uploads([(upload.name, upload.content)], db_path(), **who,
+                                       township=township, mappings=tuple(confirmed))
                 audit.uploaded(results)
                 st.session_state["data_load_report"] = results
             st.session_state[mapping_step.PENDING] = [
