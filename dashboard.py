@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import presentation
+from ui import errors, presentation
 
 HERE = Path(__file__).parent
 
@@ -32,4 +32,4 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar").run()
+errors.run_page(st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar"))

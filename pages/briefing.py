@@ -11,6 +11,7 @@ from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document
 from ui import layout, presentation
 from ui.database import fetch
+from ui.escape import html_text
 from ui.filters import sidebar_filters
 
 selection = sidebar_filters()
@@ -34,7 +35,7 @@ shown = fetch(briefing.briefing_figures, scope, quarter)
 layout.metric_tiles(briefing.HEADLINE, shown.now, shown.previous, shown.last_year, per_row=5)
 
 text = briefing.paragraph(shown.now, scope_name, period_name)
-st.markdown(f"<div style='font-size:1.15rem;line-height:1.9;text-indent:2em;padding:0.6rem 0'>{text}</div>",
+st.markdown(f"<div style='font-size:1.15rem;line-height:1.9;text-indent:2em;padding:0.6rem 0'>{html_text(text)}</div>",
             unsafe_allow_html=True)
 
 charts = fetch(briefing_charts, scope, quarter, shown.now)

@@ -16,6 +16,7 @@ from ui import format as fmt
 from ui import presentation
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, xlsx_bytes
+from ui.escape import md
 from ui.filters import Selection, current_selection
 
 LOWER_IS_BETTER = {"overdue", "due_soon", "median_days_to_resolve", "reception_months_missed"}
@@ -24,8 +25,10 @@ NO_DATA = "数据库中还没有数据。请在「数据」页上传登记表，
 
 def page_header(title: str, selection: Selection) -> None:
     st.title(title)
-    st.caption(f"范围：{selection.scope_label}　　统计期：{selection.period_label}"
+    st.caption(f"范围：{md(selection.scope_label)}　　统计期：{selection.period_label}"
                f"（{selection.period.start:%Y-%m-%d} 至 {selection.period.end:%Y-%m-%d}）")
+    for note in selection.notes:  # what the link asked for and did not get (ui/url_params.py)
+        st.warning(note, icon=":material/link_off:")
 
 
 def no_data() -> None:
@@ -122,7 +125,8 @@ def chart(fig: go.Figure, key: str, select: str | None = None) -> list:
 def drilldown(label: str, options: list, clicked: list, key: str, format_func=str) -> list:
     """The figure behind a chart narrowed by a click on it, or by picking from a list."""
     if clicked:
-        st.caption(f"已按图表中的选择筛选：{'、'.join(format_func(c) for c in clicked)}（点击图表空白处可取消）")
+        shown = "、".join(md(format_func(c)) for c in clicked)
+        st.caption(f"已按图表中的选择筛选：{shown}（点击图表空白处可取消）")
         return clicked
     picked = st.multiselect(label, options, key=key, format_func=format_func, placeholder="全部（点击图表也可筛选）")
     return picked
