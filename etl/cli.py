@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -107,17 +108,23 @@ def _write_rejections(target: Path) -> Path | None:
 
 
 def load_paths(
-    files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False
+    files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
+    on_stage: Callable[[int, str], None] | None = None,
 ):
-    """Load files into a copy of `target` and publish it (see etl/publish.py)."""
+    """Load files into a copy of `target` and publish it (see etl/publish.py).
+
+    `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a progress bar.
+    """
     console = console or Console(quiet=True)
     with publishing(target, fresh=fresh) as publication, _progress(console) as progress:
         overall = progress.add_task("导入", total=len(files))
         results = []
-        for path in files:
-            def on_stage(stage: str, name: str = path.name) -> None:
+        for index, path in enumerate(files):
+            def on_file_stage(stage: str, name: str = path.name, index: int = index) -> None:
                 progress.update(overall, description=f"{stage}「{name}」")
-            result = load_file(publication.con, path, strict=strict, on_stage=on_stage)
+                if on_stage:
+                    on_stage(index, stage)
+            result = load_file(publication.con, path, strict=strict, on_stage=on_file_stage)
             publication.changed |= result.status != UNCHANGED
             results.append(result)
             progress.advance(overall)

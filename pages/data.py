@@ -7,12 +7,12 @@ from queries import data
 from queries.db import db_path
 from queries.labels import DATA_COLUMNS
 from queries.metrics import Scope
-from ui import layout
-from ui.database import fetch
-from ui.downloads import XLSX_MIME, template_files, xlsx_bytes
+from ui import layout, rejected_export
+from ui.database import database, fetch
+from ui.downloads import XLSX_MIME, template_files
 from ui.filters import sidebar_filters
 from ui.router import ensure_router
-from ui.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, load_uploads, rejections_preview, report_frame
+from ui.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, load_uploads, rejections_preview, report_frame
 
 
 def headers(*keys: str) -> dict[str, str]:
@@ -26,6 +26,7 @@ COUNT_COLUMNS = headers("township_name", "township_code", "stations", "deputies"
 REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value", "reason")
 EMPTY_WHAT = {"activities": "代表活动", "suggestions": "意见建议", "visits": "走访"}
 ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description", "source_file", "source_row")
+REJECTED_PAGE_ROWS = 1000
 
 ensure_router()
 selection = sidebar_filters() if db_path().exists() else None
@@ -70,23 +71,30 @@ with tabs[2]:
             layout.table(rows, ROW_COLUMNS, key="data_grid_rows")
 
 with tabs[3]:
-    rejected = fetch(data.rejections_frame) if selection else None
-    if rejected is None or rejected.empty:
+    total = fetch(data.rejections_count) if selection else 0
+    if not total:
         st.success("目前没有被拒绝的行。")
     else:
-        st.caption(f"共 {len(rejected)} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
-        layout.table(rejected, REJECTED_COLUMNS, key="data_rejected")
-        st.download_button("下载被拒绝的行（Excel）", xlsx_bytes(rejected, "被拒绝的行", REJECTED_COLUMNS),
-                           file_name="被拒绝的行.xlsx", mime=XLSX_MIME, key="data_rejected_download")
+        st.caption(f"共 {total:,} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
+        pages = -(-total // REJECTED_PAGE_ROWS)
+        if st.session_state.get("data_rejected_page", 1) > pages:  # fewer rows than when the page was picked
+            st.session_state["data_rejected_page"] = pages
+        page = st.number_input(f"页码（共 {pages:,} 页，每页 {REJECTED_PAGE_ROWS:,} 行）", min_value=1,
+                               max_value=pages, key="data_rejected_page") if pages > 1 else 1
+        rows = fetch(data.rejections_page, (page - 1) * REJECTED_PAGE_ROWS, REJECTED_PAGE_ROWS)
+        layout.table(rows, REJECTED_COLUMNS, key="data_rejected")
+        rejected_export.download_buttons(database(), total)
 
 with tabs[4]:
-    st.caption(f"可一次选择多个 CSV 或 XLSX 文件，每个文件不超过 {MAX_UPLOAD_MB} MB。系统按表头识别登记表，"
-               "先导入名册、再导入记录；同一文件重复上传不会重复计数。")
+    st.caption(f"可一次选择多个 CSV 或 XLSX 文件，每个文件不超过 {MAX_UPLOAD_MB} MB、{MAX_UPLOAD_ROWS:,} 行。"
+               "系统按表头识别登记表，先导入名册、再导入记录；同一文件重复上传不会重复计数。")
     uploads = st.file_uploader("选择登记表文件", type=ACCEPTED_TYPES, accept_multiple_files=True,
                                max_upload_size=MAX_UPLOAD_MB, key="data_uploads")
     if uploads and st.button("导入所选文件", type="primary", key="data_load"):
-        with st.spinner("正在导入……"):
-            st.session_state["data_load_report"] = load_uploads([(f.name, f.getvalue()) for f in uploads], db_path())
+        bar = st.progress(0.0, text="正在准备导入……")
+        st.session_state["data_load_report"] = load_uploads(
+            [(f.name, f.getbuffer()) for f in uploads], db_path(),  # the upload's own buffer, not a copy
+            on_progress=lambda share, text: bar.progress(share, text=text))
         st.cache_data.clear()  # every page shows the new figures at once
         st.rerun()
     results = st.session_state.get("data_load_report")

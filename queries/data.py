@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import pandas as pd
 
@@ -27,11 +29,33 @@ CURRENT_REJECTIONS_SQL = """
 """
 
 
+REJECTION_COLUMNS = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
+_MASKED_HEADERS = {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
+REJECTIONS_PAGE_SQL = CURRENT_REJECTIONS_SQL + "    LIMIT $limit OFFSET $offset\n"
+REJECTIONS_COUNT_SQL = f"SELECT count(*) FROM ({CURRENT_REJECTIONS_SQL})"
+
+
 def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """(file, sheet, row, column, masked value, reason) of every row still rejected."""
-    return con.execute(
-        CURRENT_REJECTIONS_SQL, {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
-    ).fetchall()
+    return con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS).fetchall()
+
+
+def rejection_batches(con: duckdb.DuckDBPyConnection, size: int = 50_000) -> Iterator[list[tuple]]:
+    """current_rejections in batches, for exports of any length in bounded memory."""
+    result = con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS)
+    while batch := result.fetchmany(size):
+        yield batch
+
+
+def rejections_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many rows are still rejected (however many millions: the page shows them a page at a time)."""
+    return con.execute(REJECTIONS_COUNT_SQL, _MASKED_HEADERS).fetchall()[0][0]
+
+
+def rejections_page(con: duckdb.DuckDBPyConnection, offset: int, limit: int) -> pd.DataFrame:
+    """One page of current_rejections as a frame (values already masked), in the same order."""
+    rows = con.execute(REJECTIONS_PAGE_SQL, {**_MASKED_HEADERS, "offset": offset, "limit": limit}).fetchall()
+    return pd.DataFrame(rows, columns=REJECTION_COLUMNS)
 
 
 LATEST_RECORD_SQL = """
@@ -187,12 +211,6 @@ def register_rows(
 ) -> pd.DataFrame:
     """The log register's rows of the scope and period, with 来源文件 / 行号 (at most `limit`)."""
     return run(con, REGISTER_ROWS_SQL[kind], _params(scope, period, limit=limit)).df()
-
-
-def rejections_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """current_rejections as a frame (values already masked), for the page's table and download."""
-    columns = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
-    return pd.DataFrame(current_rejections(con), columns=columns)
 
 
 def metric_definitions() -> pd.DataFrame:

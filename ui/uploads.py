@@ -1,26 +1,29 @@
 """Uploads on the 数据 page go through the same ETL as `python -m etl load`.
 
-The uploaded files are saved under their own names in a temporary folder (the
-loader recognises a register by its headers or its file name), loaded with
-load_paths (copy → load → publish, so the running dashboard is never blocked),
-and the folder is removed. Kept out of the page so it can be tested without a browser.
+The uploaded files are saved under their own names in a private temporary folder (the
+loader recognises a register by its headers or its file name) and loaded by
+load_paths (copy → load → publish, so the running dashboard is never blocked) in a
+child process with a memory, time and row limit (ui/upload_process.py), which also
+removes the folder. Kept out of the page so it can be tested without a browser.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from etl.cli import load_paths
-from etl.loader import UNREADABLE, FileResult, register_files
+from etl.loader import UNREADABLE, FileResult
 from etl.report import STATUS_WORDS, masked_value
+from ui import upload_process
+from ui.upload_process import SHOWN_REJECTIONS, UploadLimits
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD_ROWS = UploadLimits().rows
 ACCEPTED_TYPES = ["csv", "xlsx"]
-SHOWN_REJECTIONS = 20
 
 
 def too_large_message(name: str, size: int) -> str:
@@ -32,34 +35,40 @@ def wrong_type_message(name: str) -> str:
     return f"文件「{name}」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。"
 
 
-def load_uploads(files: list[tuple[str, bytes]], db: Path) -> list[FileResult]:
+def load_uploads(
+    files: list[tuple[str, bytes]], db: Path, limits: UploadLimits = UploadLimits(),
+    on_progress: Callable[[float, str], None] | None = None,
+) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
+    `content` may be any bytes-like object (an upload's buffer, not a copy of it).
     Returns one FileResult per file: the loader's results (rosters first), then the refused files.
     """
     refused: list[FileResult] = []
-    with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
-        folder, saved = Path(tmp), 0
-        for index, (name, content) in enumerate(files, start=1):
-            safe_name = Path(name.replace("\\", "/")).name or f"上传文件{index}"
-            refusal = _refusal(safe_name, content)
-            if refusal:
-                refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
-                continue
-            target = folder / safe_name
-            if target.exists():  # two uploads with one name: keep both, the name still tells the register
-                target = folder / str(index) / safe_name
-                target.parent.mkdir()
-            target.write_bytes(content)
-            saved += 1
-        loaded = load_paths(register_files([folder]), Path(db)) if saved else []
-    return loaded + refused
+    folder, saved = Path(tempfile.mkdtemp(prefix="uploads-")), []
+    for index, (name, content) in enumerate(files, start=1):
+        safe_name = Path(name.replace("\\", "/")).name or f"上传文件{index}"
+        refusal = _refusal(safe_name, content)
+        if refusal:
+            refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
+            continue
+        target = folder / safe_name
+        if target.exists():  # two uploads with one name: keep both, the name still tells the register
+            target = folder / str(index) / safe_name
+            target.parent.mkdir()
+        target.write_bytes(content)
+        saved.append(safe_name)
+    if not saved:
+        folder.rmdir()
+        return refused
+    return upload_process.run(folder, saved, Path(db), limits, on_progress) + refused
 
 
 def _refusal(name: str, content: bytes) -> str | None:
     """Why a file is not even handed to the loader, or None."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        return too_large_message(name, len(content))
+    size = memoryview(content).nbytes
+    if size > MAX_UPLOAD_BYTES:
+        return too_large_message(name, size)
     if Path(name).suffix.lower().lstrip(".") not in ACCEPTED_TYPES:
         return wrong_type_message(name)
     return None

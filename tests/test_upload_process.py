@@ -1,0 +1,144 @@
+"""Uploads load in a child process bounded by rows, memory and time (ui/upload_process.py).
+
+Real register files, a real child process and a private copy of the hand-counted county
+(fixture county_db). A limit that stops a load must leave the published file byte for
+byte as it was and say so in Chinese on every file's report line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+
+import xlsxwriter
+
+from etl.loader import LOADED, UNREADABLE
+from tests.conftest import ACTIVITY_HEADER, SUGGESTIONS, write_csv
+from ui import upload_process, uploads
+from ui.upload_process import UploadLimits, count_rows
+
+
+def digest(db: Path) -> str:
+    return hashlib.sha256(db.read_bytes()).hexdigest()
+
+
+def activities_csv(rows: int, name: str = "活动记录_大.csv") -> tuple[str, bytes]:
+    """An activity register of `rows` valid rows for QH01 (every row loads)."""
+    lines = [",".join(ACTIVITY_HEADER)] + [
+        f"R{i:07d},2024-05-{i % 28 + 1:02d},QH01,S01,视察,经济建设,视察第{i}次,D01、D02,,,,,青河镇"
+        for i in range(rows)]
+    return name, ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def suggestion_csv(folder: Path) -> tuple[str, bytes]:
+    row = ["G90", "2024-08-01", "QH01", "", "选民意见", "", "", "修路", "", "", "", "已收集", "", "", ""]
+    path = write_csv(folder / "建议意见登记_八月.csv", [SUGGESTIONS[0], row], "utf-8")
+    return path.name, path.read_bytes()
+
+
+# --- counting rows --------------------------------------------------------------------
+
+def test_csv_rows_leave_out_the_header_and_empty_lines(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("活动编号,日期\r\nA1,2024-01-01\r\n,,,\r\n\r\n  \r\nA2,2024-01-02".encode("gb18030"))
+    assert count_rows(path) == [(None, 2)]
+    utf16 = tmp_path / "b.csv"
+    utf16.write_bytes("活动编号\t日期\r\nA1\t2024-01-01\r\n\t\r\n".encode("utf-16"))
+    assert count_rows(utf16) == [(None, 1)]
+
+
+def test_xlsx_rows_per_sheet_leave_out_formatted_empty_rows(tmp_path):
+    path = tmp_path / "活动记录.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    bordered = book.add_format({"border": 1})
+    sheet = book.add_worksheet("活动记录")
+    sheet.write_row(0, 0, ["活动编号", "日期"])
+    for row in range(1, 4):
+        sheet.write_row(row, 0, [f"A{row}", "2024-01-01"])
+    for row in range(4, 500):  # a template's bordered empty rows hold no value
+        sheet.write_blank(row, 0, None, bordered)
+    other = book.add_worksheet("说明")
+    other.write(0, 0, "填写说明")
+    book.close()
+    assert count_rows(path) == [("活动记录", 3), ("说明", 0)]
+
+
+def test_a_broken_workbook_counts_as_no_rows_for_the_loader_to_explain(tmp_path):
+    path = tmp_path / "坏.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    assert count_rows(path) == [(None, 0)]
+
+
+# --- the limits -------------------------------------------------------------------------
+
+def test_a_file_over_the_row_limit_is_refused_unparsed_and_the_rest_loads(county_db, tmp_path):
+    limits = UploadLimits(rows=5)
+    results = uploads.load_uploads([activities_csv(6), activities_csv(5, "活动记录_五行.csv")], county_db, limits)
+    assert [(r.path.name, r.status, r.rows_accepted) for r in results] == [
+        ("活动记录_五行.csv", LOADED, 5), ("活动记录_大.csv", UNREADABLE, 0)]
+    assert results[1].message == (
+        "文件「活动记录_大.csv」约有 6 行，超过每个文件 5 行的上限，未导入。"
+        "请按乡镇或年度拆分后分别上传；更大的文件可由管理员用命令行 python -m etl load 导入。")
+
+
+def test_the_stated_row_limit_is_two_hundred_thousand(county_db):
+    before = digest(county_db)
+    results = uploads.load_uploads([activities_csv(200_001)], county_db)
+    assert [(r.status, r.message.split("，")[0]) for r in results] == [
+        (UNREADABLE, "文件「活动记录_大.csv」约有 200,001 行")]
+    assert "超过每个文件 200,000 行的上限" in results[0].message
+    assert digest(county_db) == before
+
+
+def test_the_memory_limit_stops_the_load_and_changes_nothing(county_db, tmp_path):
+    before = digest(county_db)
+    limits = UploadLimits(memory_bytes=1024**3)  # loading 200,000 rows takes about 3.4 GB of address space
+    results = uploads.load_uploads([activities_csv(200_000), suggestion_csv(tmp_path)], county_db, limits)
+    message = "导入所需内存超过上限（1 GB），已停止，数据库未作改动。请把文件拆小后分别上传。"
+    assert [(r.path.name, r.status, r.message) for r in results] == [
+        ("活动记录_大.csv", UNREADABLE, message), ("建议意见登记_八月.csv", UNREADABLE, message)]
+    assert digest(county_db) == before
+
+
+def test_the_time_limit_kills_the_load_and_changes_nothing(county_db):
+    before = digest(county_db)
+    started = time.monotonic()
+    results = uploads.load_uploads([activities_csv(200_000)], county_db, UploadLimits(seconds=2))
+    assert time.monotonic() - started < 30
+    assert [(r.status, r.message) for r in results] == [(UNREADABLE, (
+        "导入超过 2 秒仍未完成，已停止，数据库未作改动。请把文件拆小后分别上传，或请管理员用命令行导入。"))]
+    assert digest(county_db) == before
+
+
+def test_progress_is_reported_from_the_child(county_db, tmp_path):
+    heard: list[tuple[float, str]] = []
+    results = uploads.load_uploads([activities_csv(30_000), suggestion_csv(tmp_path)], county_db,
+                                   on_progress=lambda share, text: heard.append((share, text)))
+    assert [r.status for r in results] == [LOADED, LOADED]
+    assert heard, "no progress was reported"
+    shares = [share for share, _ in heard]
+    assert shares == sorted(shares) and shares[0] >= 0 and shares[-1] <= 1
+    assert any(text.startswith("正在读取「活动记录_大.csv」（第") for _, text in heard), heard
+
+
+def test_a_child_that_fails_says_so_in_chinese_without_details(tmp_path):
+    not_a_database = tmp_path / "db"
+    not_a_database.mkdir()  # a folder where the database should be
+    results = uploads.load_uploads([suggestion_csv(tmp_path)], not_a_database)
+    assert [(r.status, r.message) for r in results] == [(UNREADABLE, upload_process.FAILED_MESSAGE)]
+
+
+def test_the_upload_folders_are_removed(county_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    uploads.load_uploads([suggestion_csv(tmp_path)], county_db)
+    uploads.load_uploads([activities_csv(200_000)], county_db, UploadLimits(seconds=1))
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_limits_are_stated():
+    limits = UploadLimits()
+    assert (limits.rows, limits.memory_bytes, limits.seconds) == (200_000, 8 * 1024**3, 600)
+    assert upload_process.time_message(limits).startswith("导入超过 10 分钟仍未完成")
