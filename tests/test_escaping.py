@@ -23,7 +23,7 @@ TOWNSHIP = "[**钓鱼镇**](http://evil.example)"  # for 青河镇 (QH01)
 DEPUTY = "[**张三丰**](http://evil.example)"  # for 张三丰 (D01)
 HTML_DEPUTY = '<a href="http://evil.example">李四</a>'  # for 李四 (D02)
 VILLAGE = "[东村](http://evil.example)"  # for 东村
-COUNTY = "青禾县 :red[假] $x^2$ ![图](http://evil.example/a.png)"  # for 青禾县
+COUNTY = "青禾县 :red[假] $x^2$ ![图](http://evil.example/a.png) www.evil.example a@evil.example"  # for 青禾县
 RENAMED = {"青河镇": TOWNSHIP, "张三丰": DEPUTY, "李四": HTML_DEPUTY, "东村": VILLAGE, "青禾县": COUNTY}
 MARKUP = list(RENAMED.values())
 Q2 = {"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"}
@@ -59,8 +59,10 @@ def evil_page(evil_db, monkeypatch):
 
 
 def test_md_escapes_every_markdown_construct():
-    assert md(TOWNSHIP) == r"\[\*\*钓鱼镇\*\*\]\(http\:\/\/evil\.example\)"
-    assert md("www.evil.example") == r"www\.evil\.example"  # no bare-URL autolink
+    joiner = "\u2060"  # invisible: GFM links bare URLs, www. and e-mail addresses even when escaped
+    assert md(TOWNSHIP) == rf"\[\*\*钓鱼镇\*\*\]\(http\:{joiner}\/\/evil\.example\)"
+    assert md("www.evil.example a@b.cn HTTPS://x") == (
+        rf"www{joiner}\.evil\.example a{joiner}\@b\.cn HTTPS\:{joiner}\/\/x")
     assert md(":red[假] $x$ :material/home:") == r"\:red\[假\] \$x\$ \:material\/home\:"
     assert md("第一行\n# 标题\n\n    代码") == r"第一行 \# 标题 代码"  # a value never opens a block
     assert md(None) == "" and md(12) == "12"

@@ -92,7 +92,7 @@ def test_unknown_ambiguous_and_out_of_county_townships_are_dropped_with_notes():
 
 def test_values_quoted_in_notes_are_escaped_and_shortened():
     _, notes = url_params.townships([EVIL], ROSTER, None)
-    assert notes == [r"网址中的乡镇「\[\*\*钓鱼镇\*\*\]\(http\:\/\/evil\.ex…」不在乡镇名册中，已忽略。"]
+    assert notes == ["网址中的乡镇「\\[\\*\\*钓鱼镇\\*\\*\\]\\(http\\:\u2060\\/\\/evil\\.ex…」不在乡镇名册中，已忽略。"]
     _, notes = url_params.townships(["x" * 100_000], ROSTER, None)
     assert notes == [f"网址中的乡镇「{'x' * url_params.SHOWN_CHARS}…」不在乡镇名册中，已忽略。"]
 

@@ -16,7 +16,7 @@ from ui import format as fmt
 from ui import presentation
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, xlsx_bytes
-from ui.escape import md
+from ui.escape import md, plotly_figure, plotly_value
 from ui.filters import Selection, current_selection
 
 LOWER_IS_BETTER = {"overdue", "due_soon", "median_days_to_resolve", "reception_months_missed"}
@@ -106,9 +106,10 @@ def chart(fig: go.Figure, key: str, select: str | None = None) -> list:
     """Show a figure with its PNG download. With `select` ('x', 'y' or 'customdata')
     clicking or box-selecting marks returns their values, so the page can narrow the
     table beneath to them."""
+    fig = plotly_figure(fig)  # names from registers are text, never plotly's <a href> (ui/escape.py)
     height = presentation.chart_height()
     if height:
-        fig = go.Figure(fig).update_layout(height=height)
+        fig.update_layout(height=height)
     if select is None:
         st.plotly_chart(fig, width="stretch", key=key, config=_plotly_config(fig))
         png_download(fig, key)
@@ -119,7 +120,7 @@ def chart(fig: go.Figure, key: str, select: str | None = None) -> list:
     )
     png_download(fig, key)
     points = event.selection.points if event and event.selection else []
-    return list(dict.fromkeys(p.get(select) for p in points if p.get(select) is not None))
+    return list(dict.fromkeys(plotly_value(p.get(select)) for p in points if p.get(select) is not None))
 
 
 def drilldown(label: str, options: list, clicked: list, key: str, format_func=str) -> list:

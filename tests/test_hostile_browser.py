@@ -1,0 +1,189 @@
+"""Hostile input in a real browser: names that are markup, hostile links, and uploads that once
+took the server down (48 MB, 3.6 M rows: 7.7 GB inside the server, then every 数据 page died).
+
+One `streamlit run` on the county whose names are markup (tests/test_escaping.py), one
+headless Chromium. The server's peak resident memory (VmHWM) is read from /proc after each
+upload and written to tests/artifacts/upload_memory.txt; the note for issue 9 quotes it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from python_calamine import CalamineWorkbook
+
+from tests.test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RENDER_TIMEOUT_MS,
+    VIEWPORT,
+    _start_streamlit,
+    _stop,
+    assert_no_exception,
+    wait_until_drawn,
+)
+from tests.test_escaping import COUNTY, DEPUTY, HTML_DEPUTY, TOWNSHIP, evil_db  # noqa: F401 - evil_db is a fixture
+from tests.test_upload_process import activities_csv
+from tests.test_url_params import PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+Q2 = "township=QH01&from=2024-04-01&to=2024-06-30"
+UPLOAD_TIMEOUT_MS = 300_000
+MIB = 1024 * 1024
+
+# Every link in the document, HTML or SVG (plotly draws its text as SVG and can hold <a>).
+EVIL_LINKS = """() => [...document.querySelectorAll('a')]
+    .map(a => a.getAttribute('href') || a.getAttribute('xlink:href') || '')
+    .filter(href => href.includes('evil.example'))"""
+BOLD_NAMES = """() => [...document.querySelectorAll('strong, b')].map(e => e.textContent.trim())
+    .filter(text => text === '钓鱼镇' || text === '张三丰')"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_available():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="module")
+def server(evil_db, tmp_path_factory):  # noqa: F811 - the fixture imported above
+    process, running = _start_streamlit(evil_db, tmp_path_factory.mktemp("streamlit") / "server.log")
+    running.pid = process.pid
+    try:
+        yield running
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+        context.set_default_timeout(RENDER_TIMEOUT_MS)
+        yield context.new_page()
+        browser.close()
+
+
+def peak_memory(pid: int) -> int:
+    """The process's peak resident set size so far (VmHWM), in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+def open_path(page: Page, server, path: str, query: str) -> None:
+    page.goto(f"{server.url}/{path}?{query}", wait_until="domcontentloaded")
+    wait_until_drawn(page, server)
+    assert_no_exception(page, server)
+
+
+@pytest.mark.parametrize("script", PAGES)
+def test_names_that_are_markup_are_shown_as_text(page, server, script):
+    path = "" if script == "pages/overview.py" else Path(script).stem
+    open_path(page, server, path, f"{Q2}&deputy=D02")
+    assert page.evaluate(EVIL_LINKS) == []
+    assert page.evaluate(BOLD_NAMES) == []
+    header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
+    assert TOWNSHIP in header  # the characters as they are in the register (less ui/escape's word joiners)
+
+
+def test_a_deputy_named_with_markup_or_html_on_the_deputies_page(page, server):
+    for deputy, name in (("D01", DEPUTY), ("D02", HTML_DEPUTY)):
+        open_path(page, server, "deputies", f"{Q2}&deputy={deputy}")
+        assert page.evaluate(EVIL_LINKS) == []
+        text = page.get_by_test_id("stMain").inner_text().replace("\u2060", "")
+        assert f"{name}统计期内的活动和走访明细" in text
+
+
+def test_a_county_named_with_markup_and_addresses(page, server):
+    open_path(page, server, "", f"county={quote(COUNTY)}")
+    assert page.evaluate(EVIL_LINKS) == []
+    assert page.locator('[data-testid="stMain"] img, .katex').count() == 0  # no image, no formula
+    header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
+    assert f"范围：{COUNTY}全部乡镇" in header
+
+
+def test_a_hostile_link_shows_its_notes(page, server):
+    repeated = ",".join(["QH01"] * 2000)
+    open_path(page, server, "stations", f"from=0001-01-01&to=9999-12-31&station=S99&township={repeated}")
+    alerts = page.get_by_test_id("stAlertContentWarning").all_inner_texts()
+    assert any("超出可统计的范围" in text for text in alerts), alerts
+    assert any("有 1999 处重复，已合并" in text for text in alerts), alerts
+    assert any("活动站「S99」不在可选范围内" in text for text in alerts), alerts
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+def upload(page: Page, server, tmp_path: Path, name: str, content: bytes) -> tuple[list[list], list[str], int]:
+    """Upload one file on the 数据 page, press 导入: the report (as its Excel download), the
+    texts the progress bar showed meanwhile, and the server's peak memory before the upload."""
+    open_path(page, server, "data", Q2)
+    before = peak_memory(server.pid)
+    page.get_by_role("tab", name="上传登记表").click()
+    path = tmp_path / name
+    path.write_bytes(content)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    load = page.get_by_role("button", name="导入所选文件")  # drawn once the file is on the server
+    expect(load).to_be_visible(timeout=UPLOAD_TIMEOUT_MS)
+    load.click()
+    progress_seen = []
+    report = page.get_by_text("本次导入报告")
+    while not report.is_visible():
+        bar = page.get_by_test_id("stProgress")
+        if bar.count():
+            progress_seen.append(bar.first.inner_text())
+        page.wait_for_timeout(200)
+    wait_until_drawn(page, server)
+    assert_no_exception(page, server)
+    panel = page.locator('[role="tabpanel"]:visible')
+    with page.expect_download() as download:
+        panel.get_by_role("button", name="下载表格（Excel）").first.click()
+    content = Path(download.value.path()).read_bytes()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    return rows, progress_seen, before
+
+
+def record(line: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "upload_memory.txt", "a", encoding="utf-8") as out:
+        out.write(line + "\n")
+
+
+@pytest.mark.slow
+def test_a_48_mb_file_of_3_6_million_rows_is_refused_and_the_server_lives_on(page, server, tmp_path):
+    rows = "".join(f"{i:07d},a,b{'b' * (i % 3 == 0)}\r\n" for i in range(3_600_000))  # a roster, 13⅓ bytes a row
+    content = ("乡镇代码,乡镇名称,所属县\r\n" + rows).encode("utf-8")
+    assert 47_500_000 < len(content) < 50_000_000
+    rows, _, before = upload(page, server, tmp_path, "乡镇名册_全省.csv", content)
+    assert rows[1][:6] == ["乡镇名册_全省.csv", "—", 0, 0, 0, "无法读取"]
+    assert rows[1][6].startswith("文件「乡镇名册_全省.csv」约有 3,600,000 行，超过每个文件 200,000 行的上限，未导入。")
+    peak = peak_memory(server.pid)
+    record(f"{len(content) / 1e6:.1f} MB / 3,600,000 行（按行数拒绝）：服务器峰值内存 {peak / MIB:.0f} MiB"
+           f"（上传前 {before / MIB:.0f} MiB）")
+    assert peak < 1024 * MIB
+    open_path(page, server, "data", Q2)  # and the 数据 page still draws
+
+
+@pytest.mark.slow
+def test_the_largest_allowed_upload_loads_with_a_progress_bar(page, server, tmp_path):
+    name, content = activities_csv(200_000, "活动记录_二十万行.csv")
+    content = content.replace(",青河镇\r\n".encode(), (",青河镇" + "会议室" * 17 + "\r\n").encode())
+    assert 45 * MIB < len(content) <= 50_000_000  # the browser refuses a file over 50,000,000 bytes
+    rows, progress, before = upload(page, server, tmp_path, name, content)
+    assert rows[1][:6] == [name, "活动记录", 200_000, 200_000, 0, "已导入"]
+    assert any(text.startswith("正在") for text in progress), progress
+    peak = peak_memory(server.pid)
+    record(f"{len(content) / 1e6:.1f} MB / 200,000 行（导入）：服务器峰值内存 {peak / MIB:.0f} MiB"
+           f"（上传前 {before / MIB:.0f} MiB）")
+    assert peak < 1024 * MIB
