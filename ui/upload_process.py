@@ -165,6 +165,8 @@ def main(argv: list[str]) -> int:
         traceback.print_exc()
         emit(event="failed", reason="memory" if out_of_memory else "error")
         return 3
+    finally:  # the uploads are not kept, even if the server that started us is gone
+        shutil.rmtree(spec["folder"], ignore_errors=True)
     for result in results:
         result.rejections = result.rejections[:SHOWN_REJECTIONS]
     with open(job / "results.pickle", "wb") as handle:
