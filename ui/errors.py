@@ -32,10 +32,9 @@ def run_page(page) -> None:
         explain(exc, getattr(page, "url_path", ""))
 
 
-def explain(exc: Exception, where: str) -> str:
+def explain(exc: Exception, where: str) -> None:
     """Log the traceback under a fresh error number and show the user the number, never the details."""
     ref = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
     LOG.error("页面「%s」出错，错误编号 %s", where or "总览", ref, exc_info=exc)
     message = DATABASE if isinstance(exc, duckdb.Error | OSError) else UNEXPECTED
     st.error(message.format(ref=ref), icon=":material/error:")
-    return ref

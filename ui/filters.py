@@ -51,6 +51,8 @@ def sidebar_filters(with_station: bool = False) -> Selection | None:
         return None
     params = st.query_params
     notes = url_params.presenting(params.get("present"))
+    if notes:  # not presentation mode: say so once, not on every rerun
+        del st.query_params["present"]
     with st.sidebar:
         st.markdown("### 筛选")
         county, codes = _scope_widgets(roster, params, notes)
