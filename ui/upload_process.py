@@ -15,6 +15,7 @@ This module never imports Streamlit: the child starts in about a second.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import re
@@ -35,8 +36,9 @@ from xml.etree import ElementTree
 
 from etl.loader import UNREADABLE, FileResult
 from etl.reader import CSV_SUFFIXES
-from queries.db import PROJECT_ROOT, db_version
+from queries.db import PROJECT_ROOT
 
+LOG = logging.getLogger("dashboard.uploads")
 SHOWN_REJECTIONS = 20  # the report keeps this many rejected rows per file; all are in the database
 STAGES = ("读取", "校验", "写入")  # the stages load_file reports, in order
 
@@ -199,6 +201,7 @@ def _load(spec: dict, limits: UploadLimits, emit) -> list[FileResult]:
         emit(event="stage", index=index, files=len(accepted), stage=stage, name=accepted[index].name)
 
     loaded = load_paths(accepted, Path(spec["db"]), on_stage=on_stage) if accepted else []
+    emit(event="published")  # from here on, a child that dies has still loaded the files
     return loaded + refused
 
 
@@ -214,17 +217,16 @@ class UploadJob:
 
     def __init__(self, folder: Path, names: list[str], db: Path, limits: UploadLimits):
         self.limits = limits
-        self.db = Path(db)
         self.names = names
         self.progress: tuple[float, str] = (0.0, "正在准备导入……")
         self.results: list[FileResult] | None = None
         self.done = threading.Event()
         self._job = Path(tempfile.mkdtemp(prefix="upload-job-"))
         self._folder = folder
-        self._version = db_version(self.db)
+        self._published = False
         self._timed_out = False
         (self._job / "job.json").write_text(json.dumps({
-            "folder": str(folder), "db": str(self.db), "limits": asdict(limits),
+            "folder": str(folder), "db": str(db), "limits": asdict(limits),
         }, ensure_ascii=False), encoding="utf-8")
         self._log = open(self._job / "child.log", "wb")  # noqa: SIM115 - closed by the supervisor
         self._process = subprocess.Popen(
@@ -247,6 +249,8 @@ class UploadJob:
                 event = json.loads(line)
                 if event["event"] == "stage":
                     self.progress = self._share(event)
+                elif event["event"] == "published":
+                    self._published = True
                 elif event["event"] == "failed":
                     failure = event["reason"]
             self._process.wait()
@@ -282,7 +286,7 @@ class UploadJob:
         if code == 0 and not self._timed_out:
             with open(self._job / "results.pickle", "rb") as handle:
                 return pickle.load(handle)  # noqa: S301 - written by our own child, in our private folder
-        if db_version(self.db) != self._version:  # killed after it published
+        if self._published:  # killed after the load was done
             return self._failed(PUBLISHED_MESSAGE)
         if self._timed_out or code == -signal.SIGXCPU:
             return self._failed(time_message(self.limits))
@@ -298,18 +302,14 @@ class UploadJob:
         """The child's own output (a traceback, say) goes to the server's log, not to the user."""
         text = (self._job / "child.log").read_text(encoding="utf-8", errors="replace").strip()
         if text:
-            print(f"[upload {self._job.name}] {text}", file=sys.stderr)
-
-
-def start(folder: Path, names: list[str], db: Path, limits: UploadLimits) -> UploadJob:
-    """Load every register file in `folder` into `db` in a child process; `names` for the report."""
-    return UploadJob(folder, names, db, limits)
+            LOG.warning("导入进程 %s 的输出：\n%s", self._job.name, text)
 
 
 def run(folder: Path, names: list[str], db: Path, limits: UploadLimits,
         on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25) -> list[FileResult]:
-    """Start the job and wait for it, telling `on_progress` as it goes."""
-    job = start(folder, names, db, limits)
+    """Load every register file in `folder` into `db` in a child process (`names`: the uploads, for a
+    report when it fails) and wait for it, telling `on_progress` as it goes."""
+    job = UploadJob(folder, names, db, limits)
     while not job.wait(poll):
         if on_progress:
             on_progress(*job.progress)
