@@ -1,7 +1,9 @@
 """`python -m etl`: load, demo, templates and metrics (data contract section 5).
 
 Exit codes of `load`: 0 every row accepted; 1 some rows rejected; 2 a file could
-not be read at all. Messages are Chinese; the metrics JSON uses the contract keys.
+not be read at all; 3 the environment stopped the load (disk full, read-only
+folder or database, a lock held too long): nothing was published. Messages are
+Chinese, never a traceback; the metrics JSON uses the contract keys.
 """
 
 from __future__ import annotations
@@ -15,33 +17,98 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from etl.loader import LOADED, REJECTED_CSV, STRICT_REFUSED, UNCHANGED, UNREADABLE, load_file, register_files
-from etl.publish import publishing
+from etl.errors import LoadAborted, environment_cause
+from etl.loader import (
+    ABORTED,
+    LOADED,
+    REJECTED_CSV,
+    SKIPPED,
+    STRICT_REFUSED,
+    UNCHANGED,
+    UNREADABLE,
+    FileResult,
+    list_files,
+    load_file,
+    register_files,
+)
+from etl.publish import LOCK_WAIT_SECONDS, publishing
 from etl.report import print_report, write_rejected_csv
+from etl.safe_text import visible
 from queries.data import current_rejections
 from queries.db import PROJECT_ROOT, connect_readonly, db_path
 from queries.metrics import Period, Settings, all_metrics
 from queries.scope import ScopeError, resolve_scope
 
-EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+UNTOUCHED = "数据库「{path}」保持原样，本次没有导入任何文件。"
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; whatever goes wrong ends in a Chinese message and an exit code."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("已中断。正在进行的导入没有发布，数据库保持原样。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except LoadAborted as exc:
+        print(f"操作未完成：{exc}。数据库保持原样。", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        cause = environment_cause(exc)
+        detail = cause or f"程序内部错误 {type(exc).__name__}：{visible(str(exc), 200)}"
+        print(f"操作未完成：{detail}。", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+
+
+class ChineseFormatter(argparse.HelpFormatter):
+    """argparse's help with Chinese headings."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its messages in Chinese: a user never reads an English error."""
+
+    MESSAGES = (
+        (r"the following arguments are required: (.*)", "缺少参数：{0}"),
+        (r"unrecognized arguments: (.*)", "无法识别的参数：{0}（文件名以“-”开头时，请写成 ./文件名 或完整路径）"),
+        (r"argument (\S+): invalid (\S+) value: (.*)", "参数 {0} 的值 {2} 无效"),
+        (r"argument (\S+): expected one argument", "参数 {0} 后面缺少值"),
+        (r"argument (\S+): invalid choice: (\S+).*", "没有 {1} 这个命令，可用的命令见 python -m etl --help"),
+        (r"argument (\S+): (.*)", "参数 {0}：{1}"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=ChineseFormatter, add_help=False, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for pattern, words in self.MESSAGES:
+            if match := re.fullmatch(pattern, message):
+                message = words.format(*match.groups())
+                break
+        self.exit(EXIT_UNREADABLE, f"{self.prog}：{message}。用 {self.prog} --help 查看用法。\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description="人大履职看板：数据导入与统计")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    parser = ChineseParser(prog="python -m etl", description="人大履职看板：数据导入与统计")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令", parser_class=ChineseParser)
 
     load = _command(commands, "load", "导入登记表文件或文件夹")
     load.add_argument("paths", nargs="+", type=Path, metavar="路径", help="文件或文件夹")
     load.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
     load.add_argument("--strict", action="store_true", help="文件中有任何被拒绝的行时，整个文件不导入")
+    load.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar="秒",
+                      help=f"另一个导入正在进行时最多等待的秒数（默认{LOCK_WAIT_SECONDS}）")
     load.set_defaults(handler=run_load)
 
     demo = _command(commands, "demo", "生成演示县的登记表并导入")
@@ -83,15 +150,24 @@ def parse_cli_date(text: str) -> dt.date:
 
 def run_load(args) -> int:
     console = Console()
-    files = register_files(args.paths)
-    missing = [f for f in files if not f.exists()]
-    if missing:
-        for path in missing:
-            console.print(f"[red]找不到文件「{path}」。[/red]")
-        return EXIT_UNREADABLE
+    listing = list_files(args.paths)
     target = db_path(args.db)
-    results = load_paths(files, target, strict=args.strict, console=console)
-    csv_path = _write_rejections(target)
+    try:
+        results = load_paths(listing.files, target, strict=args.strict, console=console,
+                             optional=listing.in_folders, wait_seconds=args.wait) if listing.files else []
+    except LoadAborted as exc:
+        aborted = [FileResult(p, ABORTED, message="导入已停止，此文件未导入。") for p in listing.files]
+        print_report(console, aborted + listing.others, None)
+        console.print(Text(f"✗ 导入未完成：{visible(exc)}。" + UNTOUCHED.format(path=visible(target)), style="red"))
+        return EXIT_ENVIRONMENT
+    results += listing.others
+    try:
+        csv_path = _write_rejections(target)
+    except OSError as exc:
+        print_report(console, results, None)
+        console.print(Text(f"✗ 数据已导入，但被拒绝行清单 {REJECTED_CSV} 没能写入：{environment_cause(exc)}。",
+                           style="red"))
+        return EXIT_ENVIRONMENT
     print_report(console, results, csv_path)
     return exit_code(results)
 
@@ -109,23 +185,29 @@ def _write_rejections(target: Path) -> Path | None:
 
 def load_paths(
     files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
+    optional: set[Path] = frozenset(), wait_seconds: float = LOCK_WAIT_SECONDS, on_wait=None,
     on_stage: Callable[[int, str], None] | None = None,
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
+    `optional`: files found in folders, skipped rather than refused when they are no
+    register. Raises LoadAborted when the environment stops the load (nothing published).
     `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a progress bar.
     """
     console = console or Console(quiet=True)
-    with publishing(target, fresh=fresh) as publication, _progress(console) as progress:
+    on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
+    with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
+            _progress(console) as progress:
         overall = progress.add_task("导入", total=len(files))
         results = []
         for index, path in enumerate(files):
-            def on_file_stage(stage: str, name: str = path.name, index: int = index) -> None:
+            def on_file_stage(stage: str, name: str = escape(visible(path.name, 40)), index: int = index) -> None:
                 progress.update(overall, description=f"{stage}「{name}」")
                 if on_stage:
                     on_stage(index, stage)
-            result = load_file(publication.con, path, strict=strict, on_stage=on_file_stage)
-            publication.changed |= result.status != UNCHANGED
+            result = load_file(publication.con, path, strict=strict, on_stage=on_file_stage,
+                               optional=path in optional)
+            publication.changed |= result.status not in (UNCHANGED, SKIPPED)
             results.append(result)
             progress.advance(overall)
     return results
@@ -139,6 +221,9 @@ def _progress(console: Console) -> Progress:
 
 
 def exit_code(results) -> int:
+    """3 environment, 2 a file unreadable, 1 rows rejected, 0 all accepted (skipped files count for nothing)."""
+    if any(r.status == ABORTED for r in results):
+        return EXIT_ENVIRONMENT
     if any(r.status == UNREADABLE for r in results):
         return EXIT_UNREADABLE
     if any(r.status in (LOADED, STRICT_REFUSED) and r.rows_rejected for r in results):

@@ -67,6 +67,7 @@ from etl.registers import (
     YES_NO,
     Register,
 )
+from etl.safe_text import XLSX_TEXT_ONLY
 
 # ---------------------------------------------------------------------------
 # Fixed dates and sizes
@@ -1246,7 +1247,7 @@ class XlsxFile:
 
     def __init__(self, path: Path, register: Register, title: str) -> None:
         self.path = path
-        self.workbook = xlsxwriter.Workbook(str(path))
+        self.workbook = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
         # A fixed creation time keeps the file byte-identical from run to run.
         self.workbook.set_properties({
             "title": title, "author": "人大主席团办公室", "created": dt.datetime(2026, 9, 30, 9),

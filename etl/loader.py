@@ -8,17 +8,34 @@ whose exact content was loaded before changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import validate
-from etl.reader import CSV_SUFFIXES, EXCEL_SUFFIXES, SheetData, UnreadableFile, read_register
+from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
+from etl.errors import LoadAborted, environment_cause, os_cause
+from etl.masking import masked_cells, masked_value, personal_values
+from etl.reader import (
+    CSV_SUFFIXES,
+    EXCEL_CELL_LIMIT,
+    EXCEL_SUFFIXES,
+    HEADER_SEARCH_ROWS,
+    NotARegister,
+    SheetData,
+    UnreadableFile,
+    read_register,
+)
 from etl.registers import ID_LIST, REGISTERS, Register, kind_from_filename
+from etl.safe_text import visible
 from etl.validate import ident
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
@@ -28,6 +45,8 @@ LOADED = "loaded"
 UNCHANGED = "unchanged"
 STRICT_REFUSED = "strict_refused"
 UNREADABLE = "unreadable"
+SKIPPED = "skipped"  # not a register (a lock file, a hidden file, a picture): listed, never read
+ABORTED = "aborted"  # the load stopped for the environment (disk full …) before this file was published
 
 REJECTED_SQL = """
     SELECT row_no,
@@ -63,6 +82,7 @@ class FileResult:
     extra_headers: list[str] = field(default_factory=list)
     unchecked_references: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -70,20 +90,108 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL)
 
 
-def register_files(paths: list[Path]) -> list[Path]:
-    """Files named, and register files found in folders, rosters before logs."""
-    files: list[Path] = []
+@dataclass
+class FileList:
+    """What a load was given: the files to read (rosters first), and a line for every other path."""
+
+    files: list[Path] = field(default_factory=list)
+    in_folders: set[Path] = field(default_factory=set)  # found by walking a folder: skipped if no register
+    others: list[FileResult] = field(default_factory=list)  # skipped, or refused before reading
+
+
+SKIP_LOCK_FILE = "Excel 或 WPS 打开文件时生成的临时锁定文件（~$ 开头），不是登记表，已跳过。"
+SKIP_HIDDEN = "隐藏文件（以“.”开头，多为系统或其他软件生成），已跳过；如确需导入，请改名后重新导入。"
+SKIP_REJECTED_CSV = (f"这是导入时生成的被拒绝行清单（{REJECTED_CSV}），不是登记表，已跳过；"
+                     "请改正原登记表后重新导入原文件。")
+SKIP_NOT_TABULAR = "不是 CSV 或 Excel 文件，已跳过。"
+SKIP_NOT_A_REGISTER = f"前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，不像登记表，已跳过。"
+SKIP_HIDDEN_FOLDER = "隐藏文件夹（以“.”开头）或系统生成的文件夹，其中的文件已跳过。"
+SKIP_EMPTY_FOLDER = "文件夹中没有文件。"
+SKIP_LINKED_FOLDER = "指向另一个文件夹的链接，未进入（如需导入，请直接指定那个文件夹）。"
+SYSTEM_FOLDERS = ("__MACOSX",)
+
+
+def list_files(paths: list[Path]) -> FileList:
+    """Every named path and every file in named folders, each either to be read or with
+    its reason: nothing a user gave vanishes from the report."""
+    listing = FileList()
     for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
-                and not p.name.startswith(("~$", "."))
-                and p.name != REJECTED_CSV
-            )
+        if _is_folder(path):
+            _list_folder(path, listing)
+            continue
+        problem = _not_a_file(path)
+        reason = None if problem else _skip_reason(path.name)
+        if problem:
+            listing.others.append(FileResult(path, UNREADABLE, message=problem))
+        elif reason:
+            listing.others.append(FileResult(path, SKIPPED, message=reason))
         else:
-            files.append(path)
-    return sorted(files, key=_load_rank)
+            listing.files.append(path)
+    listing.files.sort(key=_load_rank)
+    return listing
+
+
+def register_files(paths: list[Path]) -> list[Path]:
+    """The files to read among `paths` (files, and files found in folders), rosters before logs."""
+    return list_files(paths).files
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _list_folder(folder: Path, listing: FileList) -> None:
+    """Walk a folder without following links into other folders (no loops)."""
+    found = False
+    for root, dirs, names in os.walk(folder):
+        for name in sorted(dirs):
+            if name.startswith(".") or name in SYSTEM_FOLDERS:
+                listing.others.append(FileResult(Path(root) / name, SKIPPED, message=SKIP_HIDDEN_FOLDER))
+            elif os.path.islink(Path(root) / name):
+                listing.others.append(FileResult(Path(root) / name, SKIPPED, message=SKIP_LINKED_FOLDER))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SYSTEM_FOLDERS
+                         and not os.path.islink(Path(root) / d))
+        for name in sorted(names):
+            found = True
+            path = Path(root) / name
+            tabular = path.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
+            reason = _skip_reason(name) or (None if tabular else SKIP_NOT_TABULAR)
+            problem = None if reason else _not_a_file(path)
+            if reason:
+                listing.others.append(FileResult(path, SKIPPED, message=reason))
+            elif problem:
+                listing.others.append(FileResult(path, UNREADABLE, message=problem))
+            else:
+                listing.files.append(path)
+                listing.in_folders.add(path)
+    if not found:
+        listing.others.append(FileResult(folder, SKIPPED, message=SKIP_EMPTY_FOLDER))
+
+
+def _skip_reason(name: str) -> str | None:
+    if name.startswith("~$"):
+        return SKIP_LOCK_FILE
+    if name.startswith("."):
+        return SKIP_HIDDEN
+    if name.lower() == REJECTED_CSV:
+        return SKIP_REJECTED_CSV
+    return None
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file (missing, a link loop, a pipe), or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
+            return f"找不到文件「{path}」。"
+        return f"无法读取「{path}」：{os_cause(exc)}。"
+    if not stat.S_ISREG(mode):
+        return f"「{path}」不是普通文件（可能是设备或管道），未导入。"
+    return None
 
 
 def _load_rank(path: Path) -> int:
@@ -105,33 +213,79 @@ def load_file(
     path: Path,
     strict: bool = False,
     on_stage: Callable[[str], None] = lambda stage: None,
+    optional: bool = False,
 ) -> FileResult:
-    """Load one file into `con` in one transaction; never leaves it half-loaded."""
+    """Load one file into `con` in one transaction; never leaves it half-loaded.
+
+    Whatever is wrong with the file ends in a FileResult with a Chinese message,
+    so one bad file never stops the others; only the environment (a full disk, a
+    read-only folder) stops the whole load, as LoadAborted. `optional` (a file
+    found in a folder): a file that resembles no register is skipped, not refused.
+    """
     path = Path(path)
+    mark_run_start(con)
     try:
         digest = content_hash(path)
     except OSError as exc:
-        return FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{exc.strerror}。")
+        return FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")
     if _already_loaded(con, digest):
         return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。")
     on_stage("读取")
     try:
         sheet = read_register(path)
+    except NotARegister as exc:
+        if optional and kind_from_filename(path.name) is None:
+            return FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)
+        return _refused(con, path, digest, str(exc))
     except UnreadableFile as exc:
-        result = FileResult(path, UNREADABLE, message=str(exc))
-        _log(con, result, digest, _next_load_id(con))
-        return result
+        return _refused(con, path, digest, str(exc))
+    except MemoryError:
+        return _refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。")
+    except Exception as exc:  # noqa: BLE001 - any reader failure is this file's, never the whole load's
+        return _refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。")
     on_stage("校验")
     con.execute("BEGIN TRANSACTION")
     try:
         result = _load_sheet(con, sheet, digest, strict, on_stage)
         con.execute("COMMIT")
+    except Exception as exc:  # noqa: BLE001 - sorted below into the file's problem or the environment's
+        _rollback(con)
+        cause = environment_cause(exc)
+        if cause and not isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
+            raise LoadAborted(f"导入文件「{visible(path.name)}」时{cause}，导入已停止") from exc
+        detail = "内存不足，请拆分后分别导入" if cause else _technical(exc)
+        return _refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
-        con.unregister("raw_rows")
+        _unregister(con, "raw_rows")
     return result
+
+
+def _refused(con, path: Path, digest: str, message: str) -> FileResult:
+    """A file nothing was loaded from, logged with its reason."""
+    result = FileResult(path, UNREADABLE, message=message)
+    _log(con, result, digest, _next_load_id(con))
+    return result
+
+
+def _technical(exc: BaseException) -> str:
+    """An unexpected error, named for whoever maintains the system (never a traceback)."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"程序内部错误 {type(exc).__name__}：{visible(text, 200)}"
+
+
+def _rollback(con) -> None:
+    """Roll back if a transaction is still open: after a failed COMMIT DuckDB has none, and
+    its "cannot rollback" error must not hide the first one."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def _unregister(con, name: str) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.unregister(name)
 
 
 def _already_loaded(con, digest: str) -> bool:
@@ -147,14 +301,22 @@ def _next_load_id(con) -> int:
 def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> FileResult:
     register = sheet.register
     present = set(sheet.columns)
-    con.register("raw_rows", sheet.to_arrow())
+    table = sheet.to_arrow()
+    broken = _broken_rows(sheet, table)
+    if broken:
+        table = table.filter(pc.invert(pc.is_in(table["row_no"], pa.array(list(broken), pa.int32()))))
+    con.register("raw_rows", table)
     validate.stage(con, register, present)
     validate.type_rows(con, register)
     checked = validate.find_problems(con, register, present)
-    rejections = [Rejection(*row) for row in con.execute(REJECTED_SQL).fetchall()]
+    _add_reader_problems(con, broken)
+    known = personal_values(con, sheet)
+    rejections = [Rejection(n, column, masked_value(register, column, value, known), reason)
+                  for n, column, value, reason in con.execute(REJECTED_SQL).fetchall()]
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
         rows_read=len(sheet.rows), rows_rejected=len(rejections),
+        message="".join(sheet.notes),
         extra_headers=sheet.extra_headers,
         unchecked_references=checked.unchecked_references, rejections=rejections,
     )
@@ -167,10 +329,57 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         result.message = "有被拒绝的行，按 --strict 要求整个文件未导入。"
     else:
         on_stage("写入")
-        _upsert(con, sheet, load_id)
-    _keep_rejections(con, sheet, rejections, load_id)
+        result.warnings = _upsert(con, sheet, load_id)
+        keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
+    _keep_rejections(con, sheet, rejections, load_id, known)
     _log(con, result, digest, load_id)
     return result
+
+
+SHOWN_OF_TOO_LONG = 60  # with its "…（共 N 字）", within what the report shows of a value
+REASON_TOO_LONG = (f"内容超过 {EXCEL_CELL_LIMIT} 个字（Excel 一格最多能存的字数），"
+                   "多是引号没有闭合把后面的行并进了这一格，本行未导入")
+
+
+def _broken_rows(sheet: SheetData, table: pa.Table) -> dict[int, tuple[str, str, str]]:
+    """Rows rejected before any check: found broken by the reader, or with a cell longer
+    than Excel holds. Excel row number -> (column header, value, reason)."""
+    index_key = {i: k for k, i in sheet.columns.items()}
+    broken = {}
+    for row_no, (index, value, reason) in sheet.broken.items():
+        broken[row_no] = (_column_header(sheet, index, index_key), value, reason)
+    for key in sheet.columns:
+        too_long = pc.greater(pc.utf8_length(table[key]), EXCEL_CELL_LIMIT)
+        if pc.any(too_long).as_py():
+            for row_no, value in zip(table.filter(too_long)["row_no"].to_pylist(),
+                                     table.filter(too_long)[key].to_pylist(), strict=True):
+                shown = f"{value[:SHOWN_OF_TOO_LONG]}…（共 {len(value)} 字）"  # the whole row stays in raw_row
+                broken.setdefault(row_no, (sheet.register.column(key).header, shown, REASON_TOO_LONG))
+    return broken
+
+
+def _column_header(sheet: SheetData, index: int, index_key: dict[int, str]) -> str:
+    """The contract header of a column, else the header as written, else 第N列."""
+    if index in index_key:
+        return sheet.register.column(index_key[index]).header
+    written = sheet.headers[index] if index < len(sheet.headers) else ""
+    return written or f"第{index + 1}列"
+
+
+def _add_reader_problems(con, broken: dict[int, tuple[str, str, str]]) -> None:
+    if not broken:
+        return
+    rows = sorted(broken.items())
+    con.register("reader_problems", pa.table({
+        "row_no": pa.array([n for n, _ in rows], pa.int32()),
+        "column_name": [c for _, (c, _, _) in rows],
+        "value": [v for _, (_, v, _) in rows],
+        "reason": [r for _, (_, _, r) in rows],
+    }))
+    try:
+        con.execute("INSERT INTO problems SELECT row_no, column_name, value, reason, -1 FROM reader_problems")
+    finally:
+        _unregister(con, "reader_problems")
 
 
 def stored_columns(register: Register) -> list[str]:
@@ -184,14 +393,19 @@ def stored_columns(register: Register) -> list[str]:
     return columns
 
 
-def _upsert(con, sheet: SheetData, load_id: int) -> None:
-    """Accepted rows replace the rows with the same natural key, and their deputy links."""
+def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
+    """Accepted rows replace the rows with the same natural key, and their deputy links.
+
+    Returns the warnings about what was replaced: a suggestion moved back from 已办结,
+    a row another file of the same load wrote differently.
+    """
     register = sheet.register
     table, key = ident(register.kind), ident(register.natural_key)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE accepted AS SELECT * FROM typed "
         "WHERE row_no NOT IN (SELECT row_no FROM problems)"
     )
+    warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
     con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
     columns = ", ".join(ident(c) for c in stored_columns(register))
     con.execute(
@@ -206,13 +420,17 @@ def _upsert(con, sheet: SheetData, load_id: int) -> None:
             f"INSERT INTO {link} SELECT DISTINCT {key}, unnest(deputy_ids) FROM accepted "
             "WHERE len(deputy_ids) > 0"
         )
+    return warnings
 
 
-def _keep_rejections(con, sheet: SheetData, rejections: list[Rejection], load_id: int) -> None:
-    """Every rejected row, with the whole row as read, so nothing is lost."""
+def _keep_rejections(
+    con, sheet: SheetData, rejections: list[Rejection], load_id: int, known: dict[str, str]
+) -> None:
+    """Every rejected row, with the whole row as read (personal values masked), so nothing is lost."""
     if not rejections:
         return
-    cells = dict(sheet.rows)
+    rows = dict(sheet.rows)
+    cells = {r.row_no: masked_cells(sheet, rows[r.row_no], known) for r in rejections}
     table = pa.table({
         "row_no": [r.row_no for r in rejections],
         "column_name": [r.column_name for r in rejections],
@@ -228,14 +446,14 @@ def _keep_rejections(con, sheet: SheetData, rejections: list[Rejection], load_id
             {"load_id": load_id, "file": sheet.path.name, "sheet": sheet.sheet},
         )
     finally:
-        con.unregister("rejected_arrow")
+        _unregister(con, "rejected_arrow")
 
 
 def _log(con, result: FileResult, digest: str, load_id: int) -> None:
     con.execute(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
         [
-            load_id, result.path.name, str(result.path.resolve()), digest,
+            load_id, result.path.name, str(result.path.absolute()), digest,
             result.register.kind if result.register else None, result.sheet,
             result.rows_read, result.rows_accepted, result.rows_rejected,
             result.status, result.message,

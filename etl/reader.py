@@ -12,24 +12,34 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError
 
+from etl.errors import os_cause
 from etl.registers import BY_KIND, REGISTERS, Register, kind_from_filename
+from etl.safe_text import normalize_text
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 HEADER_SEARCH_ROWS = 20
 DELIMITERS = (",", "\t", ";")
+EXCEL_CELL_LIMIT = 32_767  # characters: no cell kept in Excel holds more
+MAX_BROKEN_QUOTES = 100  # beyond this a file is too damaged to read row by row
 
 
 class UnreadableFile(Exception):
     """A file that cannot be loaded at all; the message is for the user, in Chinese."""
+
+
+class NotARegister(UnreadableFile):
+    """A readable file that resembles no register: found in a folder, it is skipped, not refused."""
 
 
 @dataclass
@@ -44,6 +54,10 @@ class SheetData:
     extra_headers: list[str]  # headers kept out of the database
     headers: list[str]  # the header row as written
     rows: list[tuple[int, list[str]]]  # (Excel row number, cells) of non-empty rows
+    # Rows found broken while reading (a quote never closed): Excel row number ->
+    # (column index, value, reason). They are rejected without further checks.
+    broken: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what reading noticed, for the report
 
     def to_arrow(self) -> pa.Table:
         """The contract's columns as strings, plus `row_no`, for DuckDB to clean and check."""
@@ -70,7 +84,7 @@ class SheetData:
 
 def normalize_header(text: str) -> str:
     """Fold full-width forms, drop spaces and required-markers, so 「 活动 类型* 」 matches."""
-    folded = unicodedata.normalize("NFKC", str(text))
+    folded = unicodedata.normalize("NFKC", normalize_text(str(text)))
     folded = "".join(folded.split()).strip("*")
     for marker in ("(必填)", "(选填)"):
         folded = folded.replace(marker, "")
@@ -87,14 +101,83 @@ HEADER_KEYS: dict[str, dict[str, str]] = {
 
 
 def read_register(path: Path) -> SheetData:
-    """Read one register file; raises UnreadableFile with a Chinese message naming it."""
+    """Read one register file; raises UnreadableFile with a Chinese message naming it.
+
+    The suffix says what a file should be, its first bytes what it is: offices
+    rename CSV exports to .xlsx and workbooks to .csv, and both load; an
+    encrypted workbook or a web page saved as .xls gets its own message.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES | EXCEL_SUFFIXES:
+        raise UnreadableFile(f"文件「{path.name}」不是 CSV 或 Excel 文件，无法导入。")
+    shape = _content_shape(path)
+    if shape == "workbook":
+        sheet = _read_workbook_or_say_why(path)
+        if suffix in CSV_SUFFIXES:
+            sheet.notes.append(f"文件「{path.name}」其实是 Excel 工作簿，已按工作簿读取。")
+        return sheet
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
-    if suffix in EXCEL_SUFFIXES:
+    if shape == "text":
+        sheet = _read_csv(path)
+        sheet.notes.append(f"文件「{path.name}」其实是 CSV 文本，不是 Excel 工作簿，已按 CSV 读取。")
+        return sheet
+    raise UnreadableFile(SHAPE_MESSAGES[shape].format(name=path.name))
+
+
+def _read_workbook_or_say_why(path: Path) -> SheetData:
+    """A workbook, or the plain reason it cannot be opened (a password: an encrypted .xls)."""
+    try:
         return _read_workbook(path)
-    raise UnreadableFile(f"文件「{path.name}」不是 CSV 或 Excel 文件，无法导入。")
+    except UnreadableFile as exc:
+        if isinstance(exc.__cause__, PasswordError):
+            raise UnreadableFile(SHAPE_MESSAGES["encrypted"].format(name=path.name)) from exc
+        raise
+
+
+SHAPE_MESSAGES = {
+    "encrypted": "文件「{name}」设有打开密码（已加密），无法读取。请在 Excel 中取消密码后另存为 .xlsx 再导入。",
+    "html": "文件「{name}」其实是网页（HTML）格式，不是 Excel 工作簿。请用 Excel 打开后另存为 .xlsx 再导入。",
+    "empty": "文件「{name}」是空文件（0 字节），不是有效的 Excel 工作簿，未导入。",
+    "binary": "文件「{name}」不是有效的 Excel 工作簿，无法打开（文件已损坏，或不是 Excel 格式）。",
+}
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_HTML = re.compile(rb"\s*(<!doctype|<html|<table|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+
+
+def _content_shape(path: Path) -> str:
+    """What the file's bytes are: workbook, encrypted, html, empty, text or binary."""
+    head = _read_bytes(path, 8192)
+    if head.startswith(_ZIP):
+        return "workbook"
+    if head.startswith(_OLE):
+        # An encrypted .xlsx is an OLE2 container holding an EncryptedPackage stream;
+        # any other OLE2 file is a .xls (BIFF) workbook.
+        return "encrypted" if _ENCRYPTED_STREAM in _read_bytes(path) else "workbook"
+    if not head:
+        return "empty"
+    if _HTML.match(head.removeprefix(b"\xef\xbb\xbf")):
+        return "html"
+    return "binary" if _looks_binary(head) else "text"
+
+
+def _read_bytes(path: Path, limit: int = -1) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit)
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取文件「{path.name}」：{os_cause(exc)}。") from exc
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Control bytes other than tab and line breaks in more than 1 of 20 bytes (UTF-16
+    text, whose ASCII characters carry a NUL byte each, is judged after decoding)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return controls * 20 > len(head)
 
 
 def _read_csv(path: Path) -> SheetData:
@@ -104,42 +187,258 @@ def _read_csv(path: Path) -> SheetData:
     all, so the missing columns are named from the delimiter whose split matches
     the most headers, not from a comma split.
     """
-    text = _decode(path)
-    head_lines = "\n".join(text.splitlines()[: HEADER_SEARCH_ROWS * 2])
+    text, notes = _decode(path)
+    head_lines = _head(text)
     best, heads = None, []
     for delimiter in DELIMITERS:
-        head = list(csv.reader(io.StringIO(head_lines), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+        head = list(csv.reader(io.StringIO(head_lines, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
         heads.append(head)
         found = _find_header(head, path.name)
         if found and (best is None or len(found[2]) > len(best[1][2])):
             best = (delimiter, found)
     if best is None:
+        if not text.strip():
+            raise UnreadableFile(f"文件「{path.name}」是空文件，找不到登记表的表头，未导入。")
         _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])))
     delimiter, found = best
-    grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _sheet_data(path, None, grid, found)
+    width = len(heads[DELIMITERS.index(delimiter)][found[0]])
+    grid, broken = _parse_csv(text, delimiter, width, path.name)
+    sheet = _sheet_data(path, None, grid, found)
+    kept = {number for number, _ in sheet.rows}  # a stray quote on an otherwise empty line breaks no row
+    sheet.broken = {index + 1: problem for index, problem in broken.items() if index + 1 in kept}
+    sheet.notes += notes
+    return sheet
 
 
-def _decode(path: Path) -> str:
-    """Decode by BOM, then strict UTF-8, then GB18030 (what Chinese Excel saves)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件「{path.name}」：{exc.strerror}。") from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = [("utf-8-sig", data)]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = [("utf-16", data)]
-    else:
-        candidates = [("utf-8", data), ("gb18030", data)]
-    for encoding, raw in candidates:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile(
-        f"文件「{path.name}」的编码无法识别（支持 UTF-8 和 GB18030/GBK），请在 Excel 中另存为后重试。"
+# ---------------------------------------------------------------- CSV text
+
+
+def _head(text: str, lines: int = HEADER_SEARCH_ROWS * 2) -> str:
+    """The first `lines` lines (as the csv module splits them), without copying the whole text."""
+    end = 0
+    for _ in range(lines):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    return "".join(itertools.islice(io.StringIO(text[:end], newline=""), lines))
+
+
+def _parse_csv(text: str, delimiter: str, width: int, name: str):
+    """The CSV's rows, and the rows whose quote was never closed.
+
+    A quote opened and never closed makes the csv module swallow the following
+    lines into one cell, so their rows vanish. Such a cell holds line breaks
+    followed by lines that look like rows of the file (delimiters in them); a
+    note typed on several lines of one cell does not. The stray quote's line is
+    rejected on its own (split without quoting, so the quote shows), and reading
+    starts again on the next line: the rows it swallowed are read as rows.
+    Returns (grid, {grid index: (column index, value, reason)}).
+    """
+    csv.field_size_limit(2**31 - 1)  # a huge cell is judged by the loader, never a crash
+    grid: list[list[str]] = []
+    broken: dict[int, tuple[int, str, str]] = {}
+    lines: list[str] | None = None
+    source, start = io.StringIO(text, newline=""), 0  # start: the physical line the reader began on
+    while True:
+        reader = csv.reader(source, delimiter=delimiter)
+        done, stray = 0, None
+        for record in reader:
+            if reader.line_num - done > 1 and _swallowed(record, delimiter, width):
+                stray = start + done
+                break
+            done = reader.line_num
+            grid.append(record)
+        if stray is None:
+            return grid, broken
+        if len(broken) >= MAX_BROKEN_QUOTES:
+            raise UnreadableFile(
+                f"文件「{name}」中有超过 {MAX_BROKEN_QUOTES} 处英文双引号没有闭合，无法可靠地分出各行，未导入。"
+                "请在 Excel 中打开检查后另存为 CSV 再导入。"
+            )
+        lines = lines or io.StringIO(text, newline="").readlines()
+        cells = lines[stray].rstrip("\r\n").split(delimiter)
+        column = next((i for i, c in enumerate(cells) if c.lstrip().startswith('"')), 0)
+        grid.append(cells)
+        broken[len(grid) - 1] = (column, cells[column], REASON_UNCLOSED_QUOTE)
+        source, start = iter(lines[stray + 1 :]), stray + 1
+
+
+REASON_UNCLOSED_QUOTE = (
+    "英文双引号没有闭合：这一格以引号开头却没有结束，本行未导入（其后的行已照常读取），请删去或补全这个引号"
+)
+
+
+def _swallowed(record: list[str], delimiter: str, width: int) -> bool:
+    """A cell spanning lines whose later lines look like rows of the file."""
+    enough = max(1, (width - 1) // 2)
+    return any(
+        any(line.count(delimiter) >= enough for line in cell.splitlines()[1:])
+        for cell in record if "\n" in cell or "\r" in cell
     )
+
+
+# ---------------------------------------------------------------- encodings
+
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+ENCODING_NAMES = {
+    "big5": "Big5（繁体中文）", "big5hkscs": "Big5（繁体中文）", "cp950": "Big5（繁体中文）",
+    "shift_jis": "Shift-JIS（日文）", "cp932": "Shift-JIS（日文）", "euc_jp": "EUC-JP（日文）",
+    "iso2022_jp": "ISO-2022-JP（日文）", "euc_kr": "EUC-KR（韩文）", "cp949": "EUC-KR（韩文）",
+    "johab": "韩文编码", "utf_16": "UTF-16", "utf_16_le": "UTF-16", "utf_16_be": "UTF-16",
+}
+# Two Chinese characters in a row as UTF-8 bytes: in a file that is not UTF-8 as a
+# whole, a line made of such bytes means the file mixes encodings.
+_UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
+COMMON_CHINESE_SHARE = 0.9
+MIXED_SAMPLES = 2000  # lines looked at between the first and last 64 KB of a file
+
+
+def _decode(path: Path) -> tuple[str, list[str]]:
+    """The file's text and notes on what decoding did.
+
+    By BOM, then strict UTF-8, then GB18030 (what Chinese Excel saves) when its
+    text carries register headers; only a file that is neither goes to the
+    detector (charset-normalizer), whose guesses are checked against the file's
+    own header words. A file that fits none is refused, never read as mojibake.
+    """
+    data = _read_bytes(path)
+    text = _decode_bytes(data, path.name)
+    notes = []
+    if "\x00" in text:
+        notes.append(f"文件「{path.name}」中有 {text.count(chr(0))} 个空字符（NUL，多因文件损坏或未写完），已忽略。")
+        text = text.replace("\x00", "")
+    return text, notes
+
+
+def unknown_encoding(name: str, guess: str | None = None) -> str:
+    seems = f"（看起来像 {guess} 编码）" if guess else ""
+    return f"文件「{name}」编码无法识别{seems}，请另存为 UTF-8 或 GBK 后重新导入。"
+
+
+def _decode_bytes(data: bytes, name: str) -> str:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise UnreadableFile(unknown_encoding(name, "UTF-16" if "16" in encoding else "UTF-8")) from None
+    utf16 = _utf16_without_bom(data[:4096])
+    text = _try_decode(data, utf16) if utf16 else None
+    if text is not None and _has_register_headers(text):
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    _refuse_mixed(data, utf8_error, name)
+    gb_text = _try_decode(data, "gb18030")
+    if gb_text is not None and _has_register_headers(gb_text):
+        return gb_text
+    return _detected(data, gb_text, name)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """utf-16-le or -be when NUL bytes sit on one side of most byte pairs (ASCII as UTF-16)."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return None
+    if odd.count(0) * 3 > len(odd) and even.count(0) * 20 < len(even):
+        return "utf-16-le"
+    if even.count(0) * 3 > len(even) and odd.count(0) * 20 < len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError, name: str) -> None:
+    """A file that is not UTF-8 as a whole but has lines that are: mixed encodings.
+
+    Lines are sampled (the first and last ones, and evenly through the file), so a
+    large GBK file costs milliseconds; files mixed by appending one export to
+    another hold whole blocks of such lines.
+    """
+    for start, end in _sample_lines(data):
+        line = data[start:end]
+        if line.isascii() or not _UTF8_CJK.search(line) or _try_decode(line, "utf-8") is None:
+            continue
+        utf8_line = data.count(b"\n", 0, start) + 1
+        other_line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise UnreadableFile(
+            f"文件「{name}」编码无法识别：第 {utf8_line} 行是 UTF-8 编码，第 {other_line} 行却不是"
+            "（文件可能由不同编码的内容拼接而成，或已损坏），请另存为 UTF-8 或 GBK 后重新导入。"
+        )
+
+
+def _sample_lines(data: bytes):
+    """(start, end) of the lines in the first and last 64 KB, and of MIXED_SAMPLES lines spread between."""
+    edge = 1 << 16
+    starts = [m.end() for m in re.finditer(rb"\n", data[:edge])]
+    starts = [0, *starts]
+    tail = max(edge, len(data) - edge)
+    starts += [tail + m.end() for m in re.finditer(rb"\n", data[tail:])]
+    step = max(len(data) // MIXED_SAMPLES, 1)
+    starts += [data.rfind(b"\n", 0, pos) + 1 for pos in range(edge, tail, step)]
+    for start in sorted(set(starts)):
+        end = data.find(b"\n", start)
+        yield start, end if end >= 0 else len(data)
+
+
+def _detected(data: bytes, gb_text: str | None, name: str) -> str:
+    """The detector's guesses, checked against the file's own header words."""
+    from charset_normalizer import from_bytes  # imported here: only unusual files need it
+
+    if _looks_binary(data[:8192]):
+        raise UnreadableFile(
+            f"文件「{name}」不是文本文件（可能已损坏，或是其他类型的文件改了扩展名），未导入。"
+        )
+    matches = list(from_bytes(data[:1_000_000]))
+    for match in matches:
+        text = _try_decode(data, match.encoding)
+        if text is not None and _has_register_headers(text):
+            return text
+    best = matches[0].encoding if matches else None
+    if gb_text is not None and (best is None or best in GB_FAMILY or _common_chinese(gb_text)):
+        return gb_text  # Chinese text, just not a register: the header check says so
+    raise UnreadableFile(unknown_encoding(name, ENCODING_NAMES.get(best, best)))
+
+
+def _common_chinese(text: str) -> bool:
+    """Whether nearly every non-ASCII character is a common simplified one (in GB2312).
+
+    The detector misjudges a short GBK note (说明.txt) as Korean or Thai; Big5 or
+    Shift-JIS bytes read as GB18030 give mostly rare or foreign characters instead.
+    """
+    wide = [ch for ch in text[:20_000] if ord(ch) > 0x7F]
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return bool(wide) and common >= COMMON_CHINESE_SHARE * len(wide)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _has_register_headers(text: str) -> bool:
+    """Whether a row near the top carries at least two headers of one register."""
+    head = _head(text)
+    for delimiter in DELIMITERS:
+        for row in itertools.islice(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter),
+                                    HEADER_SEARCH_ROWS):
+            normalized = [normalize_header(c) for c in row]
+            if any(len(_match(normalized, register)) >= 2 for register in REGISTERS):
+                return True
+    return False
 
 
 def _read_workbook(path: Path) -> SheetData:
@@ -226,7 +525,7 @@ def _raise_no_header(path: Path, sheet: str | None, head: list[list[str]]):
     where = f"文件「{path.name}」" + (f"的工作表「{sheet}」" if sheet else "")
     register, columns = _closest_register(head, path.name)
     if register is None:
-        raise UnreadableFile(
+        raise NotARegister(
             f"{where}的前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，无法判断是哪种登记表，"
             "请对照模板检查表头。"
         )

@@ -1,4 +1,9 @@
-"""The load report: a table of files on the terminal and every rejected row as CSV."""
+"""The load report: a table of files on the terminal and every rejected row as CSV.
+
+Everything from a file (its name, headers, values) is data: printed as plain
+text, never as rich markup, with control characters and terminal escapes shown
+as visible escapes, long values cut, and personal values masked.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,24 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from etl.loader import LOADED, STRICT_REFUSED, UNCHANGED, UNREADABLE, FileResult
+from etl.loader import ABORTED, LOADED, SKIPPED, STRICT_REFUSED, UNCHANGED, UNREADABLE, FileResult
+from etl.reader import HEADER_KEYS, normalize_header
 from etl.registers import REGISTERS
-from queries.privacy import mask_name, mask_phone
+from etl.safe_text import csv_cell, visible
+from queries.privacy import mask_name, mask_phone, mask_text
 
 SHOWN_REJECTIONS = 20
+SHOWN_WARNINGS = 20
+SHOWN_HEADERS = 20
 STATUS_WORDS = {
     LOADED: "已导入",
     UNCHANGED: "未变化，跳过",
     STRICT_REFUSED: "有错误，整个文件未导入（--strict）",
     UNREADABLE: "无法读取",
+    SKIPPED: "已跳过",
+    ABORTED: "未导入（导入已停止）",
 }
 REJECTED_CSV_HEADER = ["文件", "工作表", "行号", "列", "值", "原因"]
 
@@ -29,36 +41,75 @@ _MASKS = {
 
 
 def masked_value(column: str | None, value: str | None) -> str | None:
-    return _MASKS.get(column, lambda v: v)(value)
+    """A rejected value as it may be shown: by its column, and by its shape (a phone anywhere)."""
+    return mask_text(_MASKS.get(column, lambda v: v)(value))
+
+
+def shown_value(column: str | None, value: str | None) -> str:
+    """A rejected value for a screen: masked, control characters visible, long values cut."""
+    return visible(masked_value(column, value) or "", limit=80)
 
 
 def print_report(console: Console, results: list[FileResult], csv_path: Path | None) -> None:
     console.print(_files_table(results))
     for result in results:
-        if result.status == UNREADABLE:
-            console.print(f"[red]✗ {result.message}[/red]")
-        if result.extra_headers:
-            console.print(
-                f"「{result.path.name}」中以下列不在登记表格式中，未导入："
-                + "、".join(result.extra_headers)
-            )
-        for roster, rows in result.unchecked_references.items():
-            console.print(
-                f"[yellow]提示：{roster}尚未导入，「{result.path.name}」中 {rows} 行的"
-                "编号未能核对，导入名册后请重新导入此文件。[/yellow]"
-            )
+        for line, style in _file_lines(result):
+            console.print(Text(line, style=style))
+    warnings = [(r, w) for r in results for w in r.warnings]
+    if warnings:
+        console.print(Text(f"\n请核实（共 {len(warnings)} 条，显示前 {min(len(warnings), SHOWN_WARNINGS)} 条）：",
+                           style="yellow"))
+        for result, warning in warnings[:SHOWN_WARNINGS]:
+            console.print(Text(f"  {visible(result.path.name)} 第 {warning.row_no} 行：{visible(warning.message)}"))
     rejected = [(r, j) for r in results for j in r.rejections]
     if rejected:
-        console.print(f"\n被拒绝的行（共 {len(rejected)} 行，显示前 {SHOWN_REJECTIONS} 行）：")
+        shown = min(len(rejected), SHOWN_REJECTIONS)
+        console.print(Text(f"\n被拒绝的行（共 {len(rejected)} 行，显示前 {shown} 行）："))
         for result, rejection in rejected[:SHOWN_REJECTIONS]:
-            value = masked_value(rejection.column_name, rejection.value)
-            console.print(
-                f"  {result.path.name} 第 {rejection.row_no} 行「{rejection.column_name}」"
-                f"值「{value if value is not None else ''}」：{rejection.reason}",
-                highlight=False,
-            )
+            console.print(Text(
+                f"  {visible(result.path.name)} 第 {rejection.row_no} 行「{visible(rejection.column_name)}」"
+                f"值「{shown_value(rejection.column_name, rejection.value)}」：{visible(rejection.reason)}"
+            ))
         if csv_path:
-            console.print(f"全部被拒绝的行及原因已写入：{csv_path}")
+            console.print(Text(f"全部被拒绝的行及原因已写入：{visible(csv_path)}"))
+
+
+def _file_lines(result: FileResult) -> list[tuple[str, str | None]]:
+    """What the report says about one file under the table: why it was refused or skipped,
+    what reading noticed, columns kept out, references left unchecked."""
+    name = visible(result.path.name)
+    lines: list[tuple[str, str | None]] = []
+    if result.status == UNREADABLE:
+        lines.append((f"✗ {visible(result.message)}", "red"))
+    elif result.status == SKIPPED:
+        lines.append((f"－ 「{name}」{visible(result.message)}", "dim"))
+    elif result.message and result.status != ABORTED:  # an aborted load's reason is said once, after
+        lines.append((f"提示：{visible(result.message)}", "yellow"))
+    if result.status == LOADED and result.rows_read == 0:
+        lines.append((f"提示：「{name}」只有表头，没有数据行。", "yellow"))
+    repeated, extra = _repeated_headers(result)
+    if repeated:
+        lines.append((f"「{name}」中以下列出现了不止一次，只导入了第一列：" + _header_list(repeated), "yellow"))
+    if extra:
+        lines.append((f"「{name}」中以下列不在登记表格式中，未导入：" + _header_list(extra), None))
+    for roster, rows in result.unchecked_references.items():
+        lines.append((
+            f"提示：{roster}尚未导入，「{name}」中 {rows} 行的编号未能核对，导入名册后请重新导入此文件。", "yellow"))
+    return lines
+
+
+def _repeated_headers(result: FileResult) -> tuple[list[str], list[str]]:
+    """Extra headers split into repeats of a register column and truly unknown ones."""
+    if result.register is None:
+        return [], list(result.extra_headers)
+    keys = HEADER_KEYS[result.register.kind]
+    repeated = [h for h in result.extra_headers if normalize_header(h) in keys]
+    return repeated, [h for h in result.extra_headers if normalize_header(h) not in keys]
+
+
+def _header_list(headers: list[str]) -> str:
+    shown = "、".join(visible(mask_text(h), limit=40) for h in headers[:SHOWN_HEADERS])
+    return shown + (f" 等 {len(headers)} 列" if len(headers) > SHOWN_HEADERS else "")
 
 
 def _files_table(results: list[FileResult]) -> Table:
@@ -68,7 +119,7 @@ def _files_table(results: list[FileResult]) -> Table:
         table.add_column(header, justify=justify)
     for r in results:
         table.add_row(
-            r.path.name + (f"（{r.sheet}）" if r.sheet else ""),
+            Text(visible(r.path.name) + (f"（{visible(r.sheet)}）" if r.sheet else "")),
             r.register.title if r.register else "—",
             str(r.rows_read), str(r.rows_accepted), str(r.rows_rejected),
             STATUS_WORDS[r.status],
@@ -77,12 +128,13 @@ def _files_table(results: list[FileResult]) -> Table:
 
 
 def write_rejected_csv(rows: list[tuple], path: Path) -> Path | None:
-    """Every row still rejected, as a CSV Excel opens (UTF-8 with BOM); values masked."""
+    """Every row still rejected, as a CSV Excel opens (UTF-8 with BOM); values masked,
+    and no cell Excel would run as a formula."""
     if not rows:
         path.unlink(missing_ok=True)
         return None
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REJECTED_CSV_HEADER)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
     return path

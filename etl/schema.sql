@@ -19,15 +19,26 @@ CREATE TABLE IF NOT EXISTS load_log (
     message        VARCHAR
 );
 
+-- Rows that loaded but deserve a look: a suggestion moved back from 已办结, a natural
+-- key that two files of one load wrote differently (the later file wins).
+CREATE TABLE IF NOT EXISTS load_warnings (
+    load_id    INTEGER,
+    file_name  VARCHAR,
+    sheet      VARCHAR,
+    row_no     INTEGER,  -- the row number a user sees in Excel
+    record_id  VARCHAR,  -- the natural key
+    message    VARCHAR   -- in Chinese, naming both files where two disagree
+);
+
 CREATE TABLE IF NOT EXISTS rejected_rows (
     load_id      INTEGER,
     file_name    VARCHAR,
     sheet        VARCHAR,
     row_no       INTEGER,  -- the row number a user sees in Excel
     column_name  VARCHAR,  -- Chinese header of the first failing column
-    value        VARCHAR,
+    value        VARCHAR,  -- masked where personal (by column and by value)
     reason       VARCHAR,  -- every reason for the row, in Chinese
-    raw_row      VARCHAR   -- the whole row as read, as JSON: nothing is lost
+    raw_row      VARCHAR   -- the whole row as read, as JSON, personal values masked: nothing is lost
 );
 
 CREATE TABLE IF NOT EXISTS townships (

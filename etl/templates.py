@@ -27,6 +27,7 @@ from etl.registers import (
     Column,
     Register,
 )
+from etl.safe_text import XLSX_TEXT_ONLY
 
 TITLE_ROW = 0
 HEADER_ROW = 1
@@ -82,7 +83,7 @@ def write_template(register: Register, out_dir: Path) -> Path:
     """Write one register's template: the data sheet first, because the loader
     reads the first sheet (or the sheet named after the register)."""
     path = template_path(register, out_dir)
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), XLSX_TEXT_ONLY)
     try:
         formats = make_formats(workbook)
         write_data_sheet(workbook.add_worksheet(register.title), register, formats)

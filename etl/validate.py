@@ -11,6 +11,7 @@ Identifiers are formatted only through `ident`; every value is a bound parameter
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
@@ -29,6 +30,7 @@ from etl.registers import (
     Column,
     Register,
 )
+from etl.safe_text import INVISIBLE, ODD_SPACES
 
 # Full-width digits and letters and the ideographic space, folded everywhere.
 _FW_ALNUM = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
@@ -39,11 +41,30 @@ _FW_ALL = range(0xFF01, 0xFF5F)
 FOLD_ALL_FROM = "".join(chr(c) for c in _FW_ALL) + "\u3000\u00a0"
 FOLD_ALL_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALL) + "  "
 TRIM_CHARS = " \t\r\n"
-WIDE_CHARACTER = "[\uff01-\uff5e\u3000\u00a0]"
+# A cell needing more than trimming: full-width forms, invisible characters (zero-width,
+# direction marks), odd-width spaces, or combining marks that NFC would compose.
+UNUSUAL_CHARACTER = "[\uff01-\uff5e\u3000\u00a0" + INVISIBLE[1:-1] + ODD_SPACES[1:-1] + "\u0300-\u036f\u3099\u309a]"
+
+# Dates a register can plausibly hold: from the founding of the People's Republic to a
+# year ahead (a planned activity). The one place this window is set.
+EARLIEST_DATE = dt.date(1949, 10, 1)
+YEARS_AHEAD = 1
+
+
+def plausible_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The window of plausible dates as of `today`: 1949-10-01 … today + 1 year."""
+    today = today or dt.date.today()
+    try:
+        latest = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return EARLIEST_DATE, latest
+
 ID_SEPARATORS = r"[、，,；;\s]+"
 
 REASON_REQUIRED = "必填项为空"
 REASON_DATE = "日期无法识别（可填 2020-06-04、2020/6/4、2020.6.4、2020年6月4日 或 20200604）"
+REASON_DATE_IMPLAUSIBLE = "日期不在合理范围内（应在 {} 至 {} 之间）"
 REASON_COUNT = "应为不小于 0 的整数"
 REASON_YEAR = "应为 4 位年份，如 2019"
 REASON_CHOICE = "不在可选值中，可选：{}"
@@ -116,11 +137,16 @@ def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str])
             fold = "$fold_from, $fold_to"
             params |= {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
         params["trim"] = TRIM_CHARS
-        # translate() walks its whole character map for every value: only pay for it
-        # where a full-width or non-breaking character is present at all.
-        folded = f"CASE WHEN regexp_matches({name}, $wide) THEN translate({name}, {fold}) ELSE {name} END"
+        # translate() walks its whole character map for every value: only pay for it,
+        # and for dropping invisible characters and NFC, where an unusual character is
+        # present at all. Ids differing only by a zero-width space then match.
+        cleaned = (
+            f"nfc_normalize(regexp_replace(regexp_replace(translate({name}, {fold}), $invisible, '', 'g'), "
+            "$odd_spaces, ' ', 'g'))"
+        )
+        folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
         selects.append(f"nullif(trim({folded}, $trim), '') AS {name}")
-        params["wide"] = WIDE_CHARACTER
+        params |= {"unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE, "odd_spaces": ODD_SPACES}
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(selects)} FROM raw_rows", params
     )
@@ -252,7 +278,13 @@ def column_checks(register: Register) -> list[Check]:
             checks.append(Check(col, missing, REASON_REQUIRED))
         bad = f"{raw} IS NOT NULL AND {typed} IS NULL"
         if col.type == DATE:
+            earliest, latest = plausible_dates()
             checks.append(Check(col, bad, REASON_DATE))
+            checks.append(Check(
+                col, f"{typed} NOT BETWEEN $earliest_date AND $latest_date",
+                REASON_DATE_IMPLAUSIBLE.format(earliest.isoformat(), latest.isoformat()),
+                params={"earliest_date": earliest, "latest_date": latest},
+            ))
         elif col.type == COUNT:
             checks.append(Check(col, bad, REASON_COUNT))
         elif col.type == YEAR:

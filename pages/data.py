@@ -12,7 +12,15 @@ from ui.database import database, fetch
 from ui.downloads import XLSX_MIME, template_files
 from ui.filters import sidebar_filters
 from ui.router import ensure_router
-from ui.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, load_uploads, rejections_preview, report_frame
+from ui.uploads import (
+    ACCEPTED_TYPES,
+    MAX_UPLOAD_MB,
+    MAX_UPLOAD_ROWS,
+    load_uploads,
+    rejections_preview,
+    report_frame,
+    warnings_preview,
+)
 
 
 def headers(*keys: str) -> dict[str, str]:
@@ -24,6 +32,7 @@ LOG_COLUMNS = headers("loaded_at", "file_name", "register", "sheet", "rows_read"
 COUNT_COLUMNS = headers("township_name", "township_code", "stations", "deputies", "households", "activities",
                         "activities_latest", "suggestions", "suggestions_latest", "visits", "visits_latest")
 REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value", "reason")
+WARNING_COLUMNS = headers("file_name", "sheet", "row_no", "record_id", "warning")
 EMPTY_WHAT = {"activities": "代表活动", "suggestions": "意见建议", "visits": "走访"}
 ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description", "source_file", "source_row")
 REJECTED_PAGE_ROWS = 1000
@@ -44,6 +53,11 @@ with tabs[0]:
     else:
         st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数），最新的在前。")
         layout.table(history, LOG_COLUMNS, key="data_log")
+        warnings = fetch(data.load_warnings)
+        if not warnings.empty:
+            st.warning(f"有 {len(warnings)} 行已导入但需要核实"
+                       "（办理状态从已办结退回，或同一次导入的两个文件内容不一致）：")
+            layout.table(warnings, WARNING_COLUMNS, key="data_warnings")
 
 with tabs[1]:
     if selection:
@@ -103,6 +117,10 @@ with tabs[4]:
         layout.table(report_frame(results), headers(
             "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"),
             key="data_load_files")
+        cautions = warnings_preview(results)
+        if not cautions.empty:
+            st.warning("以下行已导入，但需要核实：")
+            layout.table(cautions, headers("file_name", "row_no", "record_id", "warning"), key="data_load_warn")
         preview = rejections_preview(results)
         if not preview.empty:
             st.caption(f"被拒绝的行（显示前 {len(preview)} 行，全部见「被拒绝的行」）：")

@@ -11,6 +11,7 @@ from etl.registers import BY_KIND, REGISTERS
 from etl.report import STATUS_WORDS
 from queries.labels import METRICS
 from queries.metrics import Period, Scope, _params, run
+from queries.privacy import mask_text
 
 PHONE_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key == "phone"]
 NAME_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key != "phone"]
@@ -36,15 +37,24 @@ REJECTIONS_COUNT_SQL = f"SELECT count(*) FROM ({CURRENT_REJECTIONS_SQL})"
 
 
 def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(file, sheet, row, column, masked value, reason) of every row still rejected."""
-    return con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS).fetchall()
+    """(file, sheet, row, column, masked value, reason) of every row still rejected.
+
+    Values are stored masked since issue 9; masking by shape again here covers a
+    database loaded before that (a phone number in 出生年份 stays hidden).
+    """
+    return [_masked(row) for row in con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS).fetchall()]
+
+
+def _masked(row: tuple) -> tuple:
+    """A rejected row as every reader gets it: its value masked by shape as well as by column."""
+    return (*row[:4], mask_text(row[4]), row[5])
 
 
 def rejection_batches(con: duckdb.DuckDBPyConnection, size: int = 50_000) -> Iterator[list[tuple]]:
     """current_rejections in batches, for exports of any length in bounded memory."""
     result = con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS)
     while batch := result.fetchmany(size):
-        yield batch
+        yield [_masked(row) for row in batch]
 
 
 def rejections_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -53,9 +63,33 @@ def rejections_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def rejections_page(con: duckdb.DuckDBPyConnection, offset: int, limit: int) -> pd.DataFrame:
-    """One page of current_rejections as a frame (values already masked), in the same order."""
+    """One page of current_rejections as a frame (values masked), in the same order."""
     rows = con.execute(REJECTIONS_PAGE_SQL, {**_MASKED_HEADERS, "offset": offset, "limit": limit}).fetchall()
-    return pd.DataFrame(rows, columns=REJECTION_COLUMNS)
+    return pd.DataFrame([_masked(row) for row in rows], columns=REJECTION_COLUMNS)
+
+
+# The warnings of each file's latest load: a status moved back, two files disagreeing.
+CURRENT_WARNINGS_SQL = """
+    SELECT w.file_name, coalesce(w.sheet, '') AS sheet, w.row_no, w.record_id, w.message AS warning
+    FROM load_warnings w
+    WHERE w.load_id IN (SELECT max(load_id) FROM load_log WHERE status = 'loaded' GROUP BY file_name)
+    ORDER BY w.load_id, w.row_no
+"""
+
+
+WARNING_COLUMNS = ["file_name", "sheet", "row_no", "record_id", "warning"]
+
+
+def load_warnings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows that loaded but deserve a look, from each file's latest load (ids are not personal).
+
+    Empty for a database published before the table existed (the dashboard never
+    changes the schema: it opens the file read-only).
+    """
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_warnings'").fetchall()
+    if not exists[0][0]:
+        return pd.DataFrame(columns=WARNING_COLUMNS)
+    return run(con, CURRENT_WARNINGS_SQL, {}).df()
 
 
 LATEST_RECORD_SQL = """
@@ -209,8 +243,13 @@ REGISTER_ROWS_SQL = {
 def register_rows(
     con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, kind: str, limit: int = 2000
 ) -> pd.DataFrame:
-    """The log register's rows of the scope and period, with 来源文件 / 行号 (at most `limit`)."""
-    return run(con, REGISTER_ROWS_SQL[kind], _params(scope, period, limit=limit)).df()
+    """The log register's rows of the scope and period, with 来源文件 / 行号 (at most `limit`).
+
+    Titles and summaries are free text: a voter's phone number written into one is masked.
+    """
+    frame = run(con, REGISTER_ROWS_SQL[kind], _params(scope, period, limit=limit)).df()
+    frame["description"] = frame["description"].map(mask_text)
+    return frame
 
 
 def metric_definitions() -> pd.DataFrame:

@@ -102,6 +102,7 @@ DATA_COLUMNS: dict[str, str] = {
     "name": "指标", "unit": "单位", "definition": "口径",
     "record_id": "编号", "record_date": "日期", "description": "内容",
     "source_file": "来源文件", "source_row": "行号", "month": "月份", "records": "记录数（条）",
+    "warning": "提醒",
 }
 
 # 代表行动 page (pages/campaign.py): headers of its gap lists and visit table, by frame column.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from etl.safe_text import XLSX_TEXT_ONLY
 from etl.templates import write_templates
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +23,7 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str, columns: dict[str, str] | N
     """
     shown = frame[list(columns)].rename(columns=columns) if columns else frame
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": XLSX_TEXT_ONLY}) as writer:
         shown.to_excel(writer, sheet_name=sheet_name[:31], index=False)
         sheet = writer.sheets[sheet_name[:31]]
         sheet.freeze_panes(1, 0)

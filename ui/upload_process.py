@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from etl.loader import UNREADABLE, FileResult
+from etl.loader import ABORTED, UNREADABLE, FileResult
 from etl.reader import CSV_SUFFIXES
 from queries.db import PROJECT_ROOT
 
@@ -62,8 +62,9 @@ def too_many_rows_message(name: str, rows: int, limit: int, sheet: str | None = 
 
 
 def memory_message(limit: UploadLimits) -> str:
-    return (f"导入所需内存超过上限（{limit.memory_bytes / 1024**3:.0f} GB），已停止，数据库未作改动。"
-            "请把文件拆小后分别上传。")
+    gigabytes = limit.memory_bytes / 1024**3
+    size = f"{gigabytes:.0f} GB" if gigabytes >= 1 else f"{limit.memory_bytes / 1024**2:.0f} MB"
+    return f"导入所需内存超过上限（{size}），已停止，数据库未作改动。请把文件拆小后分别上传。"
 
 
 def time_message(limit: UploadLimits) -> str:
@@ -146,7 +147,7 @@ def over_limit(path: Path, name: str, limit: int) -> str | None:
 # --- the child ----------------------------------------------------------------------
 
 def main(argv: list[str]) -> int:
-    """`python -m ui.upload_process JOB_DIR`: load the job described in JOB_DIR/job.json."""
+    """`python -m ui.upload_process JOB_DIR`: load the files named in JOB_DIR/job.json."""
     job = Path(argv[0])
     spec = json.loads((job / "job.json").read_text(encoding="utf-8"))
     limits = UploadLimits(**spec["limits"])
@@ -159,22 +160,29 @@ def main(argv: list[str]) -> int:
 
     try:
         results = _load(spec, limits, emit)
-    except MemoryError:
-        emit(event="failed", reason="memory")
-        return 3
     except Exception as exc:  # noqa: BLE001 - reported to the server, traceback to the log
-        out_of_memory = "out of memory" in str(exc).lower() or "failed to allocate" in str(exc).lower()
         traceback.print_exc()
-        emit(event="failed", reason="memory" if out_of_memory else "error")
+        emit(event="failed", reason="memory" if _out_of_memory(exc) else "error")
         return 3
     finally:  # the uploads are not kept, even if the server that started us is gone
         shutil.rmtree(spec["folder"], ignore_errors=True)
-    for result in results:
+    for result in results:  # the report shows the first few; all of them are in the database
         result.rejections = result.rejections[:SHOWN_REJECTIONS]
+        result.warnings = result.warnings[:SHOWN_REJECTIONS]
     with open(job / "results.pickle", "wb") as handle:
         pickle.dump(results, handle)
     emit(event="done")
     return 0
+
+
+# How running out of address space shows when it is not a MemoryError: DuckDB's allocator,
+# a library that cannot be mapped, a thread whose stack cannot be allocated.
+_OUT_OF_MEMORY_WORDS = ("out of memory", "failed to allocate", "cannot allocate memory", "failed to map segment",
+                        "can't start new thread")
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    return isinstance(exc, MemoryError) or any(word in str(exc).lower() for word in _OUT_OF_MEMORY_WORDS)
 
 
 def _limit_self(limits: UploadLimits) -> None:
@@ -185,9 +193,11 @@ def _limit_self(limits: UploadLimits) -> None:
 
 def _load(spec: dict, limits: UploadLimits, emit) -> list[FileResult]:
     from etl.cli import load_paths  # after the limits are set: the heavy imports count too
-    from etl.loader import register_files
+    from etl.errors import LoadAborted
+    from etl.loader import list_files
 
-    files = register_files([Path(spec["folder"])])
+    listing = list_files([Path(f) for f in spec["files"]])  # a lock or hidden file gets a line, skipped
+    files = listing.files
     refused, accepted = [], []
     for index, path in enumerate(files):
         emit(event="stage", index=index, files=len(files), stage="检查", name=path.name)
@@ -200,9 +210,16 @@ def _load(spec: dict, limits: UploadLimits, emit) -> list[FileResult]:
     def on_stage(index: int, stage: str) -> None:
         emit(event="stage", index=index, files=len(accepted), stage=stage, name=accepted[index].name)
 
-    loaded = load_paths(accepted, Path(spec["db"]), on_stage=on_stage) if accepted else []
+    try:
+        loaded = load_paths(
+            accepted, Path(spec["db"]), on_stage=on_stage, wait_seconds=limits.seconds / 2,  # time left to load
+            on_wait=lambda message: emit(event="wait", text=message),
+        ) if accepted else []
+    except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
+        message = f"导入未完成：{exc}。数据库保持原样，此文件未导入。"
+        loaded = [FileResult(path, ABORTED, message=message) for path in accepted]
     emit(event="published")  # from here on, a child that dies has still loaded the files
-    return loaded + refused
+    return loaded + listing.others + refused
 
 
 # --- the server's side ----------------------------------------------------------------
@@ -215,9 +232,9 @@ class UploadJob:
     folder, so both hold even when the user leaves the page while the upload runs.
     """
 
-    def __init__(self, folder: Path, names: list[str], db: Path, limits: UploadLimits):
+    def __init__(self, folder: Path, files: list[Path], db: Path, limits: UploadLimits):
         self.limits = limits
-        self.names = names
+        self.names = [path.name for path in files]
         self.progress: tuple[float, str] = (0.0, "正在准备导入……")
         self.results: list[FileResult] | None = None
         self.done = threading.Event()
@@ -226,7 +243,7 @@ class UploadJob:
         self._published = False
         self._timed_out = False
         (self._job / "job.json").write_text(json.dumps({
-            "folder": str(folder), "db": str(db), "limits": asdict(limits),
+            "folder": str(folder), "files": [str(path) for path in files], "db": str(db), "limits": asdict(limits),
         }, ensure_ascii=False), encoding="utf-8")
         self._log = open(self._job / "child.log", "wb")  # noqa: SIM115 - closed by the supervisor
         self._process = subprocess.Popen(
@@ -249,6 +266,8 @@ class UploadJob:
                 event = json.loads(line)
                 if event["event"] == "stage":
                     self.progress = self._share(event)
+                elif event["event"] == "wait":
+                    self.progress = (self.progress[0], event["text"])
                 elif event["event"] == "published":
                     self._published = True
                 elif event["event"] == "failed":
@@ -296,7 +315,7 @@ class UploadJob:
 
     def _failed(self, message: str) -> list[FileResult]:
         """One report line per uploaded file: none of them was loaded."""
-        return [FileResult(Path(name), UNREADABLE, message=message) for name in self.names]
+        return [FileResult(Path(name), ABORTED, message=message) for name in self.names]
 
     def _keep_log(self) -> None:
         """The child's own output (a traceback, say) goes to the server's log, not to the user."""
@@ -305,11 +324,11 @@ class UploadJob:
             LOG.warning("导入进程 %s 的输出：\n%s", self._job.name, text)
 
 
-def run(folder: Path, names: list[str], db: Path, limits: UploadLimits,
+def run(folder: Path, files: list[Path], db: Path, limits: UploadLimits,
         on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25) -> list[FileResult]:
-    """Load every register file in `folder` into `db` in a child process (`names`: the uploads, for a
-    report when it fails) and wait for it, telling `on_progress` as it goes."""
-    job = UploadJob(folder, names, db, limits)
+    """Load `files` (saved in `folder`, which is removed afterwards) into `db` in a child process,
+    and wait for it, telling `on_progress` as it goes."""
+    job = UploadJob(folder, files, db, limits)
     while not job.wait(poll):
         if on_progress:
             on_progress(*job.progress)

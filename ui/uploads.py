@@ -9,13 +9,16 @@ removes the folder. Kept out of the page so it can be tested without a browser.
 
 from __future__ import annotations
 
+import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from etl.loader import UNREADABLE, FileResult
+from etl.errors import os_cause
+from etl.loader import ABORTED, UNREADABLE, FileResult
 from etl.report import STATUS_WORDS, masked_value
 from ui import upload_process
 from ui.upload_process import SHOWN_REJECTIONS, UploadLimits
@@ -44,24 +47,50 @@ def load_uploads(
     `content` may be any bytes-like object (an upload's buffer, not a copy of it).
     Returns one FileResult per file: the loader's results (rosters first), then the refused files.
     """
+    try:
+        return _load_saved(files, Path(db), limits, on_progress)
+    except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
+        message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
+        return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
+                enumerate(files, start=1)]
+
+
+def _load_saved(files: list[tuple[str, bytes]], db: Path, limits: UploadLimits, on_progress) -> list[FileResult]:
     refused: list[FileResult] = []
     folder, saved = Path(tempfile.mkdtemp(prefix="uploads-")), []
-    for index, (name, content) in enumerate(files, start=1):
-        safe_name = Path(name.replace("\\", "/")).name or f"上传文件{index}"
-        refusal = _refusal(safe_name, content)
-        if refusal:
-            refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
-            continue
-        target = folder / safe_name
-        if target.exists():  # two uploads with one name: keep both, the name still tells the register
-            target = folder / str(index) / safe_name
-            target.parent.mkdir()
-        target.write_bytes(content)
-        saved.append(safe_name)
+    try:
+        for index, (name, content) in enumerate(files, start=1):
+            safe_name = _safe_name(name, index)
+            refusal = _refusal(safe_name, content)
+            if refusal:
+                refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
+                continue
+            target = folder / safe_name
+            if target.exists():  # two uploads with one name: keep both, the name still tells the register
+                target = folder / str(index) / safe_name
+                target.parent.mkdir()
+            target.write_bytes(content)
+            saved.append(target)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if not saved:
         folder.rmdir()
         return refused
-    return upload_process.run(folder, saved, Path(db), limits, on_progress) + refused
+    # The child removes the folder. Files are named one by one, not as a folder: a lock file, a
+    # hidden file or a rejected_rows.csv still gets its line in the report, saying it was skipped.
+    return upload_process.run(folder, saved, db, limits, on_progress) + refused
+
+
+def _safe_name(name: str, index: int) -> str:
+    """The upload's own file name, without any folder, control character or excess length."""
+    base = re.sub(r"[\x00-\x1f\x7f]", "", Path(name.replace("\\", "/")).name)
+    if base in ("", ".", ".."):
+        return f"上传文件{index}"
+    suffix = Path(base).suffix if len(Path(base).suffix) <= 10 else ""
+    while len(base.encode("utf-8")) > 200:  # file systems allow 255 bytes
+        base = base[: len(base) - len(suffix) - 1] + suffix
+    return base
 
 
 def _refusal(name: str, content: bytes) -> str | None:
@@ -81,6 +110,12 @@ def report_frame(results: list[FileResult]) -> pd.DataFrame:
           STATUS_WORDS[r.status], r.message) for r in results],
         columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"],
     )
+
+
+def warnings_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
+    """The first rows of this upload that loaded but deserve a look (a status moved back …)."""
+    rows = [(r.path.name, w.row_no, w.record_id, w.message) for r in results for w in r.warnings]
+    return pd.DataFrame(rows[:limit], columns=["file_name", "row_no", "record_id", "warning"])
 
 
 def rejections_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
