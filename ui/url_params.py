@@ -13,23 +13,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from etl.validate import plausible_dates
 from queries.metrics import Period
 from ui.escape import md
 
-# The dates a period may cover: from the founding of the PRC (the contract's earliest
-# plausible record date) to a year after today, the same bounds the loader applies to dates.
-EARLIEST = dt.date(1949, 10, 1)
 SHOWN_CHARS = 24  # how much of a value a note quotes
 SHOWN_VALUES = 3  # how many unknown values a note lists
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
-
-
-def latest(today: dt.date) -> dt.date:
-    """The last date a period may reach: a year after today (29 February falls back to the 28th)."""
-    try:
-        return today.replace(year=today.year + 1)
-    except ValueError:
-        return today.replace(year=today.year + 1, day=28)
 
 
 def quoted(value: str) -> str:
@@ -41,8 +31,9 @@ def quoted(value: str) -> str:
 def period(start: str | None, end: str | None, today: dt.date) -> tuple[Period | None, list[str]]:
     """The period of `from`/`to`, or None (the default period) with the reason.
 
-    A reversed period is turned round; a date that is no date, or one outside
-    EARLIEST … a year after today, falls back to the default period.
+    A reversed period is turned round; a date that is no date, or one outside the dates
+    a register may hold (etl/validate.plausible_dates: 1949-10-01 … a year after today),
+    falls back to the default period.
     """
     start, end = start or None, end or None  # `from=` counts as not given
     if start is None and end is None:
@@ -59,9 +50,10 @@ def period(start: str | None, end: str | None, today: dt.date) -> tuple[Period |
     if first > last:
         first, last = last, first
         notes.append(f"网址中的统计期开始日期晚于结束日期，已对调为 {first.isoformat()} 至 {last.isoformat()}。")
-    if first < EARLIEST or last > latest(today):
+    earliest, latest = plausible_dates(today)
+    if first < earliest or last > latest:
         return None, [f"网址中的统计期 {first.isoformat()} 至 {last.isoformat()} 超出可统计的范围（"
-                      f"{EARLIEST.isoformat()} 至 {latest(today).isoformat()}），{default}"]
+                      f"{earliest.isoformat()} 至 {latest.isoformat()}），{default}"]
     return Period(first, last), notes
 
 
