@@ -19,7 +19,7 @@ $(DB): | $(VENV)/.installed
 	$(BIN)/python -m etl demo --db $(DB)
 
 run: $(VENV)/.installed $(DB)
-	$(BIN)/streamlit run dashboard.py --server.address 127.0.0.1 --server.port 8501
+	$(BIN)/streamlit run app.py --server.port 8501
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,10 +1,14 @@
-"""人大履职看板: the entry point. It only routes: each page is a short script in pages/."""
+"""人大履职看板: the entry point. It signs the session in and routes: each page is a short script in pages/.
+
+Nothing below the gate runs without a signed-in account (ui/auth.py); the pages a role
+may not use are not in its navigation at all (and check the role themselves too).
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui import errors, presentation
+from ui import auth, errors, presentation
 
 HERE = Path(__file__).parent
 
@@ -13,6 +17,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presentation.presenting() else "auto",
 )
 presentation.apply()
+account = auth.gate()
 
 PAGES = {
     "履职概况": [
@@ -31,5 +36,9 @@ PAGES = {
         st.Page(HERE / "pages/data.py", title="数据", icon=":material/database:"),
     ],
 }
+
+if account.can_manage:
+    PAGES["比较与数据"].append(
+        st.Page(HERE / "pages/accounts.py", title="账号管理", icon=":material/manage_accounts:"))
 
 errors.run_page(st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar"))

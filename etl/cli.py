@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import re
 import sys
@@ -132,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--time-limit-days", type=int, default=90, help="办理时限天数（默认90）")
     metrics.add_argument("--due-soon-days", type=int, default=15, help="临期提醒天数（默认15）")
     metrics.set_defaults(handler=run_metrics)
+
+    from etl import users
+
+    users.add_parsers(commands)
     return parser
 
 
@@ -186,14 +191,17 @@ def _write_rejections(target: Path) -> Path | None:
 def load_paths(
     files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
     optional: set[Path] = frozenset(), wait_seconds: float = LOCK_WAIT_SECONDS, on_wait=None,
-    on_stage: Callable[[int, str], None] | None = None,
+    loaded_by: str | None = None, scope=None, on_stage: Callable[[int, str], None] | None = None,
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
     `optional`: files found in folders, skipped rather than refused when they are no
     register. Raises LoadAborted when the environment stops the load (nothing published).
+    `loaded_by` names who loaded them in load_log (default: the command line's OS user);
+    `scope` (etl/load_scope.LoadScope) restricts the rows an account's upload may change.
     `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a progress bar.
     """
+    loaded_by = loaded_by or cli_user()
     console = console or Console(quiet=True)
     on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
     with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
@@ -206,11 +214,20 @@ def load_paths(
                 if on_stage:
                     on_stage(index, stage)
             result = load_file(publication.con, path, strict=strict, on_stage=on_file_stage,
-                               optional=path in optional)
+                               optional=path in optional, loaded_by=loaded_by, scope=scope)
             publication.changed |= result.status not in (UNCHANGED, SKIPPED)
             results.append(result)
             progress.advance(overall)
     return results
+
+
+def cli_user() -> str:
+    """How load_log and the audit log name a command-line operator: 命令行（OS user）."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "未知用户"
+    return f"命令行（{name}）"
 
 
 def _progress(console: Console) -> Progress:
@@ -241,7 +258,29 @@ def run_demo(args) -> int:
     results = load_paths(register_files(files), target, console=console, fresh=True)
     print_report(console, results, None)
     console.print(f"演示数据库已生成：{target}")
+    _demo_accounts(console, target)
     return EXIT_UNREADABLE if any(r.status == UNREADABLE for r in results) else EXIT_OK
+
+
+def _demo_accounts(console: Console, target: Path) -> None:
+    """One demo account per role (README: 演示账号), for the demo county's first township."""
+    from etl.users import ensure_demo_accounts
+
+    con = connect_readonly(target)
+    try:
+        first = con.execute(
+            "SELECT county, township_code FROM townships ORDER BY county, township_code LIMIT 1").fetchall()
+    finally:
+        con.close()
+    if not first:
+        return
+    made = ensure_demo_accounts(target, *first[0])
+    if not made:
+        console.print("账号库中已有正式账号，未建立演示账号。")
+        return
+    console.print("演示账号（仅供演示，正式使用前请用 python -m etl users disable 停用）：")
+    for account, password in made:
+        console.print(f"  {account.username}　{account.role_name}　密码 {password}", highlight=False)
 
 
 def run_templates(args) -> int:

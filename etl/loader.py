@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from etl import validate
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
+from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
 from etl.masking import masked_cells, masked_value, personal_values
 from etl.reader import (
     CSV_SUFFIXES,
@@ -38,7 +39,10 @@ from etl.registers import ID_LIST, REGISTERS, Register, kind_from_filename
 from etl.safe_text import visible
 from etl.validate import ident
 
-SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+# schema.sql holds both schemas: the data file's, then (after the marker) the accounts store's.
+ACCOUNTS_MARKER = "-- ==== accounts store ===="
+SCHEMA_SQL, ACCOUNTS_SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8").split(
+    ACCOUNTS_MARKER)
 
 REJECTED_CSV = "rejected_rows.csv"  # the load report's CSV, never itself a register
 LOADED = "loaded"
@@ -83,6 +87,8 @@ class FileResult:
     unchecked_references: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
+    content_hash: str = ""
+    township_codes: list[str] = field(default_factory=list)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -214,8 +220,13 @@ def load_file(
     strict: bool = False,
     on_stage: Callable[[str], None] = lambda stage: None,
     optional: bool = False,
+    loaded_by: str | None = None,
+    scope: LoadScope | None = None,
 ) -> FileResult:
     """Load one file into `con` in one transaction; never leaves it half-loaded.
+
+    `loaded_by` is recorded in load_log; with a `scope`, rows outside it are rejected
+    (etl/load_scope.py).
 
     Whatever is wrong with the file ends in a FileResult with a Chinese message,
     so one bad file never stops the others; only the environment (a full disk, a
@@ -228,25 +239,27 @@ def load_file(
         digest = content_hash(path)
     except OSError as exc:
         return FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")
-    if _already_loaded(con, digest):
-        return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。")
+    if _already_loaded(con, digest, scope):
+        return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)
+    who = {"loaded_by": loaded_by, "scope": scope}
     on_stage("读取")
     try:
         sheet = read_register(path)
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
             return FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)
-        return _refused(con, path, digest, str(exc))
+        return _refused(con, path, digest, str(exc), **who)
     except UnreadableFile as exc:
-        return _refused(con, path, digest, str(exc))
+        return _refused(con, path, digest, str(exc), **who)
     except MemoryError:
-        return _refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。")
+        return _refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。",
+                        **who)
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's, never the whole load's
-        return _refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。")
+        return _refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。", **who)
     on_stage("校验")
     con.execute("BEGIN TRANSACTION")
     try:
-        result = _load_sheet(con, sheet, digest, strict, on_stage)
+        result = _load_sheet(con, sheet, digest, strict, on_stage, loaded_by, scope)
         con.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 - sorted below into the file's problem or the environment's
         _rollback(con)
@@ -254,7 +267,7 @@ def load_file(
         if cause and not isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
             raise LoadAborted(f"导入文件「{visible(path.name)}」时{cause}，导入已停止") from exc
         detail = "内存不足，请拆分后分别导入" if cause else _technical(exc)
-        return _refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。")
+        return _refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。", **who)
     except BaseException:
         _rollback(con)
         raise
@@ -263,10 +276,11 @@ def load_file(
     return result
 
 
-def _refused(con, path: Path, digest: str, message: str) -> FileResult:
+def _refused(con, path: Path, digest: str, message: str, loaded_by: str | None = None,
+             scope: LoadScope | None = None) -> FileResult:
     """A file nothing was loaded from, logged with its reason."""
-    result = FileResult(path, UNREADABLE, message=message)
-    _log(con, result, digest, _next_load_id(con))
+    result = FileResult(path, UNREADABLE, message=message, content_hash=digest)
+    _log(con, result, digest, _next_load_id(con), loaded_by, scope)
     return result
 
 
@@ -288,9 +302,11 @@ def _unregister(con, name: str) -> None:
         con.unregister(name)
 
 
-def _already_loaded(con, digest: str) -> bool:
+def _already_loaded(con, digest: str, scope: LoadScope | None = None) -> bool:
+    """Loaded before, unrestricted or under the same scope (rows another scope refused may load now)."""
     return bool(con.execute(
-        "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ?", [digest, LOADED]
+        "SELECT count(*) FROM load_log WHERE content_hash = ? AND status = ? "
+        "AND (load_scope IS NULL OR load_scope = ?)", [digest, LOADED, scope.key() if scope else None]
     ).fetchall()[0][0])
 
 
@@ -298,7 +314,8 @@ def _next_load_id(con) -> int:
     return con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchall()[0][0]
 
 
-def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> FileResult:
+def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, loaded_by=None,
+                scope: LoadScope | None = None) -> FileResult:
     register = sheet.register
     present = set(sheet.columns)
     table = sheet.to_arrow()
@@ -310,6 +327,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
     validate.type_rows(con, register)
     checked = validate.find_problems(con, register, present)
     _add_reader_problems(con, broken)
+    reject_out_of_scope(con, register, scope)
     known = personal_values(con, sheet)
     rejections = [Rejection(n, column, masked_value(register, column, value, known), reason)
                   for n, column, value, reason in con.execute(REJECTED_SQL).fetchall()]
@@ -319,6 +337,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         message="".join(sheet.notes),
         extra_headers=sheet.extra_headers,
         unchecked_references=checked.unchecked_references, rejections=rejections,
+        content_hash=digest, township_codes=township_codes(con, register),
     )
     result.rows_accepted = result.rows_read - result.rows_rejected
     load_id = _next_load_id(con)
@@ -332,7 +351,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage) -> F
         result.warnings = _upsert(con, sheet, load_id)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
     _keep_rejections(con, sheet, rejections, load_id, known)
-    _log(con, result, digest, load_id)
+    _log(con, result, digest, load_id, loaded_by, scope)
     return result
 
 
@@ -449,13 +468,16 @@ def _keep_rejections(
         _unregister(con, "rejected_arrow")
 
 
-def _log(con, result: FileResult, digest: str, load_id: int) -> None:
+def _log(con, result: FileResult, digest: str, load_id: int, loaded_by: str | None = None,
+         scope: LoadScope | None = None) -> None:
     con.execute(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+        "INSERT INTO load_log (load_id, file_name, file_path, content_hash, kind, sheet, loaded_at, rows_read, "
+        "rows_accepted, rows_rejected, status, message, loaded_by, township_codes, load_scope) "
+        "VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id, result.path.name, str(result.path.absolute()), digest,
             result.register.kind if result.register else None, result.sheet,
             result.rows_read, result.rows_accepted, result.rows_rejected,
-            result.status, result.message,
+            result.status, result.message, loaded_by, result.township_codes, scope.key() if scope else None,
         ],
     )

@@ -18,6 +18,12 @@ CREATE TABLE IF NOT EXISTS load_log (
     status         VARCHAR,  -- loaded | strict_refused | unreadable
     message        VARCHAR
 );
+-- Who loaded a file (an account, or 命令行（OS user）) and the townships its rows name:
+-- the 数据 page shows a township account only the loads of its own townships.
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS loaded_by VARCHAR;
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS township_codes VARCHAR[];
+-- The scope an account's upload was checked against (NULL: the command line, unrestricted).
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS load_scope VARCHAR;
 
 -- Rows that loaded but deserve a look: a suggestion moved back from 已办结, a natural
 -- key that two files of one load wrote differently (the later file wins).
@@ -182,3 +188,69 @@ CREATE OR REPLACE MACRO mask_phone(s) AS
     CASE WHEN s IS NULL OR s = '' THEN s
          WHEN length(s) < 7 THEN repeat('*', length(s))
          ELSE left(s, 3) || '****' || right(s, 4) END;
+
+-- ==== accounts store ====
+-- Accounts, sessions and the audit log live in their own file beside the data
+-- (etl/accounts.py): the published data file is opened read-only by the dashboard
+-- and replaced whole by every load, while a login or an export writes a row at once.
+-- Nothing here is ever read by a query a page runs on the data file.
+
+CREATE TABLE IF NOT EXISTS accounts (
+    username         VARCHAR,
+    display_name     VARCHAR,
+    role             VARCHAR,  -- system_admin | county_admin | county_viewer | township_admin | township_viewer
+    county           VARCHAR,  -- county roles, and the county of a township account
+    township_code    VARCHAR,  -- township roles
+    password_hash    VARCHAR,  -- argon2id; never shown, logged or exported
+    password_set_at  TIMESTAMP,  -- sessions signed in before it are void
+    disabled         BOOLEAN,
+    failed_logins    INTEGER,  -- consecutive failures since the last success
+    locked_until     TIMESTAMP,
+    is_demo          BOOLEAN,  -- created by `etl demo`, with a password the README states
+    created_at       TIMESTAMP,
+    created_by       VARCHAR
+);
+
+-- A session is known by the SHA-256 of its random id: the cookie holds the id, this file never does.
+CREATE TABLE IF NOT EXISTS sessions (
+    session_hash  VARCHAR,
+    username      VARCHAR,
+    created_at    TIMESTAMP,
+    last_seen     TIMESTAMP,
+    ended_at      TIMESTAMP,
+    end_reason    VARCHAR,  -- logout | idle | expired | disabled | password
+    client        VARCHAR
+);
+
+-- Append-only: rows are only ever inserted. Each row's hash covers the previous row's,
+-- so a row changed or removed behind the dashboard's back breaks the chain
+-- (`python -m etl audit --verify`).
+CREATE TABLE IF NOT EXISTS audit_log (
+    audit_id       BIGINT,
+    occurred_at    TIMESTAMP,
+    username       VARCHAR,
+    role           VARCHAR,
+    county         VARCHAR,
+    event          VARCHAR,  -- login | login_failed | locked | logout | session_refused | upload | export | scope_denied | account | setting
+    outcome        VARCHAR,  -- ok | refused
+    detail         VARCHAR,  -- Chinese, for the reader of the audit table
+    township_codes VARCHAR[],  -- the scope an export or upload covered
+    period_start   DATE,
+    period_end     DATE,
+    file_name      VARCHAR,
+    file_hash      VARCHAR,
+    rows_read      INTEGER,
+    rows_accepted  INTEGER,
+    rows_rejected  INTEGER,
+    client         VARCHAR,
+    prev_hash      VARCHAR,
+    row_hash       VARCHAR
+);
+
+-- What a county decides for itself: whether its township accounts see the named ranking.
+CREATE TABLE IF NOT EXISTS county_settings (
+    county            VARCHAR,
+    publish_rankings  BOOLEAN,
+    changed_at        TIMESTAMP,
+    changed_by        VARCHAR
+);

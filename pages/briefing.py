@@ -9,7 +9,7 @@ from queries.labels import METRICS
 from reports import briefing
 from reports.briefing_charts import briefing_charts
 from reports.briefing_export import briefing_document
-from ui import layout, presentation
+from ui import audit, layout, presentation
 from ui.database import fetch
 from ui.escape import html_text
 from ui.filters import sidebar_filters
@@ -25,7 +25,7 @@ if quarter != selection.period:
     st.sidebar.caption(f"简报按季度编写：已取统计期末所在的{periods.describe(quarter)}。")
     selection = layout.with_period(selection, quarter)
 scope = selection.scope
-roster = {code: name for code, name, *_ in fetch(data_queries.township_roster)}
+roster = {code: name for code, name, *_ in fetch(data_queries.township_roster, scope)}
 scope_name = briefing.scope_word([roster[c] for c in scope.township_codes], selection.county)
 period_name = briefing.period_word(quarter)
 
@@ -63,7 +63,8 @@ for item in attention:
 definitions = [(METRICS[k].name, METRICS[k].definition) for k in briefing.HEADLINE]
 st.download_button(
     "下载简报（Word）", type="primary", icon=":material/description:", on_click="ignore",
-    data=lambda: briefing_document(title, layout.stamp(), text, shown, charts, attention, definitions),
+    data=audit.exported(lambda: briefing_document(title, layout.stamp(), text, shown, charts, attention, definitions),
+                        f"{scope_name}{periods.describe(quarter)}人大工作简报.docx"),
     file_name=f"{scope_name}{periods.describe(quarter)}人大工作简报.docx", key="briefing_docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )

@@ -4,8 +4,10 @@ import streamlit as st
 
 from charts import figures
 from queries import comparison
+from queries.labels import COMPARISON_LABELS
 from queries.metrics import Scope
-from ui import layout
+from queries.scope import PeerGroup
+from ui import access, auth, layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
 
@@ -19,6 +21,17 @@ if selection is None:
     st.stop()
 
 layout.page_header("乡镇对比", selection)
+account = auth.current()
+if account is not None and account.is_township and not access.rankings_published(account):
+    # A township sees itself against its county, never another township's name or figure.
+    standing = fetch(comparison.township_standing, selection.scope, PeerGroup(), selection.period)
+    st.subheader("本乡镇在全县的位次")
+    st.caption("全县平均为全县各乡镇数值的简单平均（每个乡镇计一次）；名次按该指标从好到差排列"
+               "（超期未办结越少越靠前）。县人大可在「账号管理」中选择是否向乡镇公开各乡镇排名。")
+    layout.table(standing, COMPARISON_LABELS["standing"], key="cmp_standing")
+    st.stop()
+if account is not None and account.is_township:  # the county publishes its rankings
+    selection = layout.with_scope(selection, access.comparison_scope(account))
 if len(selection.scope.township_codes) < 2:
     st.info(SINGLE_TOWNSHIP)
     st.stop()

@@ -7,7 +7,8 @@ from queries import data
 from queries.db import db_path
 from queries.labels import DATA_COLUMNS
 from queries.metrics import Scope
-from ui import layout, rejected_export
+from queries.scope import Viewer
+from ui import access, audit, auth, layout, rejected_export
 from ui.database import database, fetch
 from ui.downloads import XLSX_MIME, template_files
 from ui.filters import sidebar_filters
@@ -28,7 +29,7 @@ def headers(*keys: str) -> dict[str, str]:
 
 
 LOG_COLUMNS = headers("loaded_at", "file_name", "register", "sheet", "rows_read", "rows_accepted", "rows_rejected",
-                      "result", "message")
+                      "result", "message", "loaded_by")
 COUNT_COLUMNS = headers("township_name", "township_code", "stations", "deputies", "households", "activities",
                         "activities_latest", "suggestions", "suggestions_latest", "visits", "visits_latest")
 REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value", "reason")
@@ -38,22 +39,25 @@ ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description"
 REJECTED_PAGE_ROWS = 1000
 
 ensure_router()
+account = auth.gate()
 selection = sidebar_filters() if db_path().exists() else None
 if selection is None:
     st.title("数据")
     layout.no_data()
 else:
     layout.page_header("数据", selection)
-tabs = st.tabs(["导入记录", "各乡镇数据量", "数据完整性", "被拒绝的行", "上传登记表", "空白模板", "指标口径"])
+TABS = ["导入记录", "各乡镇数据量", "数据完整性", "被拒绝的行", "上传登记表", "空白模板", "指标口径"]
+tabs = st.tabs(TABS + (["审计日志"] if account.can_manage else []))  # the audit log: 县人大（管理） only
 
 with tabs[0]:
-    history = fetch(data.load_history) if selection else None
+    # The account's whole scope, whatever the sidebar picks: a file usually covers many townships.
+    history = fetch(data.load_history, access.account_scope(), Viewer()) if selection else None
     if history is None or history.empty:
         st.info("还没有导入记录。")
     else:
         st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数），最新的在前。")
         layout.table(history, LOG_COLUMNS, key="data_log")
-        warnings = fetch(data.load_warnings)
+        warnings = fetch(data.load_warnings, access.account_scope(), Viewer())
         if not warnings.empty:
             st.warning(f"有 {len(warnings)} 行已导入但需要核实"
                        "（办理状态从已办结退回，或同一次导入的两个文件内容不一致）：")
@@ -85,7 +89,8 @@ with tabs[2]:
             layout.table(rows, ROW_COLUMNS, key="data_grid_rows")
 
 with tabs[3]:
-    total = fetch(data.rejections_count) if selection else 0
+    scope = access.account_scope() if selection else None  # the account's whole scope, not the sidebar's pick
+    total = fetch(data.rejections_count, scope, Viewer()) if selection else 0
     if not total:
         st.success("目前没有被拒绝的行。")
     else:
@@ -95,20 +100,27 @@ with tabs[3]:
             st.session_state["data_rejected_page"] = pages
         page = st.number_input(f"页码（共 {pages:,} 页，每页 {REJECTED_PAGE_ROWS:,} 行）", min_value=1,
                                max_value=pages, key="data_rejected_page") if pages > 1 else 1
-        rows = fetch(data.rejections_page, (page - 1) * REJECTED_PAGE_ROWS, REJECTED_PAGE_ROWS)
+        rows = fetch(data.rejections_page, scope, Viewer(), (page - 1) * REJECTED_PAGE_ROWS, REJECTED_PAGE_ROWS)
         layout.table(rows, REJECTED_COLUMNS, key="data_rejected")
-        rejected_export.download_buttons(database(), total)
+        rejected_export.download_buttons(database(), scope, access.viewer(), total, audit.exported)
 
 with tabs[4]:
+    if not account.can_upload:
+        st.info("当前账号为查看账号，不能上传登记表。需要导入时请联系本乡镇或县人大的管理账号。")
+    elif account.is_township:
+        st.caption("本账号只能导入本乡镇的数据：文件中其他乡镇的行会被拒绝并列出原因；乡镇名册由县人大导入。")
     st.caption(f"可一次选择多个 CSV 或 XLSX 文件，每个文件不超过 {MAX_UPLOAD_MB} MB、{MAX_UPLOAD_ROWS:,} 行。"
                "系统按表头识别登记表，先导入名册、再导入记录；同一文件重复上传不会重复计数。")
     uploads = st.file_uploader("选择登记表文件", type=ACCEPTED_TYPES, accept_multiple_files=True,
-                               max_upload_size=MAX_UPLOAD_MB, key="data_uploads")
-    if uploads and st.button("导入所选文件", type="primary", key="data_load"):
+                               max_upload_size=MAX_UPLOAD_MB, key="data_uploads", disabled=not account.can_upload)
+    if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
         bar = st.progress(0.0, text="正在准备导入……")
-        st.session_state["data_load_report"] = load_uploads(
+        results = load_uploads(
             [(f.name, f.getbuffer()) for f in uploads], db_path(),  # the upload's own buffer, not a copy
+            loaded_by=account.username, scope=account.load_scope(),
             on_progress=lambda share, text: bar.progress(share, text=text))
+        audit.uploaded(results)
+        st.session_state["data_load_report"] = results
         st.cache_data.clear()  # every page shows the new figures at once
         st.rerun()
     results = st.session_state.get("data_load_report")
@@ -135,3 +147,9 @@ with tabs[5]:
 with tabs[6]:
     st.caption("看板上每个数字的统计口径（统计期含起止两日）。")
     layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions")
+
+if account.can_manage:
+    with tabs[7]:
+        st.caption("登录、登录失败、锁定、退出、上传、导出、越权请求和账号变更的记录，只增不改"
+                   f"（{'全部县' if account.sees_all else account.county}，最新的在前）。")
+        layout.table(audit.audit_frame(account), audit.columns(), key="data_audit")

@@ -77,7 +77,7 @@ deputy_id = st.selectbox("选择代表", ids, index=ids.index(wanted_deputy) if 
 st.query_params["deputy"] = deputy_id
 name = names[deputy_id]
 
-calendar = fetch(deputies.deputy_calendar, deputy_id, period)
+calendar = fetch(deputies.deputy_calendar, scope, deputy_id, period)
 clicked_kinds = []
 if calendar.empty:
     layout.empty_note(f"{md(name)}参加活动或走访的")
@@ -89,7 +89,7 @@ else:
             f"{name}参加的活动按活动日期计入当月；{deputies.VISIT_KIND}为其参加走访的次数；点击格子筛选下方明细",
             z_title="次数（次）", text="cell_text",
         ), key="deputies_calendar", select="y")
-    mix = fetch(deputies.kind_mix, deputy_id, period)
+    mix = fetch(deputies.kind_mix, scope, deputy_id, period)
     with right:
         if mix.empty:
             layout.empty_note(f"{md(name)}参加活动的")
@@ -107,7 +107,7 @@ else:
 
 kinds = layout.drilldown("按活动类型筛选", list(dict.fromkeys(calendar.kind)), clicked_kinds,
                          key="deputies_kind_pick")
-deeds = fetch(deputies.deputy_deeds, deputy_id, period, tuple(kinds))
+deeds = fetch(deputies.deputy_deeds, scope, deputy_id, period, tuple(kinds))
 st.markdown(f"**{md(name)}统计期内的活动和走访明细（{len(deeds)}条）**")
 if deeds.empty:
     layout.empty_note(f"{md(name)}参加活动或走访的")

@@ -35,4 +35,4 @@ else:
         "活动按活动日期、建议按收集日期和办结日期计入当月",
     ), key="overview_trend")
 
-layout.freshness_line(fetch(frames.data_freshness))
+layout.freshness_line(fetch(frames.data_freshness, selection.scope))

@@ -27,6 +27,7 @@ from queries.metrics import (
     _params,
     run,
 )
+from queries.scope import PeerGroup
 
 # The contract metrics compared, then the normalised ones (per 100 deputies, per station).
 CONTRACT_COMPARED = [
@@ -355,3 +356,25 @@ def drill_columns() -> dict[str, str]:
             "source_file", "source_row"]
     headers = COMPARISON_LABELS["columns"]
     return {("township_name" if k == "township" else k): headers[k] for k in keys}
+
+
+# --- one township against its county (what a township account sees) ------------
+
+def township_standing(con: Con, own: Scope, peers: PeerGroup, period: Period,
+                      settings: Settings = Settings()) -> pd.DataFrame:
+    """Per compared metric: the township's value (as the ranking shows it), the county average
+    (each township counted once), its rank and the number of townships ranked. Nothing in it
+    names or gives the figure of any other township: a township account may see only this."""
+    codes = tuple(dict.fromkeys([*peers.township_codes, *own.township_codes]))
+    if len(own.township_codes) != 1 or not codes:
+        return pd.DataFrame(columns=["metric", "name", "value", "average", "rank", "townships"])
+    frame = township_metrics(con, Scope(codes), period, settings)
+    rows = []
+    for metric in COMPARED:
+        ranked = ranking(frame, metric)
+        mine = ranked[ranked["township_code"] == own.township_codes[0]].iloc[0]
+        value = mine[metric]
+        rows.append({"metric": metric, "name": axis_title(metric), "value": None if pd.isna(value) else value,
+                     "average": township_average(ranked, metric), "rank": int(mine["rank"]),
+                     "townships": len(ranked)})
+    return pd.DataFrame(rows)

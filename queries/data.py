@@ -12,6 +12,7 @@ from etl.report import STATUS_WORDS
 from queries.labels import METRICS
 from queries.metrics import Period, Scope, _params, run
 from queries.privacy import mask_text
+from queries.scope import Viewer, visible_loads
 
 PHONE_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key == "phone"]
 NAME_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key != "phone"]
@@ -32,12 +33,10 @@ CURRENT_REJECTIONS_SQL = """
 
 REJECTION_COLUMNS = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
 _MASKED_HEADERS = {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
-REJECTIONS_PAGE_SQL = CURRENT_REJECTIONS_SQL + "    LIMIT $limit OFFSET $offset\n"
-REJECTIONS_COUNT_SQL = f"SELECT count(*) FROM ({CURRENT_REJECTIONS_SQL})"
 
 
 def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(file, sheet, row, column, masked value, reason) of every row still rejected.
+    """(file, sheet, row, column, masked value, reason) of every row still rejected (the command line's).
 
     Values are stored masked since issue 9; masking by shape again here covers a
     database loaded before that (a phone number in 出生年份 stays hidden).
@@ -48,24 +47,6 @@ def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 def _masked(row: tuple) -> tuple:
     """A rejected row as every reader gets it: its value masked by shape as well as by column."""
     return (*row[:4], mask_text(row[4]), row[5])
-
-
-def rejection_batches(con: duckdb.DuckDBPyConnection, size: int = 50_000) -> Iterator[list[tuple]]:
-    """current_rejections in batches, for exports of any length in bounded memory."""
-    result = con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS)
-    while batch := result.fetchmany(size):
-        yield [_masked(row) for row in batch]
-
-
-def rejections_count(con: duckdb.DuckDBPyConnection) -> int:
-    """How many rows are still rejected (however many millions: the page shows them a page at a time)."""
-    return con.execute(REJECTIONS_COUNT_SQL, _MASKED_HEADERS).fetchall()[0][0]
-
-
-def rejections_page(con: duckdb.DuckDBPyConnection, offset: int, limit: int) -> pd.DataFrame:
-    """One page of current_rejections as a frame (values masked), in the same order."""
-    rows = con.execute(REJECTIONS_PAGE_SQL, {**_MASKED_HEADERS, "offset": offset, "limit": limit}).fetchall()
-    return pd.DataFrame([_masked(row) for row in rows], columns=REJECTION_COLUMNS)
 
 
 # The warnings of each file's latest load: a status moved back, two files disagreeing.
@@ -80,8 +61,9 @@ CURRENT_WARNINGS_SQL = """
 WARNING_COLUMNS = ["file_name", "sheet", "row_no", "record_id", "warning"]
 
 
-def load_warnings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Rows that loaded but deserve a look, from each file's latest load (ids are not personal).
+def load_warnings(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> pd.DataFrame:
+    """Rows that loaded but deserve a look, from each file's latest load the viewer may see
+    (visible_loads; ids are not personal).
 
     Empty for a database published before the table existed (the dashboard never
     changes the schema: it opens the file read-only).
@@ -89,36 +71,83 @@ def load_warnings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_warnings'").fetchall()
     if not exists[0][0]:
         return pd.DataFrame(columns=WARNING_COLUMNS)
-    return run(con, CURRENT_WARNINGS_SQL, {}).df()
+    sql = CURRENT_WARNINGS_SQL.replace(
+        "    ORDER BY w.load_id, w.row_no",
+        f"      AND w.load_id IN (SELECT l.load_id FROM load_log l WHERE {visible_loads(con)})\n"
+        "    ORDER BY w.load_id, w.row_no")
+    return run(con, sql, _viewer_params(scope, viewer)).df()
+
+
+def _viewer_params(scope: Scope, viewer: Viewer) -> dict:
+    return {"towns": list(scope.township_codes), "viewer": viewer.username, "everything": viewer.everything}
+
+
+def _scoped_rejections_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """current_rejections of the loads the viewer may see (visible_loads)."""
+    return CURRENT_REJECTIONS_SQL.replace(
+        "    ORDER BY r.file_name, r.row_no",
+        f"      AND r.load_id IN (SELECT l.load_id FROM load_log l WHERE {visible_loads(con)})\n"
+        "    ORDER BY r.file_name, r.row_no")
+
+
+def scoped_rejections(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> list[tuple]:
+    """current_rejections of the loads the viewer may see (visible_loads)."""
+    return [row for batch in rejection_batches(con, scope, viewer) for row in batch]
+
+
+def rejection_batches(
+    con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, size: int = 50_000
+) -> Iterator[list[tuple]]:
+    """scoped_rejections in batches, for exports of any length in bounded memory."""
+    result = run(con, _scoped_rejections_sql(con), {**_MASKED_HEADERS, **_viewer_params(scope, viewer)})
+    while batch := result.fetchmany(size):
+        yield [_masked(row) for row in batch]
+
+
+def rejections_count(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> int:
+    """How many rows the viewer may see are still rejected (however many millions: the page shows
+    them a page at a time)."""
+    sql = f"SELECT count(*) FROM ({_scoped_rejections_sql(con)})"
+    return run(con, sql, {**_MASKED_HEADERS, **_viewer_params(scope, viewer)}).fetchall()[0][0]
+
+
+def rejections_page(
+    con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, offset: int, limit: int
+) -> pd.DataFrame:
+    """One page of scoped_rejections as a frame (values masked), in the same order."""
+    sql = _scoped_rejections_sql(con) + "    LIMIT $limit OFFSET $offset\n"
+    params = {**_MASKED_HEADERS, **_viewer_params(scope, viewer), "offset": offset, "limit": limit}
+    return pd.DataFrame([_masked(row) for row in run(con, sql, params).fetchall()], columns=REJECTION_COLUMNS)
 
 
 LATEST_RECORD_SQL = """
     SELECT max(d) FROM (
-        SELECT max(date) AS d FROM activities
-        UNION ALL SELECT max(received_on) FROM suggestions
-        UNION ALL SELECT max(date) FROM visits)
+        SELECT max(date) AS d FROM activities WHERE township_code IN (SELECT unnest($towns))
+        UNION ALL SELECT max(received_on) FROM suggestions_of($towns)
+        UNION ALL SELECT max(date) FROM visits WHERE township_code IN (SELECT unnest($towns)))
 """
 
 
-def latest_record_date(con: duckdb.DuckDBPyConnection):
-    """The newest date in any log register: the default period ends at its quarter."""
-    return con.execute(LATEST_RECORD_SQL).fetchall()[0][0]
+def latest_record_date(con: duckdb.DuckDBPyConnection, scope: Scope):
+    """The newest date in any log register of the scope: the default period ends at its quarter."""
+    return run(con, LATEST_RECORD_SQL, {"towns": list(scope.township_codes)}).fetchall()[0][0]
 
 
-def township_roster(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(code, name, county, term_start) of every township, for the scope filter."""
+def township_roster(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple]:
+    """(code, name, county, term_start) of every township of the scope, for the scope filter."""
     return con.execute(
         "SELECT township_code, township_name, county, term_start FROM townships "
-        "ORDER BY county, township_code"
+        "WHERE township_code IN (SELECT unnest($towns)) ORDER BY county, township_code",
+        {"towns": list(scope.township_codes)},
     ).fetchall()
 
 
-def station_roster(con: duckdb.DuckDBPyConnection, township_codes: tuple[str, ...]) -> list[tuple]:
+def station_roster(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple]:
     """(station id, name) of the stations in a scope, for the station filter."""
     return con.execute(
         "SELECT station_id, station_name FROM stations "
         "WHERE township_code IN (SELECT unnest($towns)) ORDER BY station_id",
-        {"towns": list(township_codes)},
+        {"towns": list(scope.township_codes)},
     ).fetchall()
 
 
@@ -126,16 +155,20 @@ def station_roster(con: duckdb.DuckDBPyConnection, township_codes: tuple[str, ..
 
 LOAD_HISTORY_SQL = """
     SELECT date_trunc('second', loaded_at) AS loaded_at, file_name, kind, coalesce(sheet, '') AS sheet,
-           rows_read, rows_accepted, rows_rejected, status, coalesce(message, '') AS message
-    FROM load_log
+           rows_read, rows_accepted, rows_rejected, status, coalesce(message, '') AS message{loaded_by}
+    FROM load_log l
+    WHERE {visible}
     ORDER BY loaded_at DESC, load_id DESC
     LIMIT $limit
 """
 
 
-def load_history(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
-    """Every load, newest first, with its register and result in Chinese: what came in, and when."""
-    frame = run(con, LOAD_HISTORY_SQL, {"limit": limit}).df()
+def load_history(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, limit: int = 1000) -> pd.DataFrame:
+    """The loads the viewer may see, newest first, with register, result and who loaded: what came in, and when."""
+    scoped = "township_codes" in visible_loads(con)
+    sql = LOAD_HISTORY_SQL.format(visible=visible_loads(con),
+                                  loaded_by=", coalesce(loaded_by, '') AS loaded_by" if scoped else ", '' AS loaded_by")
+    frame = run(con, sql, {"limit": limit, **_viewer_params(scope, viewer)}).df()
     frame["register"] = frame["kind"].map({kind: r.title for kind, r in BY_KIND.items()}).fillna("—")
     frame["result"] = frame["status"].map(STATUS_WORDS).fillna(frame["status"])
     return frame

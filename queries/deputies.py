@@ -126,19 +126,24 @@ def inactive_deputies(
 # --- one deputy ----------------------------------------------------------------
 
 # Everything one deputy took part in during the period: activities by kind, visits as one kind.
+# Scoped twice: the deputy must be on the scope's roster, and only the scope's own activities
+# and visits are listed (a deputy's deed in another township is that township's row).
 DEPUTY_DEEDS_CTE = """
+    me AS (SELECT deputy_id FROM deputies WHERE deputy_id = $deputy AND township_code IN (SELECT unnest($towns))),
     deeds AS (
         SELECT a.date, a.kind, a.title, coalesce(t.township_name, a.township_code) AS township_name,
                a.source_file, a.source_row
         FROM activities a JOIN activity_deputies ad USING (activity_id)
         LEFT JOIN townships t ON t.township_code = a.township_code
-        WHERE ad.deputy_id = $deputy AND a.date BETWEEN $start AND $end
+        WHERE ad.deputy_id IN (SELECT deputy_id FROM me) AND a.date BETWEEN $start AND $end
+          AND a.township_code IN (SELECT unnest($towns))
         UNION ALL
         SELECT v.date, $visit_kind, v.target_kind || '：' || coalesce(v.household_id, v.enterprise, v.village, ''),
                coalesce(t.township_name, v.township_code), v.source_file, v.source_row
         FROM visits v JOIN visit_deputies vd USING (visit_id)
         LEFT JOIN townships t ON t.township_code = v.township_code
-        WHERE vd.deputy_id = $deputy AND v.date BETWEEN $start AND $end
+        WHERE vd.deputy_id IN (SELECT deputy_id FROM me) AND v.date BETWEEN $start AND $end
+          AND v.township_code IN (SELECT unnest($towns))
     )
 """
 
@@ -158,15 +163,15 @@ DEPUTY_CALENDAR_SQL = f"""
 """
 
 
-def _deputy_params(deputy_id: str, period: Period, **extra) -> dict:
+def _deputy_params(scope: Scope, deputy_id: str, period: Period, **extra) -> dict:
     return {"deputy": deputy_id, "start": period.start, "end": period.end, "visit_kind": VISIT_KIND,
-            "kinds": list(ACTIVITY_KINDS), **extra}
+            "kinds": list(ACTIVITY_KINDS), "towns": list(scope.township_codes), **extra}
 
 
-def deputy_calendar(con: Con, deputy_id: str, period: Period) -> pd.DataFrame:
-    """One deputy's activities per month × kind over the period (visits as 走访记录), every
-    month of the period shown; no rows when the deputy did nothing in it."""
-    return run(con, DEPUTY_CALENDAR_SQL, _deputy_params(deputy_id, period)).df()
+def deputy_calendar(con: Con, scope: Scope, deputy_id: str, period: Period) -> pd.DataFrame:
+    """One deputy of the scope: activities per month × kind over the period (visits as 走访记录),
+    every month of the period shown; no rows when the deputy did nothing in it."""
+    return run(con, DEPUTY_CALENDAR_SQL, _deputy_params(scope, deputy_id, period)).df()
 
 
 DEPUTY_DEEDS_SQL = f"""
@@ -178,23 +183,26 @@ DEPUTY_DEEDS_SQL = f"""
 """
 
 
-def deputy_deeds(con: Con, deputy_id: str, period: Period, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+def deputy_deeds(
+    con: Con, scope: Scope, deputy_id: str, period: Period, kinds: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """The register rows behind one deputy's calendar, narrowed to the picked kinds."""
-    return run(con, DEPUTY_DEEDS_SQL, _deputy_params(deputy_id, period, picked=list(kinds))).df()
+    return run(con, DEPUTY_DEEDS_SQL, _deputy_params(scope, deputy_id, period, picked=list(kinds))).df()
 
 
 # Peers: the other roster deputies of the same township and level. Their average counts
 # every peer, including those with none of a kind, so it reads as "a typical peer".
 KIND_MIX_SQL = """
-    WITH me AS (SELECT township_code, level FROM deputies WHERE deputy_id = $deputy),
+    WITH me AS (SELECT township_code, level FROM deputies
+                WHERE deputy_id = $deputy AND township_code IN (SELECT unnest($towns))),
     peers AS (
         SELECT d.deputy_id FROM deputies d JOIN me USING (township_code, level) WHERE d.deputy_id <> $deputy
     ),
     taken AS (
         SELECT ad.deputy_id, a.kind, count(*) AS n
         FROM activities a JOIN activity_deputies ad USING (activity_id)
-        WHERE a.date BETWEEN $start AND $end
-          AND (ad.deputy_id = $deputy OR ad.deputy_id IN (SELECT deputy_id FROM peers))
+        WHERE a.date BETWEEN $start AND $end AND a.township_code IN (SELECT unnest($towns))
+          AND (ad.deputy_id = $deputy AND EXISTS (SELECT 1 FROM me) OR ad.deputy_id IN (SELECT deputy_id FROM peers))
         GROUP BY ALL
     )
     SELECT kind,
@@ -208,7 +216,7 @@ KIND_MIX_SQL = """
 """
 
 
-def kind_mix(con: Con, deputy_id: str, period: Period) -> pd.DataFrame:
-    """One deputy's activities per kind next to the average of their peers (none: NaN)."""
-    return run(con, KIND_MIX_SQL, _deputy_params(deputy_id, period)).df()
+def kind_mix(con: Con, scope: Scope, deputy_id: str, period: Period) -> pd.DataFrame:
+    """One deputy of the scope: activities per kind next to the average of their peers (none: NaN)."""
+    return run(con, KIND_MIX_SQL, _deputy_params(scope, deputy_id, period)).df()
 

@@ -68,6 +68,8 @@ SUGGESTION_COLUMNS: dict[str, str] = {
 
 # 乡镇对比 (pages/comparison.py): the normalised figures it adds, and its table headers.
 COMPARISON_LABELS: dict[str, dict] = {
+    "standing": {"name": "指标", "value": "本乡镇", "average": "全县平均", "rank": "本乡镇名次",
+                 "townships": "参与排名的乡镇数"},
     "metrics": {
         "supervision_per_100_deputies": MetricLabel(
             "每百名代表监督活动次数", "次", "监督活动次数 ÷ 代表名册人数 × 100"),
@@ -91,7 +93,7 @@ COMPARISON_LABELS: dict[str, dict] = {
 
 # 数据 page (pages/data.py): headers of its tables, by frame column.
 DATA_COLUMNS: dict[str, str] = {
-    "loaded_at": "导入时间", "file_name": "文件", "register": "登记表", "sheet": "工作表",
+    "loaded_at": "导入时间", "file_name": "文件", "register": "登记表", "sheet": "工作表", "loaded_by": "导入人",
     "rows_read": "读取行数", "rows_accepted": "导入行数", "rows_rejected": "拒绝行数", "result": "结果",
     "message": "说明", "township_name": "乡镇", "township_code": "乡镇代码",
     "stations": "活动站名册（行）", "deputies": "代表名册（行）", "households": "脱贫户名册（行）",
@@ -159,3 +161,26 @@ STATIONS_LABELS: dict[str, dict] = {
     },
 }
 METRICS.update(STATIONS_LABELS["metrics"])
+
+# Accounts (etl/accounts.py): the roles, the audit log's events and the 账号管理 / 审计 tables.
+ROLE_NAMES: dict[str, str] = {
+    "system_admin": "系统管理员（全部县）",
+    "county_admin": "县人大（管理）",
+    "county_viewer": "县人大（查看）",
+    "township_admin": "乡镇（管理）",
+    "township_viewer": "乡镇（查看）",
+}
+AUDIT_EVENTS: dict[str, str] = {
+    "login": "登录", "login_failed": "登录失败", "locked": "账号锁定", "logout": "退出登录",
+    "session_refused": "会话被拒绝", "upload": "上传导入", "export": "导出下载", "scope_denied": "越权请求",
+    "account": "账号变更", "setting": "设置变更",
+}
+AUDIT_COLUMNS: dict[str, str] = {
+    "occurred_at": "时间", "username": "账号", "role_name": "角色", "county": "县", "event_name": "事件",
+    "outcome_name": "结果", "detail": "说明", "scope": "范围（乡镇代码）", "period": "统计期", "file_name": "文件",
+    "file_hash": "文件哈希（SHA-256）", "rows": "读取/导入/拒绝行数", "client": "来源地址",
+}
+ACCOUNT_COLUMNS: dict[str, str] = {
+    "username": "账号", "display_name": "姓名或单位", "role_name": "角色", "county": "县", "township_code": "乡镇代码",
+    "state": "状态", "last_seen": "最近活动", "created_at": "建立时间", "created_by": "建立人",
+}

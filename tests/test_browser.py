@@ -133,7 +133,7 @@ def _start_streamlit(db: Path, log: Path) -> tuple[subprocess.Popen, Server]:
         port = _free_port()
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
                  "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
                 cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
@@ -189,8 +189,27 @@ def page(browser, server):
     context.set_default_timeout(RENDER_TIMEOUT_MS)
     tab = context.new_page()
     tab.on("pageerror", lambda error: JS_ERRORS.append(f"{tab.url}: {error}"))
+    sign_in(tab, server)
     yield tab
     context.close()
+
+
+# The demo's 县人大（查看） account (etl/users.demo_accounts, README: 演示账号) signs the tab in once
+# through the real login page; its HttpOnly session cookie then carries every goto of the module.
+BROWSER_ACCOUNT = "xian_chakan"
+
+
+def sign_in(tab: Page, server: Server, username: str = BROWSER_ACCOUNT) -> None:
+    from etl.users import demo_accounts
+
+    password = next(p for a, p in demo_accounts("", "") if a.username == username)
+    tab.goto(f"{server.url}/", wait_until="domcontentloaded")
+    expect(tab).to_have_url(re.compile(r"/login\?next="))
+    tab.get_by_label("账号").fill(username)
+    tab.get_by_label("密码").fill(password)
+    tab.get_by_role("button", name="登录").click()
+    expect(tab).not_to_have_url(re.compile(r"/login"))
+    wait_until_drawn(tab, server)
 
 
 @pytest.fixture(autouse=True)

@@ -11,15 +11,17 @@ from etl.cli import load_paths
 from queries import data
 from queries.labels import METRICS
 from queries.metrics import Period, Scope
+from queries.scope import Viewer
 from tests.conftest import VISITS, write_csv
 
 Q2 = Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 EMPTY = Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
 ALL = Scope(("QH01", "QH02", "QH03"))
+EVERYONE = Viewer("tester", everything=True)
 
 
 def test_load_history_names_register_and_result_in_chinese(con):
-    history = data.load_history(con)
+    history = data.load_history(con, ALL, EVERYONE)
     # conftest loads seven files, rosters first; newest first here.
     assert list(history["file_name"]) == [
         "走访记录.csv", "建议意见登记.csv", "活动记录.xlsx", "脱贫户名册.csv", "代表名册.csv", "活动站名册.xlsx",
@@ -105,17 +107,17 @@ def test_register_rows_behind_a_cell(con):
 
 def test_rejections_page_and_count(county_db, tmp_path):
     with duckdb.connect(str(county_db), read_only=True) as clean:
-        assert data.rejections_page(clean, 0, 100).empty
-        assert data.rejections_count(clean) == 0
+        assert data.rejections_page(clean, ALL, EVERYONE, 0, 100).empty
+        assert data.rejections_count(clean, ALL, EVERYONE) == 0
     bad = [VISITS[0], *[[f"2024-08-{day:02d}", "QH01", "东村", "脱贫户", f"H9{day}", "", "D01", "", "", "", ""]
                         for day in range(1, 6)],
            ["2024-08-06", "QH01", "东村", "脱贫户", "H01", "", "D01", "", "", "", ""]]
     load_paths([write_csv(tmp_path / "走访记录_八月.csv", bad, "utf-8")], county_db)
     with duckdb.connect(str(county_db), read_only=True) as loaded:
-        first = data.rejections_page(loaded, 0, 2)
-        last = data.rejections_page(loaded, 4, 2)
-        assert data.rejections_count(loaded) == 5  # rows 2-6 name households not on the roster
-        batches = [len(batch) for batch in data.rejection_batches(loaded, size=2)]
+        first = data.rejections_page(loaded, ALL, EVERYONE, 0, 2)
+        last = data.rejections_page(loaded, ALL, EVERYONE, 4, 2)
+        assert data.rejections_count(loaded, ALL, EVERYONE) == 5  # rows 2-6 name households not on the roster
+        batches = [len(batch) for batch in data.rejection_batches(loaded, ALL, EVERYONE, size=2)]
     assert list(first.columns) == ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
     assert first.values.tolist() == [["走访记录_八月.csv", "", 2, "户编号", "H91", "「户编号」户编号不在脱贫户名册中"],
                                      ["走访记录_八月.csv", "", 3, "户编号", "H92", "「户编号」户编号不在脱贫户名册中"]]
@@ -129,3 +131,17 @@ def test_metric_definitions_list_every_metric():
     first = frame.iloc[0].tolist()
     assert first == ["视察检查次数", "次", "活动类型为视察或执法检查的活动次数"]
     assert frame.loc[frame["name"] == "办结率", "unit"].item() == "%"
+
+
+def test_load_log_and_rejections_follow_the_viewer(county_db, tmp_path):
+    """A township sees loads whose rows are all its own, and its own uploads; never the county's files."""
+    bad = [VISITS[0], ["2024-08-01", "QH01", "东村", "脱贫户", "H99", "", "D01", "", "", "", ""]]
+    load_paths([write_csv(tmp_path / "走访记录_八月.csv", bad, "utf-8")], county_db)
+    with duckdb.connect(str(county_db), read_only=True) as con:
+        town = Scope(("QH01",))
+        assert list(data.load_history(con, town, Viewer("qh01"))["file_name"]) == ["走访记录_八月.csv"]
+        assert data.load_history(con, Scope(("QH02",)), Viewer("qh02")).empty  # conftest's files name 3 townships
+        assert list(data.rejections_page(con, town, Viewer("qh01"), 0, 100)["value"]) == ["H99"]
+        assert data.rejections_page(con, Scope(("QH02",)), Viewer("qh02"), 0, 100).empty
+        assert data.rejections_count(con, Scope(("QH02",)), Viewer("qh02")) == 0
+        assert len(data.load_history(con, Scope(()), Viewer("nobody"))) == 0  # no scope: nothing

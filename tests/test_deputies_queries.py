@@ -133,7 +133,7 @@ def test_inactive_boundary_is_six_months(con):
 
 
 def test_deputy_calendar(con):
-    calendar = deputies.deputy_calendar(con, "D01", Q2)
+    calendar = deputies.deputy_calendar(con, ALL, "D01", Q2)
     cells = {(month.month, kind): n for month, kind, n in rows(calendar, "month", "kind", "activities")}
     assert len(calendar) == 3 * 5  # every month of Q2 × the 5 kinds D01 did
     assert {kind for _, kind in cells} == {"视察", "评议", "接待选民", "述职", deputies.VISIT_KIND}
@@ -152,15 +152,15 @@ def test_deputy_calendar(con):
 
 
 def test_deputy_calendar_empty_and_visit_only(con):
-    assert deputies.deputy_calendar(con, "D07", Q2).empty
-    assert deputies.deputy_calendar(con, "D01", EMPTY).empty
-    july_on = deputies.deputy_calendar(con, "D07", H2)
+    assert deputies.deputy_calendar(con, ALL, "D07", Q2).empty
+    assert deputies.deputy_calendar(con, ALL, "D01", EMPTY).empty
+    july_on = deputies.deputy_calendar(con, ALL, "D07", H2)
     assert len(july_on) == 6  # Jul-Dec × 走访记录
     assert rows(july_on[july_on["activities"] > 0], "kind", "activities") == [("走访记录", 1)]  # r11
 
 
 def test_deputy_deeds(con):
-    deeds = deputies.deputy_deeds(con, "D01", Q2)
+    deeds = deputies.deputy_deeds(con, ALL, "D01", Q2)
     assert rows(deeds, "date", "kind", "source_file", "source_row") == [
         ("2024-04-10", "接待选民", "活动记录.xlsx", 4),  # A01 (title, blank and header rows above)
         ("2024-05-06", "走访记录", "走访记录.csv", 2),
@@ -171,40 +171,40 @@ def test_deputy_deeds(con):
         ("2024-06-11", "走访记录", "走访记录.csv", 7),
         ("2024-06-28", "述职", "活动记录.xlsx", 14),  # A11
     ]
-    assert list(deputies.deputy_deeds(con, "D01", Q2, ("接待选民",))["title"]) == ["四月接待日", "五月接待日"]
-    assert list(deputies.deputy_deeds(con, "D01", Q2, ("走访记录",))["title"]) == [
+    assert list(deputies.deputy_deeds(con, ALL, "D01", Q2, ("接待选民",))["title"]) == ["四月接待日", "五月接待日"]
+    assert list(deputies.deputy_deeds(con, ALL, "D01", Q2, ("走访记录",))["title"]) == [
         "脱贫户：H01", "脱贫户：H02", "帮扶企业：青河食品厂"]
-    assert deputies.deputy_deeds(con, "D01", EMPTY).empty
+    assert deputies.deputy_deeds(con, ALL, "D01", EMPTY).empty
 
 
 def test_kind_mix_against_peers(con):
     # D01 (QH01, 乡镇): peer D03 — A04 视察, A05 执法检查, A09 评议.
-    mix = deputies.kind_mix(con, "D01", Q2)
+    mix = deputies.kind_mix(con, ALL, "D01", Q2)
     assert rows(mix, "kind", "deputy_count", "peer_average", "peers") == [
         ("视察", 1, 1.0, 1), ("执法检查", 0, 1.0, 1), ("评议", 1, 1.0, 1),
         ("接待选民", 2, 0.0, 1), ("述职", 1, 0.0, 1),
     ]
     # D07 (QH02, 乡镇): peer D05 — A06 视察, A08 评议, A03 接待选民, A12 述职; D07 did none.
-    d07 = deputies.kind_mix(con, "D07", Q2)
+    d07 = deputies.kind_mix(con, ALL, "D07", Q2)
     assert rows(d07, "kind", "deputy_count", "peer_average") == [
         ("视察", 0, 1.0), ("评议", 0, 1.0), ("接待选民", 0, 1.0), ("述职", 0, 1.0)]
     # D05's peers are D07 (nothing in Q2): the average counts him as 0.
-    assert set(deputies.kind_mix(con, "D05", Q2)["peer_average"]) == {0.0}
+    assert set(deputies.kind_mix(con, ALL, "D05", Q2)["peer_average"]) == {0.0}
 
 
 def test_kind_mix_peer_average_over_several_peers(con):
     # D03 (QH01, 乡镇): peer D01 only; the other 乡镇 deputies are in other townships.
-    assert deputies.kind_mix(con, "D03", Q2)["peers"].iloc[0] == 1
+    assert deputies.kind_mix(con, ALL, "D03", Q2)["peers"].iloc[0] == 1
     # Over 2024 H1, D01's 视察 are A04 and A13 (03-31): 2, seen from D03 as the peer average.
     h1 = m.Period(dt.date(2024, 1, 1), dt.date(2024, 6, 30))
-    mix = deputies.kind_mix(con, "D03", h1)
+    mix = deputies.kind_mix(con, ALL, "D03", h1)
     assert mix.set_index("kind").loc["视察", "peer_average"] == 2.0
     assert mix.set_index("kind").loc["视察", "deputy_count"] == 1  # A04
 
 
 def test_kind_mix_without_peers_and_empty(con):
     # D02 is the only 县 deputy of QH01 (D06 is in QH02): no average.
-    mix = deputies.kind_mix(con, "D02", Q2)
+    mix = deputies.kind_mix(con, ALL, "D02", Q2)
     assert list(mix["kind"]) == ["视察", "评议", "接待选民", "述职"]  # A04 A07 A01 A11
     assert set(mix["peers"]) == {0} and mix["peer_average"].isna().all()
-    assert deputies.kind_mix(con, "D01", EMPTY).empty
+    assert deputies.kind_mix(con, ALL, "D01", EMPTY).empty

@@ -169,8 +169,8 @@ def test_a_full_disk_at_commit_is_not_hidden_by_a_rollback_error(tmp_path, capsy
     more.write_text(activities(3, start=10), encoding="utf-8")
     real = loader._log
 
-    def commit_fails(con, result, digest_, load_id):
-        real(con, result, digest_, load_id)
+    def commit_fails(con, result, digest_, load_id, *who):  # who: loaded_by and scope (issue 10)
+        real(con, result, digest_, load_id, *who)
         con.execute("COMMIT")  # ends the transaction, so the loader's own COMMIT and ROLLBACK fail …
         raise duckdb.TransactionException(
             'TransactionContext Error: Failed to commit: Could not write file "x": No space left on device')

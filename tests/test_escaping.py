@@ -16,7 +16,7 @@ import pytest
 from etl.cli import load_paths
 from tests import conftest
 from tests.apptest import deep_link, markdown_texts
-from tests.test_url_params import PAGES
+from tests.test_url_params import FILTERED, PAGES
 from ui.escape import html_text, md
 
 TOWNSHIP = "[**钓鱼镇**](http://evil.example)"  # for 青河镇 (QH01)
@@ -77,8 +77,8 @@ def test_no_page_renders_a_name_as_markup(evil_page, page):
     for text in texts:
         for markup in MARKUP:
             assert markup not in text, (markup, text)
-    header = at.caption[0].value
-    assert md(TOWNSHIP) in header  # the name is shown, as the characters it is
+    if page in FILTERED:
+        assert md(TOWNSHIP) in at.caption[0].value  # the name is shown, as the characters it is
 
 
 def test_the_county_and_a_deputy_are_shown_escaped(evil_page):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from python_calamine import CalamineWorkbook
 
+from etl.accounts import AccountStore
+from tests.apptest import TEST_PASSWORD, TESTER
 from tests.test_browser import (
     ARTIFACTS,
     CHROMIUM,
@@ -55,6 +58,7 @@ def chromium_available():
 
 @pytest.fixture(scope="module")
 def server(evil_db, tmp_path_factory):  # noqa: F811 - the fixture imported above
+    AccountStore.beside(evil_db).add(TESTER, TEST_PASSWORD, by="测试")  # a 系统管理员, who may upload
     process, running = _start_streamlit(evil_db, tmp_path_factory.mktemp("streamlit") / "server.log")
     running.pid = process.pid
     try:
@@ -70,8 +74,21 @@ def page(server):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
         context.set_default_timeout(RENDER_TIMEOUT_MS)
-        yield context.new_page()
+        tab = context.new_page()
+        sign_in(tab, server)
+        yield tab
         browser.close()
+
+
+def sign_in(tab: Page, server) -> None:
+    """Through the real login page, as tests/test_browser.py does; the session cookie carries every goto."""
+    tab.goto(f"{server.url}/", wait_until="domcontentloaded")
+    expect(tab).to_have_url(re.compile(r"/login\?next="))
+    tab.get_by_label("账号").fill(TESTER.username)
+    tab.get_by_label("密码").fill(TEST_PASSWORD)
+    tab.get_by_role("button", name="登录").click()
+    expect(tab).not_to_have_url(re.compile(r"/login"))
+    wait_until_drawn(tab, server)
 
 
 def peak_memory(pid: int) -> int:

@@ -112,11 +112,13 @@ def test_every_command_has_chinese_help():
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert set(commands) == {"load", "demo", "templates", "metrics"}
-    for name, sub in commands.items():
+    assert set(commands) == {"load", "demo", "templates", "metrics", "users", "audit"}
+    nested = commands["users"]._subparsers._group_actions[0].choices
+    assert set(nested) == {"add", "passwd", "disable", "enable", "unlock", "list", "rankings"}
+    for name, sub in [*commands.items(), *nested.items()]:
         assert sub.description, name
         for action in sub._actions:
-            if action.dest != "help":
+            if action.dest not in ("help", "action"):
                 assert action.help and any("\u4e00" <= ch <= "\u9fff" for ch in action.help), (name, action.dest)
 
 

@@ -20,6 +20,8 @@ from python_calamine import CalamineWorkbook
 from etl.cli import load_paths
 from etl.report import REJECTED_CSV_HEADER
 from queries.db import ReadOnlyDatabase
+from queries.metrics import Scope
+from queries.scope import Viewer
 from tests.apptest import deep_link, open_page
 from tests.conftest import VISITS, write_csv
 from ui import rejected_export
@@ -29,6 +31,7 @@ PAGE = "pages/data.py"
 BAD_ROWS = 2500
 FORMULA = "=cmd|' /C calc'!A0"  # no comma: write_csv does not quote
 REASON = "「户编号」户编号不在脱贫户名册中"
+EVERYTHING = (Scope(("QH01", "QH02", "QH03")), Viewer("tester", everything=True))  # a 系统管理员's scope and viewer
 
 
 def bad_visits(folder, rows: int):
@@ -56,8 +59,10 @@ def millions_db(tmp_path_factory, rejected_db):
     shutil.copyfile(rejected_db, db)
     with duckdb.connect(str(db)) as con:
         con.execute("""
-            INSERT INTO load_log SELECT max(load_id) + 1, '活动记录_全省.csv', '/data/活动记录_全省.csv', 'x',
-                   'activities', NULL, now()::TIMESTAMP, 3600000, 0, 3600000, 'loaded', '' FROM load_log""")
+            INSERT INTO load_log (load_id, file_name, file_path, content_hash, kind, loaded_at, rows_read,
+                                  rows_accepted, rows_rejected, status, message, loaded_by, township_codes)
+            SELECT max(load_id) + 1, '活动记录_全省.csv', '/data/活动记录_全省.csv', 'x', 'activities',
+                   now()::TIMESTAMP, 3600000, 0, 3600000, 'loaded', '', 'cli', ['QH01'] FROM load_log""")
         con.execute("""
             INSERT INTO rejected_rows SELECT (SELECT max(load_id) FROM load_log), '活动记录_全省.csv', NULL,
                    i + 2, '活动站编号', 'S' || i, '「活动站编号」活动站编号不在活动站名册中', '{}'
@@ -72,7 +77,7 @@ def sheet_rows(content: bytes, sheet: str) -> list[list]:
 # --- the downloads ------------------------------------------------------------------------
 
 def test_the_workbook_holds_every_row_as_text(rejected_db):
-    content = rejected_export.xlsx_bytes(ReadOnlyDatabase(rejected_db))
+    content = rejected_export.xlsx_bytes(ReadOnlyDatabase(rejected_db), *EVERYTHING)
     rows = sheet_rows(content, "被拒绝的行")
     assert rows[0] == REJECTED_CSV_HEADER
     assert len(rows) == BAD_ROWS + 1
@@ -83,7 +88,7 @@ def test_the_workbook_holds_every_row_as_text(rejected_db):
 
 
 def test_the_workbook_stops_at_its_cap_and_says_so(rejected_db):
-    content = rejected_export.xlsx_bytes(ReadOnlyDatabase(rejected_db), cap=1000)
+    content = rejected_export.xlsx_bytes(ReadOnlyDatabase(rejected_db), *EVERYTHING, cap=1000)
     rows = sheet_rows(content, "被拒绝的行")
     assert len(rows) == 1001 and rows[-1][2] == 1001  # rows 2 … 1001 of the file
     assert sheet_rows(content, "说明")[0] == [
@@ -92,7 +97,7 @@ def test_the_workbook_stops_at_its_cap_and_says_so(rejected_db):
 
 
 def test_the_csv_holds_every_row(rejected_db):
-    content = rejected_export.csv_bytes(ReadOnlyDatabase(rejected_db))
+    content = rejected_export.csv_bytes(ReadOnlyDatabase(rejected_db), *EVERYTHING)
     assert content.startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 with BOM
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == REJECTED_CSV_HEADER and len(rows) == BAD_ROWS + 1
@@ -100,7 +105,7 @@ def test_the_csv_holds_every_row(rejected_db):
 
 
 def test_the_csv_is_zipped_past_what_excel_holds(rejected_db):
-    content = rejected_export.csv_bytes(ReadOnlyDatabase(rejected_db), zip_over=1000)
+    content = rejected_export.csv_bytes(ReadOnlyDatabase(rejected_db), *EVERYTHING, zip_over=1000)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert archive.namelist() == ["被拒绝的行.csv"]
         text = archive.read("被拒绝的行.csv").decode("utf-8-sig")

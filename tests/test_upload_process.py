@@ -77,7 +77,8 @@ def test_a_broken_workbook_counts_as_no_rows_for_the_loader_to_explain(tmp_path)
 
 def test_a_file_over_the_row_limit_is_refused_unparsed_and_the_rest_loads(county_db, tmp_path):
     limits = UploadLimits(rows=5)
-    results = uploads.load_uploads([activities_csv(6), activities_csv(5, "活动记录_五行.csv")], county_db, limits)
+    uploaded = [activities_csv(6), activities_csv(5, "活动记录_五行.csv")]
+    results = uploads.load_uploads(uploaded, county_db, limits=limits)
     assert [(r.path.name, r.status, r.rows_accepted) for r in results] == [
         ("活动记录_五行.csv", LOADED, 5), ("活动记录_大.csv", UNREADABLE, 0)]
     assert results[1].message == (
@@ -96,7 +97,7 @@ def test_the_stated_row_limit_is_two_hundred_thousand(county_db):
 
 def test_a_file_too_big_for_the_memory_limit_is_refused_and_the_rest_loads(county_db, tmp_path):
     limits = UploadLimits(memory_bytes=1024**3)  # loading 200,000 rows takes about 3.4 GB of address space
-    results = uploads.load_uploads([activities_csv(200_000), suggestion_csv(tmp_path)], county_db, limits)
+    results = uploads.load_uploads([activities_csv(200_000), suggestion_csv(tmp_path)], county_db, limits=limits)
     assert [(r.path.name, r.status) for r in results] == [
         ("活动记录_大.csv", UNREADABLE), ("建议意见登记_八月.csv", LOADED)]  # activities load before suggestions
     assert "读取时内存不足" in results[0].message  # the reader's own answer (etl/reader.py)
@@ -105,7 +106,7 @@ def test_a_file_too_big_for_the_memory_limit_is_refused_and_the_rest_loads(count
 def test_the_memory_limit_stops_the_load_and_changes_nothing(county_db, tmp_path):
     before = digest(county_db)
     limits = UploadLimits(memory_bytes=300 * 1024**2)  # not even room for DuckDB's threads
-    results = uploads.load_uploads([suggestion_csv(tmp_path)], county_db, limits)
+    results = uploads.load_uploads([suggestion_csv(tmp_path)], county_db, limits=limits)
     assert [(r.status, r.message) for r in results] == [
         (ABORTED, "导入所需内存超过上限（300 MB），已停止，数据库未作改动。请把文件拆小后分别上传。")]
     assert digest(county_db) == before
@@ -114,7 +115,7 @@ def test_the_memory_limit_stops_the_load_and_changes_nothing(county_db, tmp_path
 def test_the_time_limit_kills_the_load_and_changes_nothing(county_db):
     before = digest(county_db)
     started = time.monotonic()
-    results = uploads.load_uploads([activities_csv(200_000)], county_db, UploadLimits(seconds=2))
+    results = uploads.load_uploads([activities_csv(200_000)], county_db, limits=UploadLimits(seconds=2))
     assert time.monotonic() - started < 30
     assert [(r.status, r.message) for r in results] == [(ABORTED, (
         "导入超过 2 秒仍未完成，已停止，数据库未作改动。请把文件拆小后分别上传，或请管理员用命令行导入。"))]
@@ -146,12 +147,12 @@ def test_a_child_that_dies_says_so_in_chinese_without_details(county_db, tmp_pat
     folder.mkdir()
     name, content = activities_csv(200_000)
     (folder / name).write_bytes(content)
-    job = upload_process.UploadJob(folder, [folder / name], county_db, UploadLimits())
-    while "读取" not in job.progress[1]:  # killed while it reads
-        assert not job.wait(0.05)
-    os.kill(job._process.pid, signal.SIGTERM)
-    assert job.wait(30)
-    assert [(r.path.name, r.status, r.message) for r in job.results] == [
+    process = upload_process.LoadProcess(upload_process.Job(folder, (folder / name,), county_db))
+    while "读取" not in process.progress[1]:  # killed while it reads
+        assert not process.wait(0.05)
+    os.kill(process._process.pid, signal.SIGTERM)
+    assert process.wait(30)
+    assert [(r.path.name, r.status, r.message) for r in process.results] == [
         (name, ABORTED, upload_process.FAILED_MESSAGE)]
     assert digest(county_db) == before and not folder.exists()
 
@@ -160,7 +161,7 @@ def test_the_upload_folders_are_removed(county_db, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     uploads.load_uploads([suggestion_csv(tmp_path)], county_db)
-    uploads.load_uploads([activities_csv(200_000)], county_db, UploadLimits(seconds=1))
+    uploads.load_uploads([activities_csv(200_000)], county_db, limits=UploadLimits(seconds=1))
     assert list((tmp_path / "tmp").iterdir()) == []
 
 

@@ -1,7 +1,9 @@
 """The pages' only door to the data: one cached reader, cached query results.
 
 Results are cached per (query, parameters, database version), so a new
-published database is picked up on the next rerun without restarting.
+published database is picked up on the next rerun without restarting. Every
+call passes the scope guard first (ui/access.py): the parameters a query runs
+with, and so its cache key, carry the signed-in account's effective scope.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ def database() -> ReadOnlyDatabase:
 
 
 def fetch(query: Callable, *args):
-    """Run a query-layer function on a fresh cursor, cached by its arguments."""
+    """Run a query-layer function on a fresh cursor, cached by its arguments after the scope guard."""
+    from ui import access
+
+    return unguarded(query, *access.guard(query, args))
+
+
+def unguarded(query: Callable, *args):
+    """The same without the guard: only for the guard itself (the account's own townships)."""
     db = database()
     return _cached(query, f"{query.__module__}.{query.__qualname__}", db.path, db.version, args)
 

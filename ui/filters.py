@@ -14,7 +14,7 @@ import streamlit as st
 from queries import data as data_queries
 from queries import periods
 from queries.metrics import Period, Scope
-from ui import url_params
+from ui import access, auth, url_params
 from ui.database import database, fetch
 from ui.router import ensure_router
 
@@ -42,11 +42,15 @@ def today() -> dt.date:
 
 
 def sidebar_filters(with_station: bool = False) -> Selection | None:
-    """Draw the filters, sync them to the URL and return the selection (None: no data)."""
+    """Draw the filters, sync them to the URL and return the selection (None: no data).
+
+    The options are the signed-in account's townships only (ui/access.py): a URL or a
+    widget state naming another township gets the account's own scope and a note."""
     ensure_router()
+    auth.gate()
     if not database().path.exists():
         return None
-    roster = fetch(data_queries.township_roster)
+    roster = fetch(data_queries.township_roster, access.account_scope())
     if not roster:
         return None
     params = st.query_params
@@ -63,6 +67,7 @@ def sidebar_filters(with_station: bool = False) -> Selection | None:
         station, county, tuple(notes),
     )
     _write_url(selection, chosen_townships=st.session_state.get("f_townships", []))
+    auth.account_box()
     return selection
 
 
@@ -90,13 +95,17 @@ def _scope_widgets(roster, params, notes: list[str]) -> tuple[str | None, list[s
     counties = sorted({r[2] for r in roster})
     names = {r[0]: r[1] for r in roster}
     county_options = [ALL_COUNTIES, *counties]
-    url_county, county_notes = url_params.choice(params.get("county"), counties, "县", "全部县")
+    asked_county = params.get("county") or None
+    url_county = asked_county if asked_county in counties else None
     _seed("f_county", url_county or ALL_COUNTIES, county_options)
     county = st.selectbox("县", county_options, key="f_county")
     county = None if county == ALL_COUNTIES else county
     options = [r[0] for r in roster if county is None or r[2] == county]
-    wanted, township_notes = url_params.townships(params.get_all("township"), roster, county)
-    notes += county_notes + township_notes
+    wanted, township_notes, unknown = url_params.townships(params.get_all("township"), roster, county)
+    notes += township_notes
+    # What the account may not see (or what does not exist) is noted and audited by the scope guard.
+    access.refused_in_request({"township": ",".join(unknown), "county": None if url_county else asked_county},
+                              st.session_state, names, counties)
     _seed("f_townships", wanted, options)
     chosen = st.multiselect(
         "乡镇（不选即全部）", options, key="f_townships", format_func=lambda code: f"{names[code]}（{code}）",
@@ -106,7 +115,7 @@ def _scope_widgets(roster, params, notes: list[str]) -> tuple[str | None, list[s
 
 
 def _period_widgets(roster, codes: list[str], params, notes: list[str]) -> Period:
-    latest = fetch(data_queries.latest_record_date)
+    latest = fetch(data_queries.latest_record_date, Scope(tuple(codes)))
     default_quarter = periods.latest_complete_quarter(latest, today())
     url_period, period_notes = url_params.period(params.get("from"), params.get("to"), today())
     notes += period_notes
@@ -150,7 +159,7 @@ def _quarter_name(quarter: int) -> str:
 
 
 def _station_widget(codes: list[str], params, notes: list[str]) -> str | None:
-    stations = fetch(data_queries.station_roster, tuple(codes))
+    stations = fetch(data_queries.station_roster, Scope(tuple(codes)))
     options = ["全部活动站", *[s[0] for s in stations]]
     names = dict(stations)
     url_station, station_notes = url_params.choice(params.get("station"), options[1:], "活动站", "全部活动站")
@@ -176,6 +185,8 @@ def _mode_of(period: Period) -> str:
 def _scope_label(roster, county: str | None, codes: list[str], params) -> str:
     names = {r[0]: r[1] for r in roster}
     in_county = [r[0] for r in roster if county is None or r[2] == county]
+    if len(codes) == 1:  # one township (a township account's whole scope) is named, never "all"
+        return names[codes[0]]
     if set(codes) == set(in_county):
         return f"{county}全部乡镇" if county else "全部乡镇"
     shown = "、".join(names[c] for c in codes[:3])

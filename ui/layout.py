@@ -12,8 +12,8 @@ from queries import frames
 from queries.labels import METRICS
 from queries.periods import describe, previous_period, same_period_last_year
 from reports.images import Stamp, png_bytes
+from ui import audit, presentation
 from ui import format as fmt
-from ui import presentation
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, xlsx_bytes
 from ui.escape import md, plotly_figure, plotly_value
@@ -146,9 +146,15 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str | None = None, 
     st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height or "auto")
     name = key or "_".join(columns.values())
     st.download_button(
-        "下载表格（Excel）", data=lambda: xlsx_bytes(shown, "数据"), file_name=f"{name}.xlsx",
+        "下载表格（Excel）", data=audit.exported(lambda: xlsx_bytes(shown, "数据"), f"{name}.xlsx"),
+        file_name=f"{name}.xlsx",
         mime=XLSX_MIME, key=f"{name}_xlsx", type="tertiary", icon=":material/table_view:", on_click="ignore",
     )
+
+
+def with_scope(selection: Selection, scope) -> Selection:
+    """The same selection over another scope (乡镇对比 when a county publishes its rankings)."""
+    return replace(selection, scope=scope, scope_label=f"{selection.county or ''}全部乡镇（县人大已公开排名）")
 
 
 def with_period(selection: Selection, period) -> Selection:
@@ -161,7 +167,7 @@ def stamp() -> Stamp | None:
     selection = current_selection()
     if selection is None:
         return None
-    latest = fetch(frames.data_freshness)["latest_load"]
+    latest = fetch(frames.data_freshness, selection.scope)["latest_load"]
     return Stamp(selection.scope_label, f"{selection.period_label}（{selection.period.start:%Y-%m-%d} 至 "
                  f"{selection.period.end:%Y-%m-%d}）", f"{latest:%Y-%m-%d}" if latest else "—")
 
@@ -173,6 +179,7 @@ def png_download(fig: go.Figure, key: str) -> None:
         return
     title = _chart_title(fig)
     st.download_button(
-        "下载图片（PNG）", data=lambda: png_bytes(fig, chart_stamp), file_name=f"{title}.png",
+        "下载图片（PNG）", data=audit.exported(lambda: png_bytes(fig, chart_stamp), f"{title}.png"),
+        file_name=f"{title}.png",
         mime="image/png", key=f"{key}_png", type="tertiary", icon=":material/download:", on_click="ignore",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +22,8 @@ import xlsxwriter
 from etl.report import REJECTED_CSV_HEADER, write_rejected_csv
 from queries import data
 from queries.db import ReadOnlyDatabase
+from queries.metrics import Scope
+from queries.scope import Viewer
 from ui.downloads import XLSX_MIME
 
 EXCEL_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
@@ -36,10 +38,10 @@ def zipped(total: int, zip_over: int = EXCEL_DATA_ROWS) -> bool:
     return total > zip_over
 
 
-def _rows(cursor, limit: int | None = None) -> Iterator[tuple]:
-    """Every row still rejected, masked, in the page's order, at most `limit`."""
+def _rows(cursor, scope: Scope, viewer: Viewer, limit: int | None = None) -> Iterator[tuple]:
+    """Every row still rejected that the viewer may see, masked, in the page's order, at most `limit`."""
     left = limit
-    for batch in data.rejection_batches(cursor):
+    for batch in data.rejection_batches(cursor, scope, viewer):
         if left is not None:
             batch = batch[:left]
             left -= len(batch)
@@ -48,11 +50,12 @@ def _rows(cursor, limit: int | None = None) -> Iterator[tuple]:
             return
 
 
-def csv_bytes(database: ReadOnlyDatabase, zip_over: int = EXCEL_DATA_ROWS) -> bytes:
-    """All rejected rows as the CSV the CLI writes (UTF-8 with BOM, opens in Excel), zipped past Excel's size."""
+def csv_bytes(database: ReadOnlyDatabase, scope: Scope, viewer: Viewer, zip_over: int = EXCEL_DATA_ROWS) -> bytes:
+    """The rejected rows the viewer may see as the CSV the CLI writes (UTF-8 with BOM, opens in Excel),
+    zipped past Excel's size. `scope` and `viewer` are the signed-in account's (ui/access.py)."""
     with database.reading() as cursor, tempfile.TemporaryDirectory(prefix="rejected-") as folder:
-        total = data.rejections_count(cursor)
-        path = write_rejected_csv(_rows(cursor), Path(folder) / CSV_NAME)
+        total = data.rejections_count(cursor, scope, viewer)
+        path = write_rejected_csv(_rows(cursor, scope, viewer), Path(folder) / CSV_NAME)
         if path is None:  # nothing is rejected (any more): the header alone
             return ("\ufeff" + ",".join(REJECTED_CSV_HEADER) + "\r\n").encode("utf-8")
         if not zipped(total, zip_over):
@@ -63,10 +66,11 @@ def csv_bytes(database: ReadOnlyDatabase, zip_over: int = EXCEL_DATA_ROWS) -> by
         return archive.read_bytes()
 
 
-def xlsx_bytes(database: ReadOnlyDatabase, cap: int = EXCEL_DATA_ROWS) -> bytes:
-    """The rejected rows as a workbook of at most `cap` rows; text is written as text, never as a formula."""
+def xlsx_bytes(database: ReadOnlyDatabase, scope: Scope, viewer: Viewer, cap: int = EXCEL_DATA_ROWS) -> bytes:
+    """The rejected rows the viewer may see as a workbook of at most `cap` rows; text is written as
+    text, never as a formula."""
     with database.reading() as cursor, tempfile.TemporaryDirectory(prefix="rejected-") as folder:
-        total = data.rejections_count(cursor)
+        total = data.rejections_count(cursor, scope, viewer)
         path = Path(folder) / XLSX_NAME
         book = xlsxwriter.Workbook(str(path), {
             "constant_memory": True,  # rows go to disk as written
@@ -79,7 +83,7 @@ def xlsx_bytes(database: ReadOnlyDatabase, cap: int = EXCEL_DATA_ROWS) -> bytes:
         sheet.write_row(0, 0, REJECTED_CSV_HEADER, header)
         sheet.freeze_panes(1, 0)
         written = 0
-        for written, row in enumerate(_rows(cursor, cap), start=1):
+        for written, row in enumerate(_rows(cursor, scope, viewer, cap), start=1):
             sheet.write_row(written, 0, row)
         if total > written:
             note = book.add_worksheet("说明")
@@ -91,21 +95,24 @@ def xlsx_bytes(database: ReadOnlyDatabase, cap: int = EXCEL_DATA_ROWS) -> bytes:
         return path.read_bytes()
 
 
-def download_buttons(database: ReadOnlyDatabase, total: int) -> None:
+def download_buttons(database: ReadOnlyDatabase, scope: Scope, viewer: Viewer, total: int,
+                     audited: Callable[[Callable[[], bytes], str], Callable[[], bytes]]) -> None:
     """The Excel and the full CSV download of the `total` rows still rejected, each built when clicked.
 
-    The builders get the reader itself: a deferred download runs after the page's run has ended.
+    The builders get the reader and the account's scope and viewer themselves: a deferred download
+    runs after the page's run has ended. `audited` (ui/audit.exported) records each download.
     """
-    capped = total > EXCEL_DATA_ROWS
+    capped, packed = total > EXCEL_DATA_ROWS, zipped(total)
+    csv_name = ZIP_NAME if packed else CSV_NAME
     excel, whole = st.columns(2)
     excel.download_button(
         f"下载被拒绝的行（Excel，前 {EXCEL_DATA_ROWS:,} 行）" if capped else "下载被拒绝的行（Excel）",
-        data=partial(xlsx_bytes, database), file_name=XLSX_NAME, mime=XLSX_MIME, key="data_rejected_download",
-        on_click="ignore", icon=":material/table_view:")
+        data=audited(partial(xlsx_bytes, database, scope, viewer), XLSX_NAME), file_name=XLSX_NAME,
+        mime=XLSX_MIME, key="data_rejected_download", on_click="ignore", icon=":material/table_view:")
     whole.download_button(
-        "下载全部被拒绝的行（CSV，ZIP 压缩）" if zipped(total) else "下载全部被拒绝的行（CSV）",
-        data=partial(csv_bytes, database), file_name=ZIP_NAME if zipped(total) else CSV_NAME,
-        mime="application/zip" if zipped(total) else "text/csv", key="data_rejected_csv", on_click="ignore",
+        "下载全部被拒绝的行（CSV，ZIP 压缩）" if packed else "下载全部被拒绝的行（CSV）",
+        data=audited(partial(csv_bytes, database, scope, viewer), csv_name), file_name=csv_name,
+        mime="application/zip" if packed else "text/csv", key="data_rejected_csv", on_click="ignore",
         icon=":material/download:")
     if total > 100_000:
         st.caption("行数较多，点击下载后需等待文件生成（百万行约需数分钟）。")

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from etl.load_scope import LoadScope
 from etl.loader import ABORTED, UNREADABLE, FileResult
 from etl.reader import CSV_SUFFIXES
 from queries.db import PROJECT_ROOT
@@ -53,6 +54,34 @@ class UploadLimits:
     rows: int = 200_000
     memory_bytes: int = 8 * 1024**3
     seconds: int = 600
+
+
+@dataclass(frozen=True)
+class Job:
+    """One upload as the child gets it: the files saved in `folder` (removed afterwards), the
+    database, who loads them under which scope (the signed-in account's), and the limits."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    db: Path
+    loaded_by: str | None = None
+    scope: LoadScope | None = None
+    limits: UploadLimits = UploadLimits()
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "folder": str(self.folder), "files": [str(p) for p in self.files], "db": str(self.db),
+            "loaded_by": self.loaded_by, "scope": asdict(self.scope) if self.scope else None,
+            "limits": asdict(self.limits),
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Job:
+        spec = json.loads(text)
+        scope = spec["scope"]
+        return cls(Path(spec["folder"]), tuple(map(Path, spec["files"])), Path(spec["db"]), spec["loaded_by"],
+                   LoadScope(scope["county"], tuple(scope["townships"])) if scope else None,
+                   UploadLimits(**spec["limits"]))
 
 
 def too_many_rows_message(name: str, rows: int, limit: int, sheet: str | None = None) -> str:
@@ -147,11 +176,10 @@ def over_limit(path: Path, name: str, limit: int) -> str | None:
 # --- the child ----------------------------------------------------------------------
 
 def main(argv: list[str]) -> int:
-    """`python -m ui.upload_process JOB_DIR`: load the files named in JOB_DIR/job.json."""
-    job = Path(argv[0])
-    spec = json.loads((job / "job.json").read_text(encoding="utf-8"))
-    limits = UploadLimits(**spec["limits"])
-    _limit_self(limits)
+    """`python -m ui.upload_process WORKDIR`: load the Job described in WORKDIR/job.json."""
+    workdir = Path(argv[0])
+    job = Job.from_json((workdir / "job.json").read_text(encoding="utf-8"))
+    _limit_self(job.limits)
     events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # anything else printed goes to the log, not into the progress channel
 
@@ -159,17 +187,17 @@ def main(argv: list[str]) -> int:
         events.write(json.dumps(event, ensure_ascii=False) + "\n")
 
     try:
-        results = _load(spec, limits, emit)
+        results = _load(job, emit)
     except Exception as exc:  # noqa: BLE001 - reported to the server, traceback to the log
         traceback.print_exc()
         emit(event="failed", reason="memory" if _out_of_memory(exc) else "error")
         return 3
     finally:  # the uploads are not kept, even if the server that started us is gone
-        shutil.rmtree(spec["folder"], ignore_errors=True)
+        shutil.rmtree(job.folder, ignore_errors=True)
     for result in results:  # the report shows the first few; all of them are in the database
         result.rejections = result.rejections[:SHOWN_REJECTIONS]
         result.warnings = result.warnings[:SHOWN_REJECTIONS]
-    with open(job / "results.pickle", "wb") as handle:
+    with open(workdir / "results.pickle", "wb") as handle:
         pickle.dump(results, handle)
     emit(event="done")
     return 0
@@ -191,17 +219,17 @@ def _limit_self(limits: UploadLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
-def _load(spec: dict, limits: UploadLimits, emit) -> list[FileResult]:
+def _load(job: Job, emit) -> list[FileResult]:
     from etl.cli import load_paths  # after the limits are set: the heavy imports count too
     from etl.errors import LoadAborted
     from etl.loader import list_files
 
-    listing = list_files([Path(f) for f in spec["files"]])  # a lock or hidden file gets a line, skipped
+    listing = list_files(list(job.files))  # a lock or hidden file gets its line: skipped
     files = listing.files
     refused, accepted = [], []
     for index, path in enumerate(files):
         emit(event="stage", index=index, files=len(files), stage="检查", name=path.name)
-        message = over_limit(path, path.name, limits.rows)
+        message = over_limit(path, path.name, job.limits.rows)
         if message:
             refused.append(FileResult(path, UNREADABLE, message=message))
         else:
@@ -212,9 +240,9 @@ def _load(spec: dict, limits: UploadLimits, emit) -> list[FileResult]:
 
     try:
         loaded = load_paths(
-            accepted, Path(spec["db"]), on_stage=on_stage, wait_seconds=limits.seconds / 2,  # time left to load
-            on_wait=lambda message: emit(event="wait", text=message),
-        ) if accepted else []
+            accepted, job.db, loaded_by=job.loaded_by, scope=job.scope, on_stage=on_stage,
+            wait_seconds=job.limits.seconds / 2, on_wait=lambda message: emit(event="wait", text=message),
+        ) if accepted else []  # half the time for another load's lock: the other half is to load
     except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
         message = f"导入未完成：{exc}。数据库保持原样，此文件未导入。"
         loaded = [FileResult(path, ABORTED, message=message) for path in accepted]
@@ -224,7 +252,7 @@ def _load(spec: dict, limits: UploadLimits, emit) -> list[FileResult]:
 
 # --- the server's side ----------------------------------------------------------------
 
-class UploadJob:
+class LoadProcess:
     """One upload's child process, supervised from a thread of the server.
 
     `progress` is (share done 0..1, Chinese text) for a progress bar; `results` is set
@@ -232,22 +260,20 @@ class UploadJob:
     folder, so both hold even when the user leaves the page while the upload runs.
     """
 
-    def __init__(self, folder: Path, files: list[Path], db: Path, limits: UploadLimits):
-        self.limits = limits
-        self.names = [path.name for path in files]
+    def __init__(self, job: Job):
+        self.limits = job.limits
+        self.names = [path.name for path in job.files]
         self.progress: tuple[float, str] = (0.0, "正在准备导入……")
         self.results: list[FileResult] | None = None
         self.done = threading.Event()
-        self._job = Path(tempfile.mkdtemp(prefix="upload-job-"))
-        self._folder = folder
+        self._workdir = Path(tempfile.mkdtemp(prefix="upload-job-"))
+        self._folder = job.folder
         self._published = False
         self._timed_out = False
-        (self._job / "job.json").write_text(json.dumps({
-            "folder": str(folder), "files": [str(path) for path in files], "db": str(db), "limits": asdict(limits),
-        }, ensure_ascii=False), encoding="utf-8")
-        self._log = open(self._job / "child.log", "wb")  # noqa: SIM115 - closed by the supervisor
+        (self._workdir / "job.json").write_text(job.to_json(), encoding="utf-8")
+        self._log = open(self._workdir / "child.log", "wb")  # noqa: SIM115 - closed by the supervisor
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "ui.upload_process", str(self._job)],
+            [sys.executable, "-m", "ui.upload_process", str(self._workdir)],
             cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log,
             start_new_session=True,  # a Ctrl-C meant for the server does not half-kill the load
         )
@@ -283,7 +309,7 @@ class UploadJob:
             self._log.close()
             self._process.stdout.close()
             self._keep_log()
-            shutil.rmtree(self._job, ignore_errors=True)
+            shutil.rmtree(self._workdir, ignore_errors=True)
             shutil.rmtree(self._folder, ignore_errors=True)
             self.done.set()
 
@@ -303,7 +329,7 @@ class UploadJob:
     def _outcome(self, failure: str | None) -> list[FileResult]:
         code = self._process.returncode
         if code == 0 and not self._timed_out:
-            with open(self._job / "results.pickle", "rb") as handle:
+            with open(self._workdir / "results.pickle", "rb") as handle:
                 return pickle.load(handle)  # noqa: S301 - written by our own child, in our private folder
         if self._published:  # killed after the load was done
             return self._failed(PUBLISHED_MESSAGE)
@@ -319,20 +345,18 @@ class UploadJob:
 
     def _keep_log(self) -> None:
         """The child's own output (a traceback, say) goes to the server's log, not to the user."""
-        text = (self._job / "child.log").read_text(encoding="utf-8", errors="replace").strip()
+        text = (self._workdir / "child.log").read_text(encoding="utf-8", errors="replace").strip()
         if text:
-            LOG.warning("导入进程 %s 的输出：\n%s", self._job.name, text)
+            LOG.warning("导入进程 %s 的输出：\n%s", self._workdir.name, text)
 
 
-def run(folder: Path, files: list[Path], db: Path, limits: UploadLimits,
-        on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25) -> list[FileResult]:
-    """Load `files` (saved in `folder`, which is removed afterwards) into `db` in a child process,
-    and wait for it, telling `on_progress` as it goes."""
-    job = UploadJob(folder, files, db, limits)
-    while not job.wait(poll):
+def run(job: Job, on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25) -> list[FileResult]:
+    """Load `job` in a child process and wait for it, telling `on_progress` as it goes."""
+    process = LoadProcess(job)
+    while not process.wait(poll):
         if on_progress:
-            on_progress(*job.progress)
-    return job.results
+            on_progress(*process.progress)
+    return process.results
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import os_cause
+from etl.load_scope import LoadScope
 from etl.loader import ABORTED, UNREADABLE, FileResult
 from etl.report import STATUS_WORDS, masked_value
 from ui import upload_process
@@ -39,23 +40,25 @@ def wrong_type_message(name: str) -> str:
 
 
 def load_uploads(
-    files: list[tuple[str, bytes]], db: Path, limits: UploadLimits = UploadLimits(),
-    on_progress: Callable[[float, str], None] | None = None,
+    files: list[tuple[str, bytes]], db: Path, loaded_by: str | None = None, scope: LoadScope | None = None,
+    limits: UploadLimits = UploadLimits(), on_progress: Callable[[float, str], None] | None = None,
 ) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
-    `content` may be any bytes-like object (an upload's buffer, not a copy of it).
+    `content` may be any bytes-like object (an upload's buffer, not a copy of it). `loaded_by`
+    and `scope` (the signed-in account's) go to load_paths as they are.
     Returns one FileResult per file: the loader's results (rosters first), then the refused files.
     """
     try:
-        return _load_saved(files, Path(db), limits, on_progress)
+        return _load_saved(files, Path(db), loaded_by, scope, limits, on_progress)
     except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
         message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
         return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
                 enumerate(files, start=1)]
 
 
-def _load_saved(files: list[tuple[str, bytes]], db: Path, limits: UploadLimits, on_progress) -> list[FileResult]:
+def _load_saved(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None, scope: LoadScope | None,
+                limits: UploadLimits, on_progress) -> list[FileResult]:
     refused: list[FileResult] = []
     folder, saved = Path(tempfile.mkdtemp(prefix="uploads-")), []
     try:
@@ -79,7 +82,8 @@ def _load_saved(files: list[tuple[str, bytes]], db: Path, limits: UploadLimits, 
         return refused
     # The child removes the folder. Files are named one by one, not as a folder: a lock file, a
     # hidden file or a rejected_rows.csv still gets its line in the report, saying it was skipped.
-    return upload_process.run(folder, saved, db, limits, on_progress) + refused
+    job = upload_process.Job(folder, tuple(saved), db, loaded_by, scope, limits)
+    return upload_process.run(job, on_progress) + refused
 
 
 def _safe_name(name: str, index: int) -> str:

@@ -20,6 +20,7 @@ from ui.escape import md
 SHOWN_CHARS = 24  # how much of a value a note quotes
 SHOWN_VALUES = 3  # how many unknown values a note lists
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
+MAX_UNKNOWN = 50  # unknown townships handed on to be noted and audited: a link of 20,000 is not an audit row of 20,000
 
 
 def quoted(value: str) -> str:
@@ -66,16 +67,19 @@ def _date(text: str) -> dt.date:
 
 def townships(
     values: Sequence[str], roster: Sequence[tuple], county: str | None
-) -> tuple[list[str], list[str]]:
-    """The township codes a link names (by code or by name), in its order, each once.
+) -> tuple[list[str], list[str], list[str]]:
+    """The township codes a link names (by code or by name), in its order, each once; the notes;
+    and the names the roster does not hold.
 
     `values` are the link's `township` parameters (each a comma-separated list); `roster`
-    the (code, name, county, …) rows the user may see. Unknown names, names of several
-    townships, townships outside the chosen county and repeats are dropped with a note.
+    the (code, name, county, …) rows the account may see. Names of several townships,
+    townships outside the chosen county and repeats are dropped with a note. What is not on
+    the roster is returned for the scope guard (ui/access.py) to note and audit: to a
+    township account, a neighbour and a township that does not exist look the same.
     """
     wanted = [part.strip() for value in values for part in LIST_SEPARATORS.split(value) if part.strip()]
     if not wanted:
-        return [], []
+        return [], [], []
     by_code = {row[0]: row for row in roster}
     by_name: dict[str, list[str]] = {}
     for row in roster:
@@ -93,8 +97,6 @@ def townships(
         elif matches[0] not in codes:
             codes.append(matches[0])
     notes = []
-    if unknown:
-        notes.append(f"网址中的乡镇{_listed(unknown)}不在乡镇名册中，已忽略。")
     if ambiguous:
         notes.append(f"网址中的乡镇名称{_listed(ambiguous)}对应多个乡镇，已忽略；请在网址中改用乡镇代码。")
     if elsewhere:
@@ -102,7 +104,7 @@ def townships(
     repeats = len(wanted) - len(dict.fromkeys(wanted))
     if repeats:
         notes.append(f"网址中的乡镇有 {repeats} 处重复，已合并。")
-    return codes, notes
+    return codes, notes, unknown[:MAX_UNKNOWN]
 
 
 def _listed(values: list[str]) -> str:
