@@ -33,7 +33,7 @@ from tests.test_browser import (
 )
 from tests.test_escaping import COUNTY, DEPUTY, HTML_DEPUTY, TOWNSHIP, evil_db  # noqa: F401 - evil_db is a fixture
 from tests.test_upload_process import activities_csv
-from tests.test_url_params import PAGES
+from tests.test_url_params import FILTERED, PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 Q2 = "township=QH01&from=2024-04-01&to=2024-06-30"
@@ -111,8 +111,9 @@ def test_names_that_are_markup_are_shown_as_text(page, server, script):
     open_path(page, server, path, f"{Q2}&deputy=D02")
     assert page.evaluate(EVIL_LINKS) == []
     assert page.evaluate(BOLD_NAMES) == []
-    header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
-    assert TOWNSHIP in header  # the characters as they are in the register (less ui/escape's word joiners)
+    if script in FILTERED:  # a page with the filters names its scope in the header
+        header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
+        assert TOWNSHIP in header  # the characters as they are in the register (less ui/escape's word joiners)
 
 
 def test_a_deputy_named_with_markup_or_html_on_the_deputies_page(page, server):
