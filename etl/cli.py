@@ -1,4 +1,4 @@
-"""`python -m etl`: load, demo, templates and metrics (data contract section 5).
+"""`python -m etl`: load, check, mappings, demo, templates and metrics (data contract section 5).
 
 Exit codes of `load`: 0 every row accepted; 1 some rows rejected; 2 a file could
 not be read at all; 3 the environment stopped the load (disk full, read-only
@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -32,10 +33,12 @@ from etl.loader import (
     UNCHANGED,
     UNREADABLE,
     FileResult,
+    LoadOptions,
     list_files,
-    load_file,
+    load_file_parts,
     register_files,
 )
+from etl.mapping import MappingFileError, read_toml
 from etl.publish import LOCK_WAIT_SECONDS, publishing
 from etl.report import print_report, write_rejected_csv
 from etl.safe_text import visible
@@ -108,9 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", type=Path, metavar="路径", help="文件或文件夹")
     load.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
     load.add_argument("--strict", action="store_true", help="文件中有任何被拒绝的行时，整个文件不导入")
+    _add_layout_options(load)
     load.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar="秒",
                       help=f"另一个导入正在进行时最多等待的秒数（默认{LOCK_WAIT_SECONDS}）")
     load.set_defaults(handler=run_load)
+
+    check = _command(commands, "check", "检查文件：显示系统建议的列对应和试导入结果，不写入数据库")
+    check.add_argument("paths", nargs="+", type=Path, metavar="文件", help="要检查的文件或文件夹")
+    check.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    _add_layout_options(check)
+    check.add_argument("--write-mapping", type=Path, metavar="方案.toml",
+                       help="把建议的列对应写成导入方案文件，修改后用 load --mapping 导入")
+    check.set_defaults(handler=run_check)
+
+    mappings = _command(commands, "mappings", "列出数据库中保存的导入方案")
+    mappings.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    mappings.add_argument("--delete", metavar="表头形状", help="删除该表头形状的导入方案")
+    mappings.set_defaults(handler=run_mappings)
 
     demo = _command(commands, "demo", "生成演示县的登记表并导入")
     demo.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
@@ -144,6 +161,21 @@ def _command(commands, name: str, summary: str) -> argparse.ArgumentParser:
     return commands.add_parser(name, help=summary, description=summary)
 
 
+def _add_layout_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--township", metavar="乡镇",
+                         help="没有「乡镇」一列、标题和文件名也没写明乡镇的登记表属于哪个乡镇（名称或代码）")
+    command.add_argument("--mapping", action="append", default=[], type=Path, metavar="方案.toml",
+                         help="按导入方案文件对应各列（可重复）；导入后方案保存在数据库中，同样表头的文件不必再指定")
+
+
+def load_options(args) -> LoadOptions:
+    """--strict, --township and --mapping as the loader takes them; raises MappingFileError."""
+    return LoadOptions(
+        strict=getattr(args, "strict", False), township=args.township,
+        mappings=tuple(read_toml(path) for path in args.mapping),
+    )
+
+
 def parse_cli_date(text: str) -> dt.date:
     """2020-06-04, 2020/6/4, 2020.6.4 or 20200604."""
     match = re.fullmatch(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})", text.strip())
@@ -158,8 +190,14 @@ def run_load(args) -> int:
     listing = list_files(args.paths)
     target = db_path(args.db)
     try:
+        options = load_options(args)
+    except MappingFileError as exc:
+        console.print(Text(str(exc), style="red"))
+        return EXIT_UNREADABLE
+    try:
         results = load_paths(listing.files, target, strict=args.strict, console=console,
-                             optional=listing.in_folders, wait_seconds=args.wait) if listing.files else []
+                             optional=listing.in_folders, wait_seconds=args.wait,
+                             options=options) if listing.files else []
     except LoadAborted as exc:
         aborted = [FileResult(p, ABORTED, message="导入已停止，此文件未导入。") for p in listing.files]
         print_report(console, aborted + listing.others, None)
@@ -191,18 +229,22 @@ def _write_rejections(target: Path) -> Path | None:
 def load_paths(
     files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
     optional: set[Path] = frozenset(), wait_seconds: float = LOCK_WAIT_SECONDS, on_wait=None,
-    loaded_by: str | None = None, scope=None, on_stage: Callable[[int, str], None] | None = None,
+    options: LoadOptions | None = None, on_stage: Callable[[int, str], None] | None = None,
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
     `optional`: files found in folders, skipped rather than refused when they are no
-    register. Raises LoadAborted when the environment stops the load (nothing published).
-    `loaded_by` names who loaded them in load_log (default: the command line's OS user);
-    `scope` (etl/load_scope.LoadScope) restricts the rows an account's upload may change.
-    `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a progress bar.
+    register. One result per register read: a workbook holding several gives several.
+    Raises LoadAborted when the environment stops the load (nothing published).
+    `options.loaded_by` names who loaded them in load_log (default: the command line's OS
+    user); `options.scope` (etl/load_scope.LoadScope) restricts the rows an account's upload
+    may change. `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a
+    progress bar.
     """
-    loaded_by = loaded_by or cli_user()
     console = console or Console(quiet=True)
+    options = options or LoadOptions(strict=strict)
+    if options.loaded_by is None:
+        options = replace(options, loaded_by=cli_user())
     on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
     with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
             _progress(console) as progress:
@@ -213,10 +255,10 @@ def load_paths(
                 progress.update(overall, description=f"{stage}「{name}」")
                 if on_stage:
                     on_stage(index, stage)
-            result = load_file(publication.con, path, strict=strict, on_stage=on_file_stage,
-                               optional=path in optional, loaded_by=loaded_by, scope=scope)
-            publication.changed |= result.status not in (UNCHANGED, SKIPPED)
-            results.append(result)
+            parts = load_file_parts(publication.con, path, strict=strict, on_stage=on_file_stage,
+                                    optional=path in optional, options=options)
+            publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in parts)
+            results += parts
             progress.advance(overall)
     return results
 
@@ -245,6 +287,71 @@ def exit_code(results) -> int:
         return EXIT_UNREADABLE
     if any(r.status in (LOADED, STRICT_REFUSED) and r.rows_rejected for r in results):
         return EXIT_REJECTED
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    from etl.check import check_file
+    from etl.report import print_check
+
+    console = Console()
+    listing = list_files(args.paths)
+    refused = [r for r in listing.others if r.status == UNREADABLE]
+    for result in refused:
+        console.print(Text(visible(result.message), style="red"))
+    if refused:
+        return EXIT_UNREADABLE
+    try:
+        options = load_options(args)
+    except MappingFileError as exc:
+        console.print(Text(str(exc), style="red"))
+        return EXIT_UNREADABLE
+    checks = [check_file(path, db_path(args.db), options) for path in listing.files]
+    for check in checks:
+        print_check(console, check)
+    if args.write_mapping:
+        written = _write_mapping(checks, args.write_mapping)
+        console.print(Text(f"导入方案已写入：{written}" if written else "没有可写的列对应。"))
+    return exit_code([r for check in checks for r in check.results])
+
+
+def _write_mapping(checks, path: Path) -> Path | None:
+    """The first sheet's proposed mapping as an editable TOML file."""
+    from etl.mapping import to_toml
+
+    proposal = next((p for check in checks for p in check.proposals), None)
+    if proposal is None:
+        return None
+    source = f"{checks[0].path.name}" + (f"（{proposal.sheet}）" if proposal.sheet else "")
+    path.write_text(to_toml(proposal.register, proposal.columns, proposal.labels, source), encoding="utf-8")
+    return path
+
+
+def run_mappings(args) -> int:
+    from etl.mapping import delete_mapping, mapping_rows
+
+    target = db_path(args.db)
+    if not target.exists():
+        print(f"数据库文件「{target}」不存在，还没有导入方案。")
+        return EXIT_OK
+    if args.delete:
+        with publishing(target) as publication:
+            removed = delete_mapping(publication.con, args.delete)
+            publication.changed = bool(removed)
+        print(f"已删除导入方案 {args.delete}。" if removed else f"没有表头形状为 {args.delete} 的导入方案。")
+        return EXIT_OK if removed else EXIT_UNREADABLE
+    con = connect_readonly(target)
+    try:
+        rows = mapping_rows(con)
+    finally:
+        con.close()
+    if not rows:
+        print("数据库中还没有导入方案。")
+    for shape, title, headers, columns, name, saved_at in rows:
+        mapped = "、".join(f"{h}→{k or '不导入'}" for h, k in columns.items())
+        print(f"[{shape}] {title}　来自「{name}」　保存于 {saved_at:%Y-%m-%d %H:%M}")
+        print(f"  表头：{'、'.join(headers)}")
+        print(f"  对应：{mapped}")
     return EXIT_OK
 
 

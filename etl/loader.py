@@ -1,9 +1,12 @@
 """Load register files into a writable database, one transaction per file.
 
-A file is read (reader.py), checked (validate.py) and then, inside one
-transaction: its accepted rows replace the rows with the same natural keys,
-its rejected rows are kept with their reasons, and the load is logged. A file
-whose exact content was loaded before changes nothing.
+A file is read (reader.py), checked (validate.py, with names resolved by
+names.py) and then, inside one transaction: its accepted rows replace the rows
+with the same natural keys, its rejected rows are kept with their reasons, and
+the load is logged. A workbook holding several registers is one transaction and
+one log line per register. A file whose exact content was loaded before changes
+nothing. For every register read: rows read = accepted + rejected + skipped
+(合计 and footer rows, which are neither loaded nor rejected).
 """
 
 from __future__ import annotations
@@ -23,19 +26,26 @@ import pyarrow.compute as pc
 from etl import validate
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
+from etl.layout import SavedMapping, title_hints
 from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
+from etl.mapping import save_mapping, saved_mappings
 from etl.masking import masked_cells, masked_value, personal_values
+from etl.names import TownshipNotGiven, resolve_references, township_of_sheet
 from etl.reader import (
     CSV_SUFFIXES,
     EXCEL_CELL_LIMIT,
     EXCEL_SUFFIXES,
     HEADER_SEARCH_ROWS,
+    ROW_BITS,
+    FileData,
     NotARegister,
+    ReadOptions,
     SheetData,
     UnreadableFile,
-    read_register,
+    read_file,
+    split_row_id,
 )
-from etl.registers import ID_LIST, REGISTERS, Register, kind_from_filename
+from etl.registers import ID_LIST, REGISTERS, TITLE_HINTS, Register, kind_from_filename
 from etl.safe_text import visible
 from etl.validate import ident
 
@@ -65,10 +75,26 @@ REJECTED_SQL = """
 
 @dataclass
 class Rejection:
-    row_no: int
+    row_no: int  # the Excel row
     column_name: str
     value: str | None
     reason: str
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the user adds to the files (--strict, --township, --mapping), and who loads them.
+
+    `loaded_by` is recorded in load_log; with a `scope` (etl/load_scope.py), an account's
+    upload may change only its own townships' rows.
+    """
+
+    strict: bool = False
+    township: str | None = None  # for sheets without a 乡镇 column whose title names none
+    mappings: tuple[SavedMapping, ...] = ()  # confirmed 导入方案, saved in the database when applied
+    loaded_by: str | None = None
+    scope: LoadScope | None = None
 
 
 @dataclass
@@ -82,11 +108,27 @@ class FileResult:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
+    rows_skipped: int = 0
     message: str = ""
     extra_headers: list[str] = field(default_factory=list)
     unchecked_references: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
     warnings: list[LoadWarning] = field(default_factory=list)
+    skipped: list[tuple[str | None, int, str]] = field(default_factory=list)  # (sheet, Excel row, why)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why): not registers
+    mapping: str | None = None  # the 导入方案 a sheet was read by, if any
+    sheet_count: int = 1
+
+    def skipped_summary(self) -> str:
+        """How many rows were skipped and why: 合计行 2 行（第14行、第30行）；表尾 3 行 …"""
+        by_reason: dict[str, list[str]] = {}
+        for sheet, row_no, reason in self.skipped:
+            where = f"「{sheet}」第{row_no}行" if sheet and self.sheet_count > 1 else f"第{row_no}行"
+            by_reason.setdefault(reason, []).append(where)
+        return "；".join(
+            f"{reason} {len(rows)} 行（{'、'.join(rows[:8])}{'等' if len(rows) > 8 else ''}）"
+            for reason, rows in by_reason.items()
+        )
     content_hash: str = ""
     township_codes: list[str] = field(default_factory=list)
 
@@ -220,46 +262,62 @@ def load_file(
     strict: bool = False,
     on_stage: Callable[[str], None] = lambda stage: None,
     optional: bool = False,
-    loaded_by: str | None = None,
-    scope: LoadScope | None = None,
+    options: LoadOptions | None = None,
 ) -> FileResult:
+    """Load one file into `con`; the result of its (first) register. See load_file_parts."""
+    return load_file_parts(con, path, strict, on_stage, optional, options)[0]
+
+
+def load_file_parts(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    strict: bool = False,
+    on_stage: Callable[[str], None] = lambda stage: None,
+    optional: bool = False,
+    options: LoadOptions | None = None,
+) -> list[FileResult]:
     """Load one file into `con` in one transaction; never leaves it half-loaded.
 
-    `loaded_by` is recorded in load_log; with a `scope`, rows outside it are rejected
-    (etl/load_scope.py).
-
+    One result per register the file holds (a workbook may hold several); a file
+    that cannot be read, or whose township cannot be told, is one unreadable result.
+    `options.loaded_by` is recorded in load_log; with `options.scope`, rows outside it
+    are rejected (etl/load_scope.py).
     Whatever is wrong with the file ends in a FileResult with a Chinese message,
     so one bad file never stops the others; only the environment (a full disk, a
     read-only folder) stops the whole load, as LoadAborted. `optional` (a file
     found in a folder): a file that resembles no register is skipped, not refused.
     """
     path = Path(path)
+    options = options or LoadOptions(strict=strict)
+    strict = strict or options.strict
     mark_run_start(con)
     try:
         digest = content_hash(path)
     except OSError as exc:
-        return FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")
-    if _already_loaded(con, digest, scope):
-        return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)
-    who = {"loaded_by": loaded_by, "scope": scope}
+        return [FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")]
+    if _already_loaded(con, digest, options.scope):
+        return [FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)]
+    who = {"loaded_by": options.loaded_by, "scope": options.scope}
     on_stage("读取")
     try:
-        sheet = read_register(path)
+        data = read_file(path, ReadOptions((*options.mappings, *saved_mappings(con))))
+        _give_constants(con, data, options.township)
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
-            return FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)
-        return _refused(con, path, digest, str(exc), **who)
-    except UnreadableFile as exc:
-        return _refused(con, path, digest, str(exc), **who)
+            return [FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)]
+        return [_refused(con, path, digest, str(exc), **who)]
+    except (UnreadableFile, TownshipNotGiven) as exc:
+        return [_refused(con, path, digest, str(exc), **who)]
     except MemoryError:
-        return _refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。",
-                        **who)
+        return [_refused(con, path, digest, f"文件「{path.name}」太大，读取时内存不足，未导入。请拆分后分别导入。",
+                         **who)]
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's, never the whole load's
-        return _refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。", **who)
+        return [_refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。", **who)]
     on_stage("校验")
     con.execute("BEGIN TRANSACTION")
     try:
-        result = _load_sheet(con, sheet, digest, strict, on_stage, loaded_by, scope)
+        results = [_load_sheet(con, part, digest, strict, on_stage, **who) for part in data.parts]
+        _save_applied_mappings(con, data, options.mappings)
         con.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 - sorted below into the file's problem or the environment's
         _rollback(con)
@@ -267,13 +325,40 @@ def load_file(
         if cause and not isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
             raise LoadAborted(f"导入文件「{visible(path.name)}」时{cause}，导入已停止") from exc
         detail = "内存不足，请拆分后分别导入" if cause else _technical(exc)
-        return _refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。", **who)
+        return [_refused(con, path, digest, f"导入文件「{path.name}」时出错，该文件未导入（{detail}）。", **who)]
     except BaseException:
         _rollback(con)
         raise
     finally:
         _unregister(con, "raw_rows")
-    return result
+    results[0].skipped_sheets = data.skipped_sheets
+    return results
+
+
+def _give_constants(con, data: FileData, township: str | None) -> None:
+    """Values a sheet gives every row by its title, name or the user's choice.
+
+    A sheet without a 乡镇 column gets its township (names.township_of_sheet); one
+    without 活动类型 / 来源 / 代表层级 gets the value its title names, if any.
+    """
+    for part in data.parts:
+        keys = {c.key for c in part.register.columns}
+        for table in part.tables:
+            if "township" in keys and "township" not in table.header.columns:
+                table.constants["township"] = township_of_sheet(
+                    con, table.title, table.sheet, data.path.name, township)
+            hints = title_hints(f"{table.title} {table.sheet or ''} {data.path.name}")
+            for key in TITLE_HINTS:
+                if key in keys and key not in table.header.columns and key in hints:
+                    table.constants[key] = hints[key]
+
+
+def _save_applied_mappings(con, data: FileData, given: tuple[SavedMapping, ...]) -> None:
+    """A mapping the user gave (--mapping, or confirmed on the page) is kept for the layouts it read."""
+    for part in data.parts:
+        for table in part.tables:
+            if table.header.mapping is not None and table.header.mapping in given:
+                save_mapping(con, table.header.mapping, table.header.labels)
 
 
 def _refused(con, path: Path, digest: str, message: str, loaded_by: str | None = None,
@@ -317,32 +402,41 @@ def _next_load_id(con) -> int:
 def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, loaded_by=None,
                 scope: LoadScope | None = None) -> FileResult:
     register = sheet.register
-    present = set(sheet.columns)
+    present = sheet.present
     table = sheet.to_arrow()
     broken = _broken_rows(sheet, table)
     if broken:
-        table = table.filter(pc.invert(pc.is_in(table["row_no"], pa.array(list(broken), pa.int32()))))
+        table = table.filter(pc.invert(pc.is_in(table["row_no"], pa.array(list(broken), pa.int64()))))
     con.register("raw_rows", table)
     validate.stage(con, register, present)
-    validate.type_rows(con, register)
-    checked = validate.find_problems(con, register, present)
+    validate.type_base(con, register)
+    rosters = validate.loaded_rosters(con)
+    resolve_references(con, register, present, rosters)
+    validate.derive(con, register, present)
+    checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     _add_reader_problems(con, broken)
     reject_out_of_scope(con, register, scope)
     known = personal_values(con, sheet)
-    rejections = [Rejection(n, column, masked_value(register, column, value, known), reason)
-                  for n, column, value, reason in con.execute(REJECTED_SQL).fetchall()]
+    rejected = con.execute(REJECTED_SQL).fetchall()
+    rejections = [
+        Rejection(split_row_id(record)[1], column, masked_value(register, column, value, known), reason,
+                  sheet.locate(record)[0])
+        for record, column, value, reason in rejected
+    ]
+    records = sum(len(t.rows) for t in sheet.tables)
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
-        rows_read=len(sheet.rows), rows_rejected=len(rejections),
+        rows_read=sheet.rows_read, rows_rejected=len(rejections), rows_accepted=records - len(rejections),
+        rows_skipped=sheet.rows_read - records,
         message="".join(sheet.notes),
         extra_headers=sheet.extra_headers,
-        unchecked_references=checked.unchecked_references, rejections=rejections,
-        content_hash=digest, township_codes=township_codes(con, register),
+        unchecked_references=checked.unchecked_references, rejections=rejections, skipped=sheet.skipped,
+        mapping=next((t.header.mapping.name or "导入方案" for t in sheet.tables if t.header.mapping), None),
+        sheet_count=len(sheet.tables), content_hash=digest, township_codes=township_codes(con, register),
     )
-    result.rows_accepted = result.rows_read - result.rows_rejected
     load_id = _next_load_id(con)
     if strict and rejections:
-        # The counts still say what checking found (read = accepted + rejected);
+        # The counts still say what checking found (read = accepted + rejected + skipped);
         # the status says that, under --strict, none of it was written.
         result.status = STRICT_REFUSED
         result.message = "有被拒绝的行，按 --strict 要求整个文件未导入。"
@@ -350,7 +444,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
         on_stage("写入")
         result.warnings = _upsert(con, sheet, load_id)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
-    _keep_rejections(con, sheet, rejections, load_id, known)
+    _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known)
     _log(con, result, digest, load_id, loaded_by, scope)
     return result
 
@@ -365,9 +459,9 @@ def _broken_rows(sheet: SheetData, table: pa.Table) -> dict[int, tuple[str, str,
     than Excel holds. Excel row number -> (column header, value, reason)."""
     index_key = {i: k for k, i in sheet.columns.items()}
     broken = {}
-    for row_no, (index, value, reason) in sheet.broken.items():
+    for row_no, (index, value, reason) in sheet.broken.items():  # CSV: one sheet, ids are Excel rows
         broken[row_no] = (_column_header(sheet, index, index_key), value, reason)
-    for key in sheet.columns:
+    for key in sheet.present & set(table.column_names):
         too_long = pc.greater(pc.utf8_length(table[key]), EXCEL_CELL_LIMIT)
         if pc.any(too_long).as_py():
             for row_no, value in zip(table.filter(too_long)["row_no"].to_pylist(),
@@ -390,7 +484,7 @@ def _add_reader_problems(con, broken: dict[int, tuple[str, str, str]]) -> None:
         return
     rows = sorted(broken.items())
     con.register("reader_problems", pa.table({
-        "row_no": pa.array([n for n, _ in rows], pa.int32()),
+        "row_no": pa.array([n for n, _ in rows], pa.int64()),
         "column_name": [c for _, (c, _, _) in rows],
         "value": [v for _, (_, v, _) in rows],
         "reason": [r for _, (_, _, r) in rows],
@@ -429,8 +523,9 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     columns = ", ".join(ident(c) for c in stored_columns(register))
     con.execute(
         f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
-        f"SELECT {columns}, $load_id, $file, $sheet, row_no FROM accepted ORDER BY row_no",
-        {"load_id": load_id, "file": sheet.path.name, "sheet": sheet.sheet},
+        f"SELECT {columns}, $load_id, $file, list_extract($sheets, (row_no >> {ROW_BITS}) + 1), "
+        f"row_no & {(1 << ROW_BITS) - 1} FROM accepted ORDER BY row_no",
+        {"load_id": load_id, "file": sheet.path.name, "sheets": [t.sheet for t in sheet.tables]},
     )
     if register.link_table:
         link = ident(register.link_table)
@@ -443,26 +538,26 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
 
 
 def _keep_rejections(
-    con, sheet: SheetData, rejections: list[Rejection], load_id: int, known: dict[str, str]
+    con, sheet: SheetData, rejections: list[Rejection], records: list[int], load_id: int, known: dict[str, str]
 ) -> None:
     """Every rejected row, with the whole row as read (personal values masked), so nothing is lost."""
     if not rejections:
         return
     rows = dict(sheet.rows)
-    cells = {r.row_no: masked_cells(sheet, rows[r.row_no], known) for r in rejections}
     table = pa.table({
+        "sheet": [r.sheet for r in rejections],
         "row_no": [r.row_no for r in rejections],
         "column_name": [r.column_name for r in rejections],
         "value": [r.value for r in rejections],
         "reason": [r.reason for r in rejections],
-        "raw_row": [sheet.raw_json(cells[r.row_no]) for r in rejections],
+        "raw_row": [sheet.raw_json(masked_cells(sheet, rows[record], known, record), record) for record in records],
     })
     con.register("rejected_arrow", table)
     try:
         con.execute(
-            "INSERT INTO rejected_rows SELECT $load_id, $file, $sheet, row_no, column_name, "
+            "INSERT INTO rejected_rows SELECT $load_id, $file, sheet, row_no, column_name, "
             "value, reason, raw_row FROM rejected_arrow",
-            {"load_id": load_id, "file": sheet.path.name, "sheet": sheet.sheet},
+            {"load_id": load_id, "file": sheet.path.name},
         )
     finally:
         _unregister(con, "rejected_arrow")
@@ -472,12 +567,12 @@ def _log(con, result: FileResult, digest: str, load_id: int, loaded_by: str | No
          scope: LoadScope | None = None) -> None:
     con.execute(
         "INSERT INTO load_log (load_id, file_name, file_path, content_hash, kind, sheet, loaded_at, rows_read, "
-        "rows_accepted, rows_rejected, status, message, loaded_by, township_codes, load_scope) "
-        "VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_accepted, rows_rejected, rows_skipped, status, message, loaded_by, township_codes, load_scope) "
+        "VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id, result.path.name, str(result.path.absolute()), digest,
             result.register.kind if result.register else None, result.sheet,
-            result.rows_read, result.rows_accepted, result.rows_rejected,
+            result.rows_read, result.rows_accepted, result.rows_rejected, result.rows_skipped,
             result.status, result.message, loaded_by, result.township_codes, scope.key() if scope else None,
         ],
     )

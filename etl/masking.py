@@ -14,7 +14,7 @@ import contextlib
 import duckdb
 import pyarrow as pa
 
-from etl.reader import SheetData
+from etl.reader import SheetData, split_row_id
 from etl.registers import Register
 from etl.validate import ident
 from queries.privacy import NAME, PHONE, mask_cell
@@ -53,13 +53,15 @@ def personal_values(con: duckdb.DuckDBPyConnection, sheet: SheetData) -> dict[st
 
 def masked_value(register: Register, header: str, value: str | None, known: dict[str, str]) -> str | None:
     """A rejected value of the column with that contract header, masked."""
-    column = next((c for c in register.columns if c.header == header), None)
+    column = next((c for c in register.read_columns if c.header == header), None)
     return mask_cell(value, column, register, known)
 
 
-def masked_cells(sheet: SheetData, cells: list[str], known: dict[str, str]) -> list[str]:
-    """A whole row as read, every cell masked by its column, the rosters and its shape."""
-    index_key = {i: k for k, i in sheet.columns.items()}
+def masked_cells(sheet: SheetData, cells: list[str], known: dict[str, str], record: int | None = None) -> list[str]:
+    """A whole row as read, every cell masked by its column, the rosters and its shape
+    (`record`: the row's id, for a register read from several sheets)."""
+    columns = sheet.columns if record is None else sheet.tables[split_row_id(record)[0]].header.columns
+    index_key = {i: k for k, i in columns.items()}
     register = sheet.register
     return [
         mask_cell(c, register.column(index_key[i]) if i in index_key else None, register, known)

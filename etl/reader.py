@@ -1,10 +1,12 @@
 """Read a register file as offices really save it, and find what it is.
 
 CSV (UTF-8, UTF-8 with BOM, GB18030/GBK, UTF-16 "Unicode text") and Excel
-workbooks with title rows above the header both become one `SheetData`: the
-register kind found from the header row, the Excel row number of every data
-row and the cells of the contract's columns as strings. Cleaning, typing and
-checking happen afterwards in DuckDB (validate.py); this module only decodes.
+workbooks (.xlsx, .xlsm, legacy .xls) become `SheetData`: one register read from
+one file, possibly from several sheets (an activity log kept as one sheet per
+month), with the Excel row number of every record and the cells of the
+contract's columns as strings. Where the table sits in a sheet (title rows, a
+two-row header, 合计 and footer rows) is etl/layout.py's job; cleaning, typing
+and checking happen afterwards in DuckDB (validate.py); this module only decodes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import io
 import itertools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,85 +24,222 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook, PasswordError
 
 from etl.errors import os_cause
-from etl.registers import BY_KIND, REGISTERS, Register, kind_from_filename
-from etl.safe_text import normalize_text
+from etl.layout import (
+    HEADER_KEYS,
+    HEADER_SEARCH_ROWS,
+    Header,
+    SavedMapping,
+    derivable,
+    fill_merged,
+    find_header,
+    is_summary_sheet,
+    normalize_header,
+    recognised,
+    sort_rows,
+    title_hints,
+)
+from etl.registers import DATE, REGISTERS, Register
+from queries.privacy import mask_name, mask_phone
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-HEADER_SEARCH_ROWS = 20
 DELIMITERS = (",", "\t", ";")
 EXCEL_CELL_LIMIT = 32_767  # characters: no cell kept in Excel holds more
 MAX_BROKEN_QUOTES = 100  # beyond this a file is too damaged to read row by row
+ROW_BITS = 32  # a record's id within one load: sheet index << ROW_BITS | Excel row
+
+__all__ = ["HEADER_KEYS", "HEADER_SEARCH_ROWS", "normalize_header"]
 
 
 class UnreadableFile(Exception):
-    """A file that cannot be loaded at all; the message is for the user, in Chinese."""
+    """A file that cannot be loaded at all; the message is for the user, in Chinese.
+
+    When no header was found, `head` holds the first rows of the sheet that came
+    closest, so the mapping step can propose one.
+    """
+
+    def __init__(self, message: str, sheet: str | None = None, head: list[list[str]] | None = None):
+        super().__init__(message)
+        self.sheet, self.head = sheet, head
 
 
 class NotARegister(UnreadableFile):
     """A readable file that resembles no register: found in a folder, it is skipped, not refused."""
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the user or the database tells the reader beyond the file itself."""
+
+    mappings: tuple[SavedMapping, ...] = ()  # saved 导入方案 and a --mapping file
+
+
+def row_id(table: int, row_no: int) -> int:
+    return (table << ROW_BITS) | row_no
+
+
+def split_row_id(value: int) -> tuple[int, int]:
+    """(sheet index within the register, Excel row number) of a record id."""
+    return value >> ROW_BITS, value & ((1 << ROW_BITS) - 1)
+
+
+@dataclass
+class Table:
+    """A register's table in one sheet: its header, records and skipped rows."""
+
+    sheet: str | None
+    header: Header
+    rows: list[tuple[int, list[str]]]  # (Excel row number, cells) of records
+    skipped: list[tuple[int, str]]  # (Excel row number, reason)
+    constants: dict[str, str] = field(default_factory=dict)  # key -> value for every row (township …)
+    year: int | None = None  # the one year the title, sheet or file name names, for dates written 1月10日
+
+    @property
+    def title(self) -> str:
+        return self.header.title
+
+
 @dataclass
 class SheetData:
-    """One register's rows as read, before any cleaning."""
+    """One register's rows as read from one file, before any cleaning."""
 
     path: Path
-    sheet: str | None
     register: Register
-    header_row: int  # Excel row number of the header
-    columns: dict[str, int]  # contract key -> column index in the grid
-    extra_headers: list[str]  # headers kept out of the database
-    headers: list[str]  # the header row as written
-    rows: list[tuple[int, list[str]]]  # (Excel row number, cells) of non-empty rows
-    # Rows found broken while reading (a quote never closed): Excel row number ->
-    # (column index, value, reason). They are rejected without further checks.
+    tables: list[Table]
+    # Rows found broken while reading (a quote never closed; CSV, so one sheet): Excel row
+    # number -> (column index, value, reason). They are rejected without further checks.
     broken: dict[int, tuple[int, str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what reading noticed, for the report
 
+    @property
+    def sheet(self) -> str | None:
+        names = [t.sheet for t in self.tables if t.sheet]
+        return "、".join(names) if names else None
+
+    @property
+    def header_row(self) -> int:
+        """Excel row number of the (last row of the) first sheet's header."""
+        return self.tables[0].header.last_row + 1
+
+    @property
+    def columns(self) -> dict[str, int]:
+        return self.tables[0].header.columns
+
+    @property
+    def headers(self) -> list[str]:
+        return self.tables[0].header.labels
+
+    @property
+    def present(self) -> set[str]:
+        """Keys with a value source in some sheet: a column or a constant."""
+        return {k for t in self.tables for k in (*t.header.columns, *t.constants)}
+
+    @property
+    def rows(self) -> list[tuple[int, list[str]]]:
+        """(record id, cells) of every record; the id is the Excel row in a one-sheet file."""
+        if len(self.tables) == 1:
+            return self.tables[0].rows  # sheet 0: the ids are the Excel rows themselves
+        return [(row_id(i, n), cells) for i, t in enumerate(self.tables) for n, cells in t.rows]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(t.rows) + len(t.skipped) for t in self.tables)
+
+    @property
+    def skipped(self) -> list[tuple[str | None, int, str]]:
+        return [(t.sheet, n, reason) for t in self.tables for n, reason in t.skipped]
+
+    @property
+    def extra_headers(self) -> list[str]:
+        """Headers kept out of the database, each named once."""
+        return list(dict.fromkeys(h for t in self.tables for h in t.header.extra_labels()))
+
+    def locate(self, record: int) -> tuple[str | None, int]:
+        """(sheet, Excel row) of a record id."""
+        index, row_no = split_row_id(record)
+        return self.tables[index].sheet, row_no
+
     def to_arrow(self) -> pa.Table:
-        """The contract's columns as strings, plus `row_no`, for DuckDB to clean and check."""
-        data = {"row_no": pa.array([n for n, _ in self.rows], pa.int32())}
-        for key, index in self.columns.items():
-            data[key] = pa.array(
-                [cells[index] if index < len(cells) else None for _, cells in self.rows],
-                pa.string(),
-            )
+        """The contract's columns as strings, plus `row_no` (the record id), for DuckDB to check."""
+        keys = [c.key for c in self.register.read_columns if c.key in self.present]
+        if len(self.tables) == 1 and not self.tables[0].constants:
+            return self._table_arrow(0, keys)
+        return pa.concat_tables([self._table_arrow(i, keys) for i in range(len(self.tables))])
+
+    def _table_arrow(self, index: int, keys: list[str]) -> pa.Table:
+        table = self.tables[index]
+        offset = index << ROW_BITS
+        data = {"row_no": pa.array([offset | n for n, _ in table.rows], pa.int64())}
+        for key in keys:
+            column = table.header.columns.get(key)
+            if column is None:
+                value = table.constants.get(key)
+                data[key] = pa.array([value] * len(table.rows), pa.string())
+                continue
+            values = [cells[column] if column < len(cells) else None for _, cells in table.rows]
+            if table.year and self.register.column(key).type == DATE:
+                values = [_with_year(v, table.year) for v in values]
+            data[key] = pa.array(values, pa.string())
         return pa.table(data)
 
-    def raw_json(self, cells: list[str]) -> str:
+    def raw_json(self, cells: list[str], record: int | None = None) -> str:
         """The whole row as written, keyed by its headers, so a rejected row loses nothing.
 
         Cells beyond the header (a CSV value with an unquoted comma) are kept too,
-        keyed by column number like cells under an empty header.
+        keyed by column number like cells under an empty header. A private person's
+        name or phone (户主姓名, 反映人, 联系电话) is kept masked.
         """
-        named = {
-            ((self.headers[i] if i < len(self.headers) else "") or f"第{i + 1}列"): c
-            for i, c in enumerate(cells) if c
-        }
+        header = self.tables[split_row_id(record)[0] if record is not None else 0].header
+        labels, personal = header.labels, header.personal_columns()
+        named = {}
+        for i, c in enumerate(cells):
+            if not c:
+                continue
+            label = (labels[i] if i < len(labels) else "") or f"第{i + 1}列"
+            named[label] = _mask(label, c) if i in personal else c
         return json.dumps(named, ensure_ascii=False)
 
 
-def normalize_header(text: str) -> str:
-    """Fold full-width forms, drop spaces and required-markers, so 「 活动 类型* 」 matches."""
-    folded = unicodedata.normalize("NFKC", normalize_text(str(text)))
-    folded = "".join(folded.split()).strip("*")
-    for marker in ("(必填)", "(选填)"):
-        folded = folded.replace(marker, "")
-    return folded.lower()
+_SHORT_DATE = re.compile(r"\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
-HEADER_KEYS: dict[str, dict[str, str]] = {
-    r.kind: {
-        **{normalize_header(c.header): c.key for c in r.columns},
-        **{c.key: c.key for c in r.columns},
-    }
-    for r in REGISTERS
-}
+def _with_year(value: str | None, year: int) -> str | None:
+    """1月10日 or 1.10 in a sheet whose title says 2024年 is 2024-01-10."""
+    if not value or len(value) > 8:
+        return value
+    match = _SHORT_DATE.fullmatch(value)
+    return f"{year}-{int(match[1]):02d}-{int(match[2]):02d}" if match else value
 
 
-def read_register(path: Path) -> SheetData:
-    """Read one register file; raises UnreadableFile with a Chinese message naming it.
+def year_named(text: str) -> int | None:
+    """The one year a title, sheet or file name names (2024年, （2024）), or None."""
+    years = set(_YEAR.findall(text))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _mask(label: str, value: str) -> str:
+    digits = sum(ch.isdigit() for ch in value)
+    return mask_phone(value) if digits >= 7 or "电话" in label or "手机" in label else mask_name(value)
+
+
+@dataclass
+class FileData:
+    """Everything one file holds: a register per group of sheets, and the sheets skipped."""
+
+    path: Path
+    parts: list[SheetData]
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+
+
+def read_register(path: Path, options: ReadOptions = ReadOptions()) -> SheetData:
+    """Read one register file (the first register of a workbook holding several);
+    raises UnreadableFile with a Chinese message naming it."""
+    return read_file(path, options).parts[0]
+
+
+def read_file(path: Path, options: ReadOptions = ReadOptions()) -> FileData:
+    """Read every register a file holds; raises UnreadableFile when it holds none.
 
     The suffix says what a file should be, its first bytes what it is: offices
     rename CSV exports to .xlsx and workbooks to .csv, and both load; an
@@ -113,23 +251,23 @@ def read_register(path: Path) -> SheetData:
         raise UnreadableFile(f"文件「{path.name}」不是 CSV 或 Excel 文件，无法导入。")
     shape = _content_shape(path)
     if shape == "workbook":
-        sheet = _read_workbook_or_say_why(path)
+        data = _read_workbook_or_say_why(path, options)
         if suffix in CSV_SUFFIXES:
-            sheet.notes.append(f"文件「{path.name}」其实是 Excel 工作簿，已按工作簿读取。")
-        return sheet
+            data.parts[0].notes.append(f"文件「{path.name}」其实是 Excel 工作簿，已按工作簿读取。")
+        return data
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
+        return FileData(path, [_read_csv(path, options)])
     if shape == "text":
-        sheet = _read_csv(path)
+        sheet = _read_csv(path, options)
         sheet.notes.append(f"文件「{path.name}」其实是 CSV 文本，不是 Excel 工作簿，已按 CSV 读取。")
-        return sheet
+        return FileData(path, [sheet])
     raise UnreadableFile(SHAPE_MESSAGES[shape].format(name=path.name))
 
 
-def _read_workbook_or_say_why(path: Path) -> SheetData:
+def _read_workbook_or_say_why(path: Path, options: ReadOptions) -> FileData:
     """A workbook, or the plain reason it cannot be opened (a password: an encrypted .xls)."""
     try:
-        return _read_workbook(path)
+        return _read_workbook(path, options)
     except UnreadableFile as exc:
         if isinstance(exc.__cause__, PasswordError):
             raise UnreadableFile(SHAPE_MESSAGES["encrypted"].format(name=path.name)) from exc
@@ -180,7 +318,7 @@ def _looks_binary(head: bytes) -> bool:
     return controls * 20 > len(head)
 
 
-def _read_csv(path: Path) -> SheetData:
+def _read_csv(path: Path, options: ReadOptions = ReadOptions()) -> SheetData:
     """Try each delimiter; with no header found, explain from the split that fits best.
 
     A tab-separated "Unicode text" file split on commas shows no header cell at
@@ -193,15 +331,15 @@ def _read_csv(path: Path) -> SheetData:
     for delimiter in DELIMITERS:
         head = list(csv.reader(io.StringIO(head_lines, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
         heads.append(head)
-        found = _find_header(head, path.name)
-        if found and (best is None or len(found[2]) > len(best[1][2])):
+        found = _find_header(head, path.name, options)
+        if found and (best is None or len(found.columns) > len(best[1].columns)):
             best = (delimiter, found)
     if best is None:
         if not text.strip():
             raise UnreadableFile(f"文件「{path.name}」是空文件，找不到登记表的表头，未导入。")
-        _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])))
+        _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])), options)
     delimiter, found = best
-    width = len(heads[DELIMITERS.index(delimiter)][found[0]])
+    width = len(heads[DELIMITERS.index(delimiter)][found.last_row])
     grid, broken = _parse_csv(text, delimiter, width, path.name)
     sheet = _sheet_data(path, None, grid, found)
     kept = {number for number, _ in sheet.rows}  # a stray quote on an otherwise empty line breaks no row
@@ -435,13 +573,19 @@ def _has_register_headers(text: str) -> bool:
     for delimiter in DELIMITERS:
         for row in itertools.islice(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter),
                                     HEADER_SEARCH_ROWS):
-            normalized = [normalize_header(c) for c in row]
-            if any(len(_match(normalized, register)) >= 2 for register in REGISTERS):
+            if any(recognised(row, register) >= 2 for register in REGISTERS):
                 return True
     return False
 
 
-def _read_workbook(path: Path) -> SheetData:
+def _read_workbook(path: Path, options: ReadOptions) -> FileData:
+    """Every sheet that is a register loads; the others are named as skipped.
+
+    Sheets of one register (1月 … 12月) make one part, in workbook order. A sheet
+    named like a summary or instructions (汇总, 填写说明) is skipped unread; a sheet
+    that resembles a register but lacks a required column is skipped with that
+    reason, so the month that was typed differently is never lost silently.
+    """
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
@@ -449,20 +593,55 @@ def _read_workbook(path: Path) -> SheetData:
         raise UnreadableFile(
             f"文件「{path.name}」不是有效的 Excel 工作簿，无法打开（{type(exc).__name__}）。"
         ) from exc
-    first = None
+    parts: dict[str, SheetData] = {}
+    skipped: list[tuple[str, str]] = []
+    misses: list[tuple[str, list[list[str]]]] = []
     for name in _sheet_order(names):
+        if is_summary_sheet(name) and not _names_register(name):
+            skipped.append((name, "汇总表或说明页，不是登记表"))
+            continue
         try:
-            raw = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(name)
+            raw = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
         except Exception as exc:
             raise UnreadableFile(
                 f"文件「{path.name}」的工作表「{name}」无法读取（{type(exc).__name__}）。"
             ) from exc
         grid = [[_cell_text(v) for v in row] for row in raw]
-        found = _find_header(grid[:HEADER_SEARCH_ROWS], path.name)
-        if found:
-            return _sheet_data(path, name, grid, found)
-        first = first or (name, grid[:HEADER_SEARCH_ROWS])
-    _raise_no_header(path, *(first or (None, [])))
+        group_rows = fill_merged(grid, merged)
+        found = _find_header(grid[:HEADER_SEARCH_ROWS], f"{name} {path.name}", options)
+        if found is None:
+            if any(any(c.strip() for c in row) for row in grid):
+                misses.append((name, grid[:HEADER_SEARCH_ROWS]))
+            else:
+                skipped.append((name, "空白工作表"))
+            continue
+        part = _sheet_data(path, name, grid, found, group_rows)
+        if not part.tables[0].rows and not part.tables[0].skipped:
+            skipped.append((name, f"{part.register.title}表头下没有记录"))
+            continue
+        if part.register.kind in parts:
+            parts[part.register.kind].tables += part.tables
+        else:
+            parts[part.register.kind] = part
+    if not parts:
+        if not misses:
+            first = names[0] if names else None
+            _raise_no_header(path, first, [])
+        _raise_no_header(path, *misses[0], options)
+    for name, head in misses:
+        skipped.append((name, _no_header_message(path, name, head, short=True, options=options)))
+    order = {name: i for i, name in enumerate(names)}
+    for part in parts.values():
+        part.tables.sort(key=lambda t: order[t.sheet])
+    # Rosters before the logs that name their people, whatever the sheet order.
+    ranked = sorted(parts.values(), key=lambda p: REGISTERS.index(p.register))
+    return FileData(path, ranked, skipped)
+
+
+def _names_register(sheet: str) -> bool:
+    return any(r.title in sheet for r in REGISTERS)
 
 
 def _sheet_order(names: list[str]) -> list[str]:
@@ -489,75 +668,48 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _find_header(head: list[list[str]], file_name: str):
-    """The (row index, register, key->column) whose header row matches best.
+def _find_header(head: list[list[str]], names: str, options: ReadOptions = ReadOptions()) -> Header | None:
+    """The best header of a sheet's first rows (see layout.find_header), or None."""
+    return find_header(head, names, options.mappings).header
 
-    A candidate must carry every required header of its register; among those
-    the one matching most headers wins, and a tie goes to the register the file
-    name names. Returns None when no row carries a full required set.
+
+def _raise_no_header(path: Path, sheet: str | None, head: list[list[str]], options: ReadOptions = ReadOptions()):
+    """NotARegister when nothing resembles a register (a folder's stray file is skipped), else UnreadableFile."""
+    message = _no_header_message(path, sheet, head, options=options)
+    resembles = find_header(head, f"{sheet or ''} {path.name}", options.mappings).closest is not None
+    raise (UnreadableFile if resembles else NotARegister)(message, sheet, head)
+
+
+def _no_header_message(path: Path, sheet: str | None, head: list[list[str]], short: bool = False,
+                       options: ReadOptions = ReadOptions()) -> str:
+    """Say which required columns the file lacks, for the register it most resembles
+    (read with the mappings given, so a mapping still missing a column says which).
+
+    `short` leaves out the file and sheet, for a line under the sheet's name.
     """
-    named = kind_from_filename(file_name)
-    best = None
-    for index, row in enumerate(head):
-        normalized = [normalize_header(c) for c in row]
-        for register in REGISTERS:
-            columns = _match(normalized, register)
-            if not all(c.key in columns for c in register.required):
-                continue
-            score = (len(columns), register is named)
-            if best is None or score > best[0]:
-                best = (score, index, register, columns)
-    return None if best is None else best[1:]
-
-
-def _match(normalized: list[str], register: Register) -> dict[str, int]:
-    keys = HEADER_KEYS[register.kind]
-    columns: dict[str, int] = {}
-    for index, header in enumerate(normalized):
-        key = keys.get(header)
-        if key and key not in columns:
-            columns[key] = index
-    return columns
-
-
-def _raise_no_header(path: Path, sheet: str | None, head: list[list[str]]):
-    """Say which required columns the file lacks, for the register it most resembles."""
-    where = f"文件「{path.name}」" + (f"的工作表「{sheet}」" if sheet else "")
-    register, columns = _closest_register(head, path.name)
-    if register is None:
-        raise NotARegister(
-            f"{where}的前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，无法判断是哪种登记表，"
-            "请对照模板检查表头。"
-        )
-    missing = "、".join(f"「{c.header}」" for c in register.required if c.key not in columns)
-    raise UnreadableFile(f"{where}看起来是{register.title}，但缺少必填列{missing}，未导入。")
+    where = "" if short else f"文件「{path.name}」" + (f"的工作表「{sheet}」" if sheet else "")
+    names = f"{sheet or ''} {path.name}"
+    search = find_header(head, names, options.mappings)
+    if search.closest is None:
+        return (f"{where}{'的' if where else ''}前{HEADER_SEARCH_ROWS}行中找不到登记表的表头，无法判断是哪种登记表，"
+                "请对照模板检查表头。")
+    register, columns = search.closest.register, search.closest.columns
+    given = derivable(register, title_hints(names))
+    if register.kind == "activities" and "title" in columns:
+        given.add("kind")  # read from each 活动名称
+    missing = "、".join(f"「{c.header}」" for c in register.required if c.key not in columns and c.key not in given)
+    return f"{where}看起来是{register.title}，但缺少必填列{missing}，未导入。"
 
 
 def _closest_register(head: list[list[str]], file_name: str):
     """The register whose headers a row matches most (the file name breaks ties)."""
-    named = kind_from_filename(file_name)
-    best = (None, {})
-    best_score = (1, False)  # a single matching header is no evidence
-    for row in head:
-        normalized = [normalize_header(c) for c in row]
-        for register in REGISTERS:
-            columns = _match(normalized, register)
-            score = (len(columns), register is named)
-            if score > best_score or (register is named and best[0] is None):
-                best, best_score = (register, columns), score
-    return best
+    closest = find_header(head, file_name).closest
+    return (closest.register, closest.columns) if closest is not None else (None, {})
 
 
-def _sheet_data(path: Path, sheet: str | None, grid: list[list[str]], found) -> SheetData:
-    index, register, columns = found
-    headers = [str(h).strip() for h in grid[index]]
-    used = set(columns.values())
-    extras = [h for i, h in enumerate(headers) if i not in used and h]
-    # A row counts only if a register column holds something: a template
-    # pre-numbered in a 序号 column is still empty below the last real row.
-    rows = [
-        (number, cells)
-        for number, cells in enumerate(grid[index + 1 :], start=index + 2)
-        if any(str(cells[i]).strip() for i in used if i < len(cells))
-    ]
-    return SheetData(path, sheet, BY_KIND[register.kind], index + 1, columns, extras, headers, rows)
+def _sheet_data(
+    path: Path, sheet: str | None, grid: list[list[str]], header: Header, group_rows: set[int] = frozenset()
+) -> SheetData:
+    rows = sort_rows(grid, header, group_rows)
+    year = year_named(f"{header.title} {sheet or ''} {path.stem}")
+    return SheetData(path, header.register, [Table(sheet, header, rows.records, rows.skipped, year=year)])

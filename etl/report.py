@@ -55,6 +55,7 @@ def print_report(console: Console, results: list[FileResult], csv_path: Path | N
     for result in results:
         for line, style in _file_lines(result):
             console.print(Text(line, style=style))
+        print_skipped(console, result)
     warnings = [(r, w) for r in results for w in r.warnings]
     if warnings:
         console.print(Text(f"\n请核实（共 {len(warnings)} 条，显示前 {min(len(warnings), SHOWN_WARNINGS)} 条）：",
@@ -66,8 +67,9 @@ def print_report(console: Console, results: list[FileResult], csv_path: Path | N
         shown = min(len(rejected), SHOWN_REJECTIONS)
         console.print(Text(f"\n被拒绝的行（共 {len(rejected)} 行，显示前 {shown} 行）："))
         for result, rejection in rejected[:SHOWN_REJECTIONS]:
+            where = f"（{visible(rejection.sheet)}）" if rejection.sheet and result.sheet_count > 1 else ""
             console.print(Text(
-                f"  {visible(result.path.name)} 第 {rejection.row_no} 行「{visible(rejection.column_name)}」"
+                f"  {visible(result.path.name)}{where} 第 {rejection.row_no} 行「{visible(rejection.column_name)}」"
                 f"值「{shown_value(rejection.column_name, rejection.value)}」：{visible(rejection.reason)}"
             ))
         if csv_path:
@@ -81,6 +83,9 @@ def _file_lines(result: FileResult) -> list[tuple[str, str | None]]:
     lines: list[tuple[str, str | None]] = []
     if result.status == UNREADABLE:
         lines.append((f"✗ {visible(result.message)}", "red"))
+        if "表头" in result.message or "必填列" in result.message:
+            lines.append((f"  提示：运行 python -m etl check「{visible(result.path)}」查看系统建议的列对应，"
+                          "可写成导入方案（--write-mapping）修改后用 load --mapping 导入。", None))
     elif result.status == SKIPPED:
         lines.append((f"－ 「{name}」{visible(result.message)}", "dim"))
     elif result.message and result.status != ABORTED:  # an aborted load's reason is said once, after
@@ -112,16 +117,60 @@ def _header_list(headers: list[str]) -> str:
     return shown + (f" 等 {len(headers)} 列" if len(headers) > SHOWN_HEADERS else "")
 
 
+def print_skipped(console: Console, result: FileResult) -> None:
+    """Rows neither loaded nor rejected (合计, footers) and sheets that are not registers, with why."""
+    name = visible(result.path.name)
+    if result.skipped:
+        console.print(Text(f"「{name}」跳过 {result.rows_skipped} 行（不是记录，不导入也不算错误）："
+                           f"{visible(result.skipped_summary())}"))
+    for sheet, why in result.skipped_sheets:
+        console.print(Text(f"「{name}」的工作表「{visible(sheet)}」未导入：{visible(why)}"))
+    if result.mapping:
+        console.print(Text(f"「{name}」按导入方案「{visible(result.mapping)}」对应各列。"))
+
+
+def print_check(console: Console, check) -> None:
+    """`etl check`: each sheet's proposed mapping and first records, then what a load would do."""
+    console.print(Text(f"\n文件「{visible(check.path.name)}」", style="bold"))
+    if not check.proposals:
+        console.print(Text("  找不到可以对应的表头。"))
+    for proposal in check.proposals:
+        where = f"工作表「{visible(proposal.sheet)}」" if proposal.sheet else "表头"
+        console.print(Text(f"  {where}：{proposal.register.title}，表头在第 {proposal.header.last_row + 1} 行"))
+        table = Table(show_header=True)
+        for name in ("表头", "对应列", "依据", *(f"第{i + 1}条记录" for i in range(len(proposal.sample[:3])))):
+            table.add_column(name)
+        personal = proposal.header.personal_columns()
+        for column in proposal.columns:
+            target = proposal.register.column(column.key).header if column.key else "（不导入）"
+            cells = [c[column.index] if column.index < len(c) else "" for c in proposal.sample[:3]]
+            if column.index in personal:
+                cells = [masked_value("户主姓名", c) for c in cells]
+            table.add_row(*(Text(visible(mask_text(v) or "", limit=40))
+                            for v in (column.label, target, column.source or "未识别", *cells)))
+        console.print(table)
+    console.print(_files_table(check.results))
+    for result in check.results:
+        for line, style in _file_lines(result):
+            console.print(Text(line, style=style))
+        print_skipped(console, result)
+        for rejection in result.rejections[:5]:
+            value = shown_value(rejection.column_name, rejection.value)
+            console.print(Text(f"  第 {rejection.row_no} 行「{visible(rejection.column_name)}」"
+                               f"值「{value}」：{visible(rejection.reason)}"))
+    console.print(Text("（试导入，数据库未改变。）"))
+
+
 def _files_table(results: list[FileResult]) -> Table:
     table = Table(title="导入报告")
-    for header in ("文件", "登记表", "读取行数", "导入行数", "拒绝行数", "结果"):
+    for header in ("文件", "登记表", "读取行数", "导入行数", "拒绝行数", "跳过行数", "结果"):
         justify = "right" if "行数" in header else "left"
         table.add_column(header, justify=justify)
     for r in results:
         table.add_row(
             Text(visible(r.path.name) + (f"（{visible(r.sheet)}）" if r.sheet else "")),
             r.register.title if r.register else "—",
-            str(r.rows_read), str(r.rows_accepted), str(r.rows_rejected),
+            str(r.rows_read), str(r.rows_accepted), str(r.rows_rejected), str(r.rows_skipped),
             STATUS_WORDS[r.status],
         )
     return table

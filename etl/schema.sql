@@ -18,6 +18,19 @@ CREATE TABLE IF NOT EXISTS load_log (
     status         VARCHAR,  -- loaded | strict_refused | unreadable
     message        VARCHAR
 );
+-- Rows neither loaded nor rejected: 合计 rows, footer lines (rows read = accepted + rejected + skipped).
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS rows_skipped INTEGER DEFAULT 0;
+
+-- 导入方案: a confirmed column mapping for an office's own layout, keyed by the
+-- header's shape (its normalised cells in order), so that layout loads without asking.
+CREATE TABLE IF NOT EXISTS import_mappings (
+    shape     VARCHAR,   -- etl/layout.header_shape of the header it was confirmed for
+    register  VARCHAR,   -- the register kind (table name)
+    columns   VARCHAR,   -- JSON: normalised header -> contract key ('' = not loaded)
+    headers   VARCHAR,   -- JSON: the header cells as written, for listing
+    name      VARCHAR,   -- the file or mapping file it came from
+    saved_at  TIMESTAMP
+);
 -- Who loaded a file (an account, or 命令行（OS user）) and the townships its rows name:
 -- the 数据 page shows a township account only the loads of its own townships.
 ALTER TABLE load_log ADD COLUMN IF NOT EXISTS loaded_by VARCHAR;

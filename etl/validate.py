@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from etl.reader import ROW_BITS
 from etl.registers import (
     CHOICE,
     COUNT,
@@ -23,9 +24,11 @@ from etl.registers import (
     ENTERPRISE_TARGET,
     HOUSEHOLD_TARGETS,
     ID_LIST,
+    KIND_WORDS,
     OUTCOME_WORDS,
     RESOLVED,
     TEXT,
+    VALUE_SYNONYMS,
     YEAR,
     Column,
     Register,
@@ -60,7 +63,7 @@ def plausible_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
         latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
     return EARLIEST_DATE, latest
 
-ID_SEPARATORS = r"[、，,；;\s]+"
+ID_SEPARATORS = r"[、，,；;/\s]+"
 
 REASON_REQUIRED = "必填项为空"
 REASON_DATE = "日期无法识别（可填 2020-06-04、2020/6/4、2020.6.4、2020年6月4日 或 20200604）"
@@ -71,8 +74,9 @@ REASON_CHOICE = "不在可选值中，可选：{}"
 REASON_TOWNSHIP_UNKNOWN = "乡镇不在乡镇名册中（请填写乡镇代码或名册中的乡镇名称）"
 REASON_TOWNSHIP_AMBIGUOUS = "乡镇名称对应多个乡镇，请改填乡镇代码"
 REASON_TOWNSHIP_NAME_TAKEN = "同一县内已有同名乡镇（乡镇代码不同）"
-REASON_STATION_UNKNOWN = "活动站编号不在活动站名册中"
-REASON_DEPUTY_UNKNOWN = "代表编号不在代表名册中"
+REASON_STATION_UNKNOWN = "活动站不在活动站名册中（按活动站编号和本乡镇活动站名称都找不到）"
+REASON_DEPUTY_UNKNOWN = "代表不在代表名册中（按代表编号和本乡镇代表姓名都找不到）"
+REASON_ID_NOT_DERIVED = "没有户编号时须填写户主姓名，系统据乡镇、村和户主姓名生成户编号"
 REASON_HOUSEHOLD_UNKNOWN = "户编号不在脱贫户名册中"
 REASON_HOUSEHOLD_NEEDED = "对象类型为脱贫户或监测户时，户编号必填"
 REASON_ENTERPRISE_NEEDED = "对象类型为帮扶企业时，企业名称必填"
@@ -125,7 +129,7 @@ def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str])
     parameter it does not see (a roster file without any date column).
     """
     selects, params = ["row_no"], {}
-    for col in register.columns:
+    for col in register.read_columns:
         name = ident(col.key)
         if col.key not in present:
             selects.append(f"CAST(NULL AS VARCHAR) AS {name}")
@@ -160,10 +164,10 @@ def _is_code(col: Column) -> bool:
         "township_code", "township", "outcome")
 
 
-def type_rows(con: duckdb.DuckDBPyConnection, register: Register) -> None:
-    """`staged` -> `typed`: parsed values next to their raw text, township resolved."""
+def type_base(con: duckdb.DuckDBPyConnection, register: Register) -> None:
+    """`staged` -> `typed_base`: parsed values next to their raw text, township resolved."""
     selects, params = ["s.row_no"], {}
-    for col in register.columns:
+    for col in register.read_columns:
         raw = f"s.{ident(col.key)}"
         expr, col_params = _typed_expr(col, raw)
         params.update(col_params)
@@ -178,14 +182,30 @@ def type_rows(con: duckdb.DuckDBPyConnection, register: Register) -> None:
         f"FROM staged s {joins}",
         params,
     )
-    derived = _derived_exprs(register)
-    columns = {c.key for c in register.columns}
+    # Where names.resolve_references leaves the names it could not resolve.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE reference_problems "
+        "(row_no BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
+    )
+
+
+def derive(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
+    """`typed_base` -> `typed`: the values the contract or the file's shape derives."""
+    derived = _derived_exprs(register, present)
+    columns = {c.key for c in register.read_columns} | {"raw_" + c.key for c in register.read_columns}
     replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if k in columns)
     added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if k not in columns)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE typed AS "
-        f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM typed_base"
-    )
+    sql = (f"CREATE OR REPLACE TEMP TABLE typed AS "
+           f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM typed_base")
+    con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
+
+
+def loaded_rosters(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The roster tables that hold rows: references are checked only against these."""
+    return {
+        table for table in ROSTER_TITLES
+        if con.execute(f"SELECT count(*) > 0 FROM {ident(table)}").fetchall()[0][0]
+    }
 
 
 TOWNSHIP_LOOKUP = """
@@ -212,7 +232,9 @@ def _typed_expr(col: Column, raw: str) -> tuple[str, dict]:
     if col.type == COUNT:
         return f"CASE WHEN regexp_full_match({raw}, '\\d+(\\.0*)?') THEN TRY_CAST({raw} AS INTEGER) END", {}
     if col.type == YEAR:
-        return f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}') THEN CAST({raw} AS INTEGER) END", {}
+        # 1968, 1968.05 (出生年月), 2019年, or a date: the year is the first four digits.
+        return (f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}([-./年].*)?') "
+                f"THEN CAST(left({raw}, 4) AS INTEGER) END"), {}
     if col.type == ID_LIST:
         return (
             f"list_distinct(list_filter(regexp_split_to_array({raw}, $id_separators), "
@@ -220,11 +242,17 @@ def _typed_expr(col: Column, raw: str) -> tuple[str, dict]:
             {"id_separators": ID_SEPARATORS},
         )
     if col.type == CHOICE:
-        normalized = _choice_normalizer(col, raw)
+        synonyms = {**{c: c for c in col.choices}, **VALUE_SYNONYMS.get(col.key, {})}
+        words, values = f"words_{col.key}", f"values_{col.key}"
+        # An office's word for a value (视察活动, √, A类) is looked up without its spaces.
+        spoken = (f"CASE WHEN list_contains(${p}, {raw}) THEN {raw} ELSE coalesce(list_extract(${values}, "
+                  f"list_position(${words}, replace({raw}, ' ', ''))), {raw}) END")
+        normalized = _choice_normalizer(col, spoken)
         expr = f"CASE WHEN list_contains(${p}, {normalized}) THEN {normalized} END"
         if col.key == "consoled":
             expr = f"({expr}) = '是'"
-        return expr, {p: list(col.choices)}
+        params = {p: list(col.choices), words: list(synonyms), values: list(synonyms.values())}
+        return expr, params
     assert col.type == TEXT
     return raw, {}
 
@@ -248,22 +276,80 @@ def _choice_normalizer(col: Column, raw: str) -> str:
     return raw
 
 
-def _derived_exprs(register: Register) -> dict[str, str]:
-    """Values the contract derives: hashed natural keys, and attendees from 参加代表."""
+def _derived_exprs(register: Register, present: set[str]) -> dict[str, str]:
+    """Values the contract or the file's shape derives, by column (raw_<key> included
+    where a column the file leaves out is derived, so no rule calls it empty).
+
+    Hashed natural keys for logs; attendees from 参加代表; for a file without the
+    column: 活动名称 from the kind, 办理状态 from the dates, 对象类型 from whether a
+    household or an enterprise is named, and roster ids from township and name.
+    """
+    derived: dict[str, str] = {}
+
+    def absent(key: str, expr: str) -> None:
+        if key not in present:
+            derived[key] = expr
+            derived["raw_" + key] = f"CAST({expr} AS VARCHAR)"
+
     if register.kind == "activities":
-        facts = "CAST(date AS VARCHAR), township_code, coalesce(station_id, ''), kind, title"
-        return {
-            "activity_id": f"coalesce(activity_id, 'A' || left(md5(concat_ws('|', {facts})), 16))",
-            "attendees": "CASE WHEN raw_attendees IS NULL THEN len(deputy_ids) ELSE attendees END",
-        }
-    if register.kind == "visits":
+        kind = "kind"
+        if "kind" not in present and "title" in present:
+            kind = _kind_from_title()
+            absent("kind", kind)
+        title = "title" if "title" in present else "kind"
+        absent("title", "kind")
+        facts = f"CAST(date AS VARCHAR), township_code, coalesce(station_id, ''), {kind}, {title}"
+        derived["activity_id"] = f"coalesce(activity_id, 'A' || left(md5(concat_ws('|', {facts})), 16))"
+        derived["attendees"] = "CASE WHEN raw_attendees IS NULL THEN len(deputy_ids) ELSE attendees END"
+    elif register.kind == "suggestions":
+        facts = "CAST(received_on AS VARCHAR), township_code, coalesce(source, ''), summary"
+        absent("suggestion_id", f"'J' || left(md5(concat_ws('|', {facts})), 16)")
+        absent("status", "CASE WHEN resolved_on IS NOT NULL THEN '已办结' "
+                         "WHEN referred_on IS NOT NULL THEN '已转办' ELSE '已收集' END")
+    elif register.kind == "visits":
+        target = "target_kind"
+        if "target_kind" not in present:
+            target = ("CASE WHEN raw_household_id IS NOT NULL OR raw_head_name IS NOT NULL THEN '脱贫户' "
+                      "WHEN enterprise IS NOT NULL THEN '帮扶企业' END")
+            absent("target_kind", target)
         facts = (
-            "CAST(date AS VARCHAR), township_code, coalesce(village, ''), target_kind, "
+            f"CAST(date AS VARCHAR), township_code, coalesce(village, ''), {target}, "
             "coalesce(household_id, ''), coalesce(enterprise, ''), "
             "array_to_string(list_sort(coalesce(deputy_ids, [])), '、')"
         )
-        return {"visit_id": f"'V' || left(md5(concat_ws('|', {facts})), 16)"}
-    return {}
+        derived["visit_id"] = f"'V' || left(md5(concat_ws('|', {facts})), 16)"
+    elif register.kind in ROSTER_IDS and register.natural_key not in present:
+        expr = ROSTER_IDS[register.kind]
+        derived[register.natural_key] = expr
+        derived["raw_" + register.natural_key] = f"coalesce({expr}, '')"  # '' = could not be derived
+    return derived
+
+
+def _kind_from_title() -> str:
+    """The activity kind its 活动名称 names (KIND_WORDS, bound as $kind_words/$kind_values), else 其他."""
+    return ("coalesce(list_extract($kind_values, list_position("
+            "list_transform($kind_words, lambda w: contains(title, w)), true)), '其他')")
+
+
+DERIVE_PARAMS = {"kind_words": [w for w, _ in KIND_WORDS], "kind_values": [k for _, k in KIND_WORDS]}
+
+
+# Ids of a roster kept without them: stable over reloads, from the township and the
+# name (+ village for households); a name twice in one township adds the 代表小组 (or
+# the 脱贫年度), so two homonyms in one roster load as two people.
+_TOWN = "coalesce(township_code, raw_township)"
+ROSTER_IDS = {
+    "stations": f"{_TOWN} || '-S' || left(md5(concat_ws('|', {_TOWN}, station_name)), 6)",
+    "deputies": (
+        f"{_TOWN} || '-D' || left(md5(concat_ws('|', {_TOWN}, name, CASE WHEN count(*) OVER "
+        f"(PARTITION BY {_TOWN}, name) > 1 THEN coalesce(group_name, '') END)), 8)"
+    ),
+    "households": (
+        f"CASE WHEN head_name IS NOT NULL THEN {_TOWN} || '-H' || left(md5(concat_ws('|', {_TOWN}, village, "
+        f"head_name, CASE WHEN count(*) OVER (PARTITION BY {_TOWN}, village, head_name) > 1 "
+        "THEN coalesce(CAST(exit_year AS VARCHAR), '') END)), 8) END"
+    ),
+}
 
 
 def column_checks(register: Register) -> list[Check]:
@@ -315,6 +401,9 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
                 f"FROM {ident(table)})",
                 reason,
             ))
+    if register.kind == "households":
+        checks.append(Check(col("household_id"), "raw_household_id = '' AND household_id IS NULL",
+                            REASON_ID_NOT_DERIVED))
     if register.kind == "townships":
         checks.append(Check(
             col("township_name"),
@@ -333,7 +422,8 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
     if register.kind == "visits":
         checks += [
             Check(col("household_id"),
-                  "list_contains($household_targets, target_kind) AND raw_household_id IS NULL",
+                  "list_contains($household_targets, target_kind) AND raw_household_id IS NULL "
+                  "AND raw_head_name IS NULL",
                   REASON_HOUSEHOLD_NEEDED,
                   params={"household_targets": list(HOUSEHOLD_TARGETS)}),
             Check(col("enterprise"), "target_kind = $enterprise_target AND enterprise IS NULL",
@@ -342,23 +432,17 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
     return checks
 
 
-DEPUTY_CHECK = """
-    SELECT row_no, $column AS column_name, string_agg(DISTINCT d, '、' ORDER BY d) AS value,
-           $reason AS reason, $order AS rule_order
-    FROM (SELECT row_no, unnest(deputy_ids) AS d FROM typed)
-    WHERE d NOT IN (SELECT deputy_id FROM deputies)
-    GROUP BY row_no
-"""
-
-
 def find_problems(
-    con: duckdb.DuckDBPyConnection, register: Register, present: set[str]
+    con: duckdb.DuckDBPyConnection, register: Register, present: set[str], rosters: set[str] | None = None,
+    sheets: list[str | None] | None = None,
 ) -> Validation:
-    """Fill `problems` with every broken rule, then reject duplicates among the rest."""
-    rosters = {
-        table for table in ROSTER_TITLES
-        if con.execute(f"SELECT count(*) > 0 FROM {ident(table)}").fetchall()[0][0]
-    }
+    """Fill `problems` with every broken rule, then reject duplicates among the rest.
+
+    References resolved by name (etl/names.py) left their misses in
+    `reference_problems`, which join the rules' findings here. `sheets` names the
+    sheets of a register read from several, for a duplicate found in another sheet.
+    """
+    rosters = loaded_rosters(con) if rosters is None else rosters
     result = Validation()
     checks = column_checks(register) + register_checks(register, rosters)
     parts, params = [], {}
@@ -371,19 +455,16 @@ def find_problems(
         params |= {f"col{order}": check.column.header, f"reason{order}": check.reason}
         params |= check.params
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {' UNION ALL '.join(parts)}", params)
-    if "deputy_ids" in present:
-        if "deputies" in rosters:
-            con.execute(
-                f"INSERT INTO problems {DEPUTY_CHECK}",
-                {"column": register.column("deputy_ids").header,
-                 "reason": REASON_DEPUTY_UNKNOWN, "order": len(checks)},
-            )
-        else:
-            _count_unchecked(con, result, "deputies", "deputy_ids")
+    con.execute(
+        "INSERT INTO problems SELECT row_no, column_name, value, reason, $order FROM reference_problems",
+        {"order": len(checks)},
+    )
+    if "deputy_ids" in present and "deputies" not in rosters:
+        _count_unchecked(con, result, "deputies", "deputy_ids")
     for key, (table, _) in references(register).items():
         if key in present and table not in rosters:
             _count_unchecked(con, result, table, key)
-    _reject_duplicates(con, register, len(checks) + 1)
+    _reject_duplicates(con, register, len(checks) + 1, list(sheets or [None]))
     return result
 
 
@@ -410,18 +491,25 @@ def _duplicate_rules(register: Register) -> list[tuple[str, Column, str]]:
     return rules
 
 
-def _reject_duplicates(con, register: Register, order: int) -> None:
+def _reject_duplicates(con, register: Register, order: int, sheets: list[str | None]) -> None:
     """A natural key twice in one file: the first valid row stands, later ones are rejected."""
+    mask = (1 << ROW_BITS) - 1  # a record id is sheet << ROW_BITS | Excel row (reader.row_id)
+    reason = "printf($reason, first_row)"
+    if len(sheets) > 1:
+        reason = f"""CASE WHEN first_row >> {ROW_BITS} = row_no >> {ROW_BITS} THEN printf($reason, first_row & {mask})
+                          ELSE replace(printf($reason, first_row & {mask}), '本文件', '本文件工作表「'
+                               || list_extract($sheets, (first_row >> {ROW_BITS}) + 1) || '」') END"""
     for partition, column, same in _duplicate_rules(register):
         con.execute(
             f"""
             INSERT INTO problems
-            SELECT row_no, $column, value, printf($reason, first_row), $order
+            SELECT row_no, $column, value, {reason}, $order
             FROM (SELECT row_no, {ident("raw_" + column.key)} AS value,
                          row_number() OVER w AS n, first_value(row_no) OVER w AS first_row
                   FROM typed WHERE row_no NOT IN (SELECT row_no FROM problems)
                   WINDOW w AS (PARTITION BY {partition} ORDER BY row_no))
             WHERE n > 1
             """,
-            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order},
+            {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order}
+            | ({"sheets": sheets} if len(sheets) > 1 else {}),
         )

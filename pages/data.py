@@ -8,7 +8,7 @@ from queries.db import db_path
 from queries.labels import DATA_COLUMNS
 from queries.metrics import Scope
 from queries.scope import Viewer
-from ui import access, audit, auth, layout, rejected_export
+from ui import access, audit, auth, layout, mapping_step, rejected_export
 from ui.database import database, fetch
 from ui.downloads import XLSX_MIME, template_files
 from ui.filters import sidebar_filters
@@ -29,7 +29,7 @@ def headers(*keys: str) -> dict[str, str]:
 
 
 LOG_COLUMNS = headers("loaded_at", "file_name", "register", "sheet", "rows_read", "rows_accepted", "rows_rejected",
-                      "result", "message", "loaded_by")
+                      "rows_skipped", "result", "message", "loaded_by")
 COUNT_COLUMNS = headers("township_name", "township_code", "stations", "deputies", "households", "activities",
                         "activities_latest", "suggestions", "suggestions_latest", "visits", "visits_latest")
 REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value", "reason")
@@ -55,7 +55,8 @@ with tabs[0]:
     if history is None or history.empty:
         st.info("还没有导入记录。")
     else:
-        st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数），最新的在前。")
+        st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数 + 跳过行数；跳过的是合计行、"
+                   "表尾等不是记录的行），最新的在前。")
         layout.table(history, LOG_COLUMNS, key="data_log")
         warnings = fetch(data.load_warnings, access.account_scope(), Viewer())
         if not warnings.empty:
@@ -109,26 +110,49 @@ with tabs[4]:
         st.info("当前账号为查看账号，不能上传登记表。需要导入时请联系本乡镇或县人大的管理账号。")
     elif account.is_township:
         st.caption("本账号只能导入本乡镇的数据：文件中其他乡镇的行会被拒绝并列出原因；乡镇名册由县人大导入。")
-    st.caption(f"可一次选择多个 CSV 或 XLSX 文件，每个文件不超过 {MAX_UPLOAD_MB} MB、{MAX_UPLOAD_ROWS:,} 行。"
-               "系统按表头识别登记表，先导入名册、再导入记录；同一文件重复上传不会重复计数。")
+    st.caption(f"可一次选择多个 CSV 或 Excel（.xlsx、.xls）文件，每个文件不超过 {MAX_UPLOAD_MB} MB、"
+               f"{MAX_UPLOAD_ROWS:,} 行。系统按表头识别登记表（也认得各乡镇常用的表头写法），先导入名册、再导入记录；"
+               "同一文件重复上传不会重复计数。表头没有全部认出的文件，会先请您核对各列的对应，确认后保存为导入方案，"
+               "同样格式的文件以后直接导入。")
     uploads = st.file_uploader("选择登记表文件", type=ACCEPTED_TYPES, accept_multiple_files=True,
                                max_upload_size=MAX_UPLOAD_MB, key="data_uploads", disabled=not account.can_upload)
+    roster = fetch(data.township_roster, access.account_scope()) if selection else []
+    towns = {code: name for code, name, *_ in roster}
+    # A township account's files are its own township's; a county account may name any of its townships.
+    township_options = [account.township_code] if account.is_township else [None, *towns]
+    township = st.selectbox("登记表所属乡镇（登记表中没有“乡镇”一列、标题和文件名也没写明时使用）",
+                            township_options, format_func=lambda c: "由文件判断" if c is None else towns.get(c, c),
+                            key="data_upload_township", disabled=not account.can_upload)
+    who = {"loaded_by": account.username, "scope": account.load_scope()}
     if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
+        with st.spinner("正在检查……"):  # each file's check runs in a child process, like its load
+            ready, pending = mapping_step.split_uploads([(f.name, f.getvalue()) for f in uploads], db_path(),
+                                                        township)
+        st.session_state[mapping_step.PENDING] = pending
         bar = st.progress(0.0, text="正在准备导入……")
-        results = load_uploads(
-            [(f.name, f.getbuffer()) for f in uploads], db_path(),  # the upload's own buffer, not a copy
-            loaded_by=account.username, scope=account.load_scope(),
-            on_progress=lambda share, text: bar.progress(share, text=text))
+        results = load_uploads(ready, db_path(), township, **who,
+                               on_progress=lambda share, text: bar.progress(share, text=text)) if ready else []
         audit.uploaded(results)
         st.session_state["data_load_report"] = results
         st.cache_data.clear()  # every page shows the new figures at once
         st.rerun()
+    for index, upload in enumerate(st.session_state.get(mapping_step.PENDING, [])):
+        confirmed = mapping_step.mapping_form(index, upload, db_path(), township)
+        if confirmed is not None:
+            with st.spinner("正在导入……"):
+                results = load_uploads([(upload.name, upload.content)], db_path(), township, tuple(confirmed), **who)
+                audit.uploaded(results)
+                st.session_state["data_load_report"] = results
+            st.session_state[mapping_step.PENDING] = [
+                p for p in st.session_state[mapping_step.PENDING] if p is not upload]
+            st.cache_data.clear()
+            st.rerun()
     results = st.session_state.get("data_load_report")
     if results:
         st.markdown("**本次导入报告**")
         layout.table(report_frame(results), headers(
-            "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"),
-            key="data_load_files")
+            "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "result",
+            "message"), key="data_load_files")
         cautions = warnings_preview(results)
         if not cautions.empty:
             st.warning("以下行已导入，但需要核实：")

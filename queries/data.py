@@ -155,7 +155,8 @@ def station_roster(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple]:
 
 LOAD_HISTORY_SQL = """
     SELECT date_trunc('second', loaded_at) AS loaded_at, file_name, kind, coalesce(sheet, '') AS sheet,
-           rows_read, rows_accepted, rows_rejected, status, coalesce(message, '') AS message{loaded_by}
+           rows_read, rows_accepted, rows_rejected, coalesce(rows_skipped, 0) AS rows_skipped, status,
+           coalesce(message, '') AS message{loaded_by}
     FROM load_log l
     WHERE {visible}
     ORDER BY loaded_at DESC, load_id DESC

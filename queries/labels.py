@@ -94,7 +94,8 @@ COMPARISON_LABELS: dict[str, dict] = {
 # 数据 page (pages/data.py): headers of its tables, by frame column.
 DATA_COLUMNS: dict[str, str] = {
     "loaded_at": "导入时间", "file_name": "文件", "register": "登记表", "sheet": "工作表", "loaded_by": "导入人",
-    "rows_read": "读取行数", "rows_accepted": "导入行数", "rows_rejected": "拒绝行数", "result": "结果",
+    "rows_read": "读取行数", "rows_accepted": "导入行数", "rows_rejected": "拒绝行数", "rows_skipped": "跳过行数",
+    "result": "结果",
     "message": "说明", "township_name": "乡镇", "township_code": "乡镇代码",
     "stations": "活动站名册（行）", "deputies": "代表名册（行）", "households": "脱贫户名册（行）",
     "activities": "活动记录（行）", "activities_latest": "活动记录最新日期",

@@ -143,9 +143,9 @@ def test_a_hostile_link_shows_its_notes(page, server):
 
 # --- uploads ------------------------------------------------------------------------------
 
-def upload(page: Page, server, tmp_path: Path, name: str, content: bytes) -> tuple[list[list], list[str], int]:
-    """Upload one file on the 数据 page, press 导入: the report (as its Excel download), the
-    texts the progress bar showed meanwhile, and the server's peak memory before the upload."""
+def upload(page: Page, server, tmp_path: Path, name: str, content: bytes) -> tuple[dict, list[str], int]:
+    """Upload one file on the 数据 page, press 导入: the report's line for it (from its Excel download,
+    header -> value), the texts the progress bar showed meanwhile, and the server's peak memory before."""
     open_path(page, server, "data", Q2)
     before = peak_memory(server.pid)
     page.get_by_role("tab", name="上传登记表").click()
@@ -169,7 +169,7 @@ def upload(page: Page, server, tmp_path: Path, name: str, content: bytes) -> tup
         panel.get_by_role("button", name="下载表格（Excel）").first.click()
     content = Path(download.value.path()).read_bytes()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    return rows, progress_seen, before
+    return dict(zip(rows[0], rows[1], strict=True)), progress_seen, before
 
 
 def record(line: str) -> None:
@@ -183,9 +183,10 @@ def test_a_48_mb_file_of_3_6_million_rows_is_refused_and_the_server_lives_on(pag
     rows = "".join(f"{i:07d},a,b{'b' * (i % 3 == 0)}\r\n" for i in range(3_600_000))  # a roster, 13⅓ bytes a row
     content = ("乡镇代码,乡镇名称,所属县\r\n" + rows).encode("utf-8")
     assert 47_500_000 < len(content) < 50_000_000
-    rows, _, before = upload(page, server, tmp_path, "乡镇名册_全省.csv", content)
-    assert rows[1][:6] == ["乡镇名册_全省.csv", "—", 0, 0, 0, "无法读取"]
-    assert rows[1][6].startswith("文件「乡镇名册_全省.csv」约有 3,600,000 行，超过每个文件 200,000 行的上限，未导入。")
+    report, _, before = upload(page, server, tmp_path, "乡镇名册_全省.csv", content)
+    assert (report["文件"], report["读取行数"], report["结果"]) == ("乡镇名册_全省.csv", 0, "无法读取")
+    assert report["说明"].startswith(
+        "文件「乡镇名册_全省.csv」约有 3,600,000 行，超过每个文件 200,000 行的上限，未导入。")
     peak = peak_memory(server.pid)
     record(f"{len(content) / 1e6:.1f} MB / 3,600,000 行（按行数拒绝）：服务器峰值内存 {peak / MIB:.0f} MiB"
            f"（上传前 {before / MIB:.0f} MiB）")
@@ -198,8 +199,9 @@ def test_the_largest_allowed_upload_loads_with_a_progress_bar(page, server, tmp_
     name, content = activities_csv(200_000, "活动记录_二十万行.csv")
     content = content.replace(",青河镇\r\n".encode(), (",青河镇" + "会议室" * 17 + "\r\n").encode())
     assert 45 * MIB < len(content) <= 50_000_000  # the browser refuses a file over 50,000,000 bytes
-    rows, progress, before = upload(page, server, tmp_path, name, content)
-    assert rows[1][:6] == [name, "活动记录", 200_000, 200_000, 0, "已导入"]
+    report, progress, before = upload(page, server, tmp_path, name, content)
+    assert (report["文件"], report["登记表"], report["读取行数"], report["导入行数"], report["结果"]) == (
+        name, "活动记录", 200_000, 200_000, "已导入")
     assert any(text.startswith("正在") for text in progress), progress
     peak = peak_memory(server.pid)
     record(f"{len(content) / 1e6:.1f} MB / 200,000 行（导入）：服务器峰值内存 {peak / MIB:.0f} MiB"

@@ -104,7 +104,7 @@ def test_rejected_rows_and_the_upload_report(open_page, county_db, tmp_path):
     assert "下载被拒绝的行（Excel）" in buttons
     assert len([b for b in buttons if b.endswith("模板.xlsx")]) == 7
     report = next(d.value for d in at.dataframe if "说明" in d.value.columns and "导入时间" not in d.value.columns)
-    assert report.values.tolist() == [["走访记录_八月.csv", "走访记录", 2, 1, 1, "已导入", ""]]
+    assert report.values.tolist() == [["走访记录_八月.csv", "走访记录", 2, 1, 1, 0, "已导入", ""]]
     preview = next(d.value for d in at.dataframe if list(d.value.columns) == ["文件", "行号", "列", "值", "原因"])
     assert preview.values.tolist() == [["走访记录_八月.csv", 2, "户编号", "H99", reason]]
     assert table(at, "导入时间")["文件"].iloc[0] == "走访记录_八月.csv"  # the new load, newest first
@@ -116,3 +116,59 @@ def test_no_database_still_offers_upload_and_templates(open_page, tmp_path):
     assert any("还没有数据" in info.value for info in at.info)
     assert len([b for b in at.get("download_button") if b.label.endswith("模板.xlsx")]) == 7
     assert len(table(at, "指标")) == len(METRICS)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_mapping_step_propose_correct_confirm_then_the_layout_loads_alone(monkeypatch, county_db, tmp_path):
+    """Issue 8 point 7 on the page: an unrecognised layout is proposed, corrected, confirmed and saved.
+
+    The page script on its own: after `switch_page`, AppTest does not send a file
+    uploader's files again on the rerun a button click makes.
+    """
+    from tests.test_mapping import FIRST, SECOND, ledger
+
+    monkeypatch.setenv("DASHBOARD_DB", str(county_db))
+    first = ledger(tmp_path / "青河镇履职台账_8月.xlsx", FIRST)
+    at = open_app(PAGE, False, {"township": "QH01", **Q2}, None, timeout=60)
+    at.get("file_uploader")[0].set_value((first.name, first.read_bytes(), XLSX))
+    at.run()
+    at.button(key="data_load").click().run()
+    assert not at.exception
+    # proposed: the register it resembles, 日期 and 参加代表 by similarity; 方式 and 事项 left for the user
+    assert at.selectbox(key="data_map_0_register").value == "activities"
+    column = {i: at.selectbox(key=f"data_map_0_0_activities_{i}") for i in range(6)}
+    assert [column[i].value for i in range(6)] == ["", "date", "", "", "deputy_ids", ""]
+    assert any("仍无法导入" in w.value and "活动类型" in w.value for w in at.warning)  # the dry run says why
+    assert query_db(county_db, "SELECT count(*) FROM activities WHERE date >= DATE '2024-08-01'") == 0
+    column[2].set_value("kind")
+    column[3].set_value("title")
+    at.run()
+    assert any("可导入 2 行，拒绝 0 行，跳过 0 行" in i.value for i in at.info)  # recomputed, still nothing written
+    assert query_db(county_db, "SELECT count(*) FROM activities WHERE date >= DATE '2024-08-01'") == 0
+    at.button(key="data_map_0_confirm").click().run()
+    assert not at.exception
+    report = next(d.value for d in at.dataframe if "跳过行数" in d.value.columns and "导入时间" not in d.value.columns)
+    assert report[["文件", "登记表", "读取行数", "导入行数", "结果"]].values.tolist() == [
+        ["青河镇履职台账_8月.xlsx", "活动记录", 2, 2, "已导入"]]
+    assert query_db(county_db, "SELECT count(*) FROM activities WHERE date >= DATE '2024-08-01'") == 2
+    assert query_db(county_db, "SELECT register FROM import_mappings") == "activities"
+    # the next file of that layout: no mapping step, loaded at once
+    second = ledger(tmp_path / "青河镇履职台账_9月.xlsx", SECOND)
+    at.get("file_uploader")[0].set_value((second.name, second.read_bytes(), XLSX))
+    at.run()
+    at.button(key="data_load").click().run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("data_map_")]
+    report = next(d.value for d in at.dataframe if "跳过行数" in d.value.columns and "导入时间" not in d.value.columns)
+    assert report[["文件", "导入行数", "结果"]].values.tolist() == [["青河镇履职台账_9月.xlsx", 1, "已导入"]]
+    assert "导入方案" in report["说明"][0]
+    assert query_db(county_db, "SELECT title FROM activities WHERE date = DATE '2024-09-03'") == "视察学校"
+
+
+def query_db(db, sql: str):
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()[0][0]

@@ -550,7 +550,7 @@ def test_rejected_rows_table_keeps_the_whole_row(tmp_path: Path, db: Path) -> No
                 sheet.write_string(r, c, value)
     workbook.close()
     [result] = load(db, path)
-    assert result.extra_headers == ["序号", "备注"]
+    assert result.extra_headers == ["备注"]  # 序号 is ignored
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 1, 1)
     [(load_id, file_name, sheet_name, row_no, column, value, reason, raw_row)] = query(
         db, "SELECT * FROM rejected_rows"

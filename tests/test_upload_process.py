@@ -169,3 +169,15 @@ def test_the_limits_are_stated():
     limits = UploadLimits()
     assert (limits.rows, limits.memory_bytes, limits.seconds) == (200_000, 8 * 1024**3, 600)
     assert upload_process.time_message(limits).startswith("导入超过 10 分钟仍未完成")
+
+
+def test_the_mapping_steps_check_runs_in_the_child_and_leaves_a_huge_file_to_the_load(county_db):
+    """The check is a dry run of the load: a file over the row limit is not parsed to check it either."""
+    from ui import mapping_step
+
+    huge, small = activities_csv(200_001), activities_csv(3, "活动记录_三行.csv")
+    ready, pending = mapping_step.split_uploads([huge, small], county_db, None)
+    assert ([name for name, _ in ready], pending) == (["活动记录_大.csv", "活动记录_三行.csv"], [])
+    check = mapping_step.check_upload(*small, county_db, None)
+    assert [(r.rows_read, r.rows_accepted) for r in check.results] == [(3, 3)]  # the dry run, done by the child
+    assert mapping_step.check_upload(*huge, county_db, None) is None

@@ -59,7 +59,7 @@ def test_an_uploaded_register_is_loaded_into_the_database(county_db, tmp_path):
     assert query(county_db, "SELECT file_name, rows_accepted FROM load_log ORDER BY load_id DESC LIMIT 1") == [
         ("活动记录_八月.xlsx", 2)]
     frame = uploads.report_frame(results)
-    assert frame.values.tolist() == [["活动记录_八月.xlsx", "活动记录", 2, 2, 0, "已导入", ""]]
+    assert frame.values.tolist() == [["活动记录_八月.xlsx", "活动记录", 2, 2, 0, 0, "已导入", ""]]
 
 
 def test_uploading_the_same_file_again_changes_nothing(county_db, tmp_path):
@@ -86,11 +86,12 @@ def test_a_file_over_50_mb_is_refused_with_a_chinese_message(county_db, tmp_path
     assert query(county_db, "SELECT count(*) FROM load_log WHERE file_name = '活动记录_全年.csv'") == [(0,)]
 
 
-def test_only_csv_and_xlsx_are_accepted(county_db):
+def test_only_csv_and_excel_are_accepted(county_db):
     before = digest(county_db)
     results = uploads.load_uploads([("活动记录.txt", b"a,b\r\n")], county_db)
     assert [(r.status, r.message) for r in results] == [
-        (UNREADABLE, "文件「活动记录.txt」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。")]
+        (UNREADABLE, "文件「活动记录.txt」不是 CSV 或 Excel（.xlsx、.xlsm、.xls）文件，未导入。"
+                     "请在 Excel 中另存为 .xlsx 或 .csv 后上传。")]
     assert digest(county_db) == before  # nothing loaded, nothing published
 
 
@@ -110,7 +111,7 @@ def test_rejected_rows_are_reported_with_reasons(county_db, tmp_path):
         SUGGESTIONS[0], suggestion("G31", "2024-09-01", "好事"), suggestion("G32", "2024-09-31", "坏日期")], "gb18030")
     results = uploads.load_uploads([(bad.name, bad.read_bytes())], county_db)
     assert uploads.report_frame(results).values.tolist() == [
-        ["建议意见登记_九月.csv", "建议意见登记", 2, 1, 1, "已导入", ""]]
+        ["建议意见登记_九月.csv", "建议意见登记", 2, 1, 1, 0, "已导入", ""]]
     preview = uploads.rejections_preview(results)
     assert preview[["file_name", "row_no", "column_name", "value"]].values.tolist() == [
         ["建议意见登记_九月.csv", 3, "收集日期", "2024-09-31"]]  # row 3: 9-31 is no date

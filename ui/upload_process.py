@@ -30,12 +30,11 @@ import time
 import traceback
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from etl.load_scope import LoadScope
-from etl.loader import ABORTED, UNREADABLE, FileResult
+from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions
 from etl.reader import CSV_SUFFIXES
 from queries.db import PROJECT_ROOT
 
@@ -56,32 +55,26 @@ class UploadLimits:
     seconds: int = 600
 
 
+LOAD, CHECK = "load", "check"
+
+
 @dataclass(frozen=True)
 class Job:
     """One upload as the child gets it: the files saved in `folder` (removed afterwards), the
-    database, who loads them under which scope (the signed-in account's), and the limits."""
+    database, the load options (who loads, under which scope, with which 导入方案) and the limits.
+
+    `action` LOAD loads the files; CHECK only checks the one file as it would load (etl/check.py:
+    a dry run on a scratch copy), for the 数据 page's mapping step, with `register` (a kind) when
+    the user named the register. Written for the child with pickle: both ends are this program.
+    """
 
     folder: Path
     files: tuple[Path, ...]
     db: Path
-    loaded_by: str | None = None
-    scope: LoadScope | None = None
+    options: LoadOptions = LoadOptions()
     limits: UploadLimits = UploadLimits()
-
-    def to_json(self) -> str:
-        return json.dumps({
-            "folder": str(self.folder), "files": [str(p) for p in self.files], "db": str(self.db),
-            "loaded_by": self.loaded_by, "scope": asdict(self.scope) if self.scope else None,
-            "limits": asdict(self.limits),
-        }, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> Job:
-        spec = json.loads(text)
-        scope = spec["scope"]
-        return cls(Path(spec["folder"]), tuple(map(Path, spec["files"])), Path(spec["db"]), spec["loaded_by"],
-                   LoadScope(scope["county"], tuple(scope["townships"])) if scope else None,
-                   UploadLimits(**spec["limits"]))
+    action: str = LOAD
+    register: str | None = None
 
 
 def too_many_rows_message(name: str, rows: int, limit: int, sheet: str | None = None) -> str:
@@ -120,7 +113,8 @@ def count_rows(path: Path) -> list[tuple[str | None, int]]:
     Read as a stream, in constant memory: a CSV's non-blank lines, an XLSX's <row>
     elements that hold a cell value, each less the header row. A value with line breaks
     or a title row above the header counts too, so the count may be a little high.
-    Unreadable files count as 0 rows: the loader explains them.
+    Unreadable files count as 0 rows: the loader explains them. An .xls sheet holds at most
+    65,536 rows, below the limit: it is not counted.
     """
     try:
         if path.suffix.lower() in CSV_SUFFIXES:
@@ -176,9 +170,10 @@ def over_limit(path: Path, name: str, limit: int) -> str | None:
 # --- the child ----------------------------------------------------------------------
 
 def main(argv: list[str]) -> int:
-    """`python -m ui.upload_process WORKDIR`: load the Job described in WORKDIR/job.json."""
+    """`python -m ui.upload_process WORKDIR`: do the Job in WORKDIR/job.pickle, its outcome to outcome.pickle."""
     workdir = Path(argv[0])
-    job = Job.from_json((workdir / "job.json").read_text(encoding="utf-8"))
+    with open(workdir / "job.pickle", "rb") as handle:
+        job: Job = pickle.load(handle)  # noqa: S301 - written by the server that started us, in its private folder
     _limit_self(job.limits)
     events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # anything else printed goes to the log, not into the progress channel
@@ -187,18 +182,15 @@ def main(argv: list[str]) -> int:
         events.write(json.dumps(event, ensure_ascii=False) + "\n")
 
     try:
-        results = _load(job, emit)
+        outcome = _check(job) if job.action == CHECK else _load(job, emit)
     except Exception as exc:  # noqa: BLE001 - reported to the server, traceback to the log
         traceback.print_exc()
         emit(event="failed", reason="memory" if _out_of_memory(exc) else "error")
         return 3
     finally:  # the uploads are not kept, even if the server that started us is gone
         shutil.rmtree(job.folder, ignore_errors=True)
-    for result in results:  # the report shows the first few; all of them are in the database
-        result.rejections = result.rejections[:SHOWN_REJECTIONS]
-        result.warnings = result.warnings[:SHOWN_REJECTIONS]
-    with open(workdir / "results.pickle", "wb") as handle:
-        pickle.dump(results, handle)
+    with open(workdir / "outcome.pickle", "wb") as handle:
+        pickle.dump(outcome, handle)
     emit(event="done")
     return 0
 
@@ -217,6 +209,21 @@ def _limit_self(limits: UploadLimits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     cpu = 2 * limits.seconds + 30  # a backstop: the server kills the child at `seconds` of wall time
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+
+def _check(job: Job):
+    """The FileCheck of the job's one file, or None for a file over the row limit (the load refuses it)."""
+    from etl.check import check_file, sheet_proposals
+    from etl.reader import ReadOptions
+    from etl.registers import BY_KIND
+
+    (path,) = job.files
+    if over_limit(path, path.name, job.limits.rows):
+        return None
+    check = check_file(path, job.db, job.options)
+    if job.register is not None:
+        check.proposals = sheet_proposals(path, ReadOptions(job.options.mappings), BY_KIND[job.register])
+    return check
 
 
 def _load(job: Job, emit) -> list[FileResult]:
@@ -240,13 +247,16 @@ def _load(job: Job, emit) -> list[FileResult]:
 
     try:
         loaded = load_paths(
-            accepted, job.db, loaded_by=job.loaded_by, scope=job.scope, on_stage=on_stage,
-            wait_seconds=job.limits.seconds / 2, on_wait=lambda message: emit(event="wait", text=message),
+            accepted, job.db, options=job.options, on_stage=on_stage, wait_seconds=job.limits.seconds / 2,
+            on_wait=lambda message: emit(event="wait", text=message),
         ) if accepted else []  # half the time for another load's lock: the other half is to load
     except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
         message = f"导入未完成：{exc}。数据库保持原样，此文件未导入。"
         loaded = [FileResult(path, ABORTED, message=message) for path in accepted]
     emit(event="published")  # from here on, a child that dies has still loaded the files
+    for result in loaded:  # the report shows the first few; all of them are in the database
+        result.rejections = result.rejections[:SHOWN_REJECTIONS]
+        result.warnings = result.warnings[:SHOWN_REJECTIONS]
     return loaded + listing.others + refused
 
 
@@ -270,7 +280,9 @@ class LoadProcess:
         self._folder = job.folder
         self._published = False
         self._timed_out = False
-        (self._workdir / "job.json").write_text(job.to_json(), encoding="utf-8")
+        self._action = job.action
+        with open(self._workdir / "job.pickle", "wb") as handle:
+            pickle.dump(job, handle)
         self._log = open(self._workdir / "child.log", "wb")  # noqa: SIM115 - closed by the supervisor
         self._process = subprocess.Popen(
             [sys.executable, "-m", "ui.upload_process", str(self._workdir)],
@@ -326,11 +338,13 @@ class LoadProcess:
         self._timed_out = True
         self._process.kill()
 
-    def _outcome(self, failure: str | None) -> list[FileResult]:
+    def _outcome(self, failure: str | None):
         code = self._process.returncode
         if code == 0 and not self._timed_out:
-            with open(self._workdir / "results.pickle", "rb") as handle:
+            with open(self._workdir / "outcome.pickle", "rb") as handle:
                 return pickle.load(handle)  # noqa: S301 - written by our own child, in our private folder
+        if self._action == CHECK:  # a check that could not finish proposes nothing: the load will say why
+            return None
         if self._published:  # killed after the load was done
             return self._failed(PUBLISHED_MESSAGE)
         if self._timed_out or code == -signal.SIGXCPU:
@@ -350,13 +364,25 @@ class LoadProcess:
             LOG.warning("导入进程 %s 的输出：\n%s", self._workdir.name, text)
 
 
-def run(job: Job, on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25) -> list[FileResult]:
-    """Load `job` in a child process and wait for it, telling `on_progress` as it goes."""
+def run(job: Job, on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25):
+    """Do `job` in a child process and wait for it, telling `on_progress` as it goes: the FileResults
+    of a LOAD, the FileCheck (or None) of a CHECK."""
     process = LoadProcess(job)
     while not process.wait(poll):
         if on_progress:
             on_progress(*process.progress)
     return process.results
+
+
+
+def check(name: str, content: bytes, db: Path, options: LoadOptions = LoadOptions(), register: str | None = None,
+          limits: UploadLimits = UploadLimits()):
+    """The FileCheck of one upload as it would load (a dry run), in a child process under the same
+    limits as a load: None when it could not be made (too many rows, memory, time), and the load says why."""
+    folder = Path(tempfile.mkdtemp(prefix="check-upload-"))
+    path = folder / (Path(name.replace("\\", "/")).name or "上传文件")
+    path.write_bytes(content)
+    return run(Job(folder, (path,), db, options, limits, CHECK, register))
 
 
 if __name__ == "__main__":

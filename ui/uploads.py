@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import os_cause
+from etl.layout import SavedMapping
 from etl.load_scope import LoadScope
-from etl.loader import ABORTED, UNREADABLE, FileResult
+from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions
 from etl.report import STATUS_WORDS, masked_value
 from ui import upload_process
 from ui.upload_process import SHOWN_REJECTIONS, UploadLimits
@@ -27,7 +28,7 @@ from ui.upload_process import SHOWN_REJECTIONS, UploadLimits
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_UPLOAD_ROWS = UploadLimits().rows
-ACCEPTED_TYPES = ["csv", "xlsx"]
+ACCEPTED_TYPES = ["csv", "xlsx", "xlsm", "xls"]
 
 
 def too_large_message(name: str, size: int) -> str:
@@ -36,29 +37,35 @@ def too_large_message(name: str, size: int) -> str:
 
 
 def wrong_type_message(name: str) -> str:
-    return f"文件「{name}」不是 CSV 或 XLSX 文件，未导入。请在 Excel 中另存为 .xlsx 或 .csv 后上传。"
+    return (f"文件「{name}」不是 CSV 或 Excel（.xlsx、.xlsm、.xls）文件，未导入。"
+            "请在 Excel 中另存为 .xlsx 或 .csv 后上传。")
 
 
-def load_uploads(
-    files: list[tuple[str, bytes]], db: Path, loaded_by: str | None = None, scope: LoadScope | None = None,
-    limits: UploadLimits = UploadLimits(), on_progress: Callable[[float, str], None] | None = None,
-) -> list[FileResult]:
+def load_uploads(files: list[tuple[str, bytes]], db: Path, township: str | None = None,
+                 mappings: tuple[SavedMapping, ...] = (), loaded_by: str | None = None,
+                 scope: LoadScope | None = None, limits: UploadLimits = UploadLimits(),
+                 on_progress: Callable[[float, str], None] | None = None) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
-    `content` may be any bytes-like object (an upload's buffer, not a copy of it). `loaded_by`
-    and `scope` (the signed-in account's) go to load_paths as they are.
-    Returns one FileResult per file: the loader's results (rosters first), then the refused files.
+    `content` may be any bytes-like object (an upload's buffer, not a copy of it).
+    `township` is the upload form's choice, for sheets with no 乡镇 column and none
+    named in their title; `mappings` are 导入方案 the user confirmed (saved when applied).
+    `loaded_by` (the account) goes into load_log; with `scope` (the account's LoadScope) rows
+    of other townships are rejected with that reason. The load runs in a child process within
+    `limits`, telling `on_progress` as it goes (ui/upload_process.py). Returns one FileResult
+    per register read (rosters first), then the refused files.
     """
+    options = LoadOptions(township=township, mappings=tuple(mappings), loaded_by=loaded_by, scope=scope)
     try:
-        return _load_saved(files, Path(db), loaded_by, scope, limits, on_progress)
+        return _load_saved(files, Path(db), options, limits, on_progress)
     except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
         message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
         return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
                 enumerate(files, start=1)]
 
 
-def _load_saved(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None, scope: LoadScope | None,
-                limits: UploadLimits, on_progress) -> list[FileResult]:
+def _load_saved(files: list[tuple[str, bytes]], db: Path, options: LoadOptions, limits: UploadLimits,
+                on_progress) -> list[FileResult]:
     refused: list[FileResult] = []
     folder, saved = Path(tempfile.mkdtemp(prefix="uploads-")), []
     try:
@@ -82,7 +89,7 @@ def _load_saved(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None,
         return refused
     # The child removes the folder. Files are named one by one, not as a folder: a lock file, a
     # hidden file or a rejected_rows.csv still gets its line in the report, saying it was skipped.
-    job = upload_process.Job(folder, tuple(saved), db, loaded_by, scope, limits)
+    job = upload_process.Job(folder, tuple(saved), db, options, limits)
     return upload_process.run(job, on_progress) + refused
 
 
@@ -111,9 +118,21 @@ def report_frame(results: list[FileResult]) -> pd.DataFrame:
     """The load report as a table: one row per file with its counts and result in Chinese."""
     return pd.DataFrame(
         [(r.path.name, r.register.title if r.register else "—", r.rows_read, r.rows_accepted, r.rows_rejected,
-          STATUS_WORDS[r.status], r.message) for r in results],
-        columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "result", "message"],
+          r.rows_skipped, STATUS_WORDS[r.status], _explanation(r)) for r in results],
+        columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "result",
+                 "message"],
     )
+
+
+def _explanation(result: FileResult) -> str:
+    """The loader's message, then why rows or sheets were skipped."""
+    parts = [result.message] if result.message else []
+    if result.skipped:
+        parts.append(f"跳过的行：{result.skipped_summary()}")
+    parts += [f"工作表「{sheet}」未导入：{why}" for sheet, why in result.skipped_sheets]
+    if result.mapping:
+        parts.append(f"按导入方案「{result.mapping}」对应各列")
+    return "；".join(parts)
 
 
 def warnings_preview(results: list[FileResult], limit: int = SHOWN_REJECTIONS) -> pd.DataFrame:
