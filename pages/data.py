@@ -130,7 +130,7 @@ with tabs[4]:
                                                         township)
         st.session_state[mapping_step.PENDING] = pending
         bar = st.progress(0.0, text="正在准备导入……")
-        results = load_uploads(ready, db_path(), township, **who,
+        results = load_uploads(ready, db_path(), **who, township=township,
                                on_progress=lambda share, text: bar.progress(share, text=text)) if ready else []
         audit.uploaded(results)
         st.session_state["data_load_report"] = results
@@ -140,7 +140,8 @@ with tabs[4]:
         confirmed = mapping_step.mapping_form(index, upload, db_path(), township)
         if confirmed is not None:
             with st.spinner("正在导入……"):
-                results = load_uploads([(upload.name, upload.content)], db_path(), township, tuple(confirmed), **who)
+                results = load_uploads([(upload.name, upload.content)], db_path(), **who,
+                                       township=township, mappings=tuple(confirmed))
                 audit.uploaded(results)
                 st.session_state["data_load_report"] = results
             st.session_state[mapping_step.PENDING] = [

@@ -41,9 +41,9 @@ def wrong_type_message(name: str) -> str:
             "请在 Excel 中另存为 .xlsx 或 .csv 后上传。")
 
 
-def load_uploads(files: list[tuple[str, bytes]], db: Path, township: str | None = None,
-                 mappings: tuple[SavedMapping, ...] = (), loaded_by: str | None = None,
-                 scope: LoadScope | None = None, limits: UploadLimits = UploadLimits(),
+def load_uploads(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None = None,
+                 scope: LoadScope | None = None, *, township: str | None = None,
+                 mappings: tuple[SavedMapping, ...] = (), limits: UploadLimits = UploadLimits(),
                  on_progress: Callable[[float, str], None] | None = None) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
