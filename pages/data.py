@@ -124,29 +124,30 @@ with tabs[4]:
                             township_options, format_func=lambda c: "由文件判断" if c is None else towns.get(c, c),
                             key="data_upload_township", disabled=not account.can_upload)
     who = {"loaded_by": account.username, "scope": account.load_scope()}
-    if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
-        with st.spinner("正在检查……"):  # each file's check runs in a child process, like its load
-            ready, pending = mapping_step.split_uploads([(f.name, f.getvalue()) for f in uploads], db_path(),
-                                                        township)
-        st.session_state[mapping_step.PENDING] = pending
+
+    def load(files: list[tuple[str, bytes]], refused=(), mappings=()) -> None:
+        """Load in the child with a progress bar; the report, with the files refused before, shows after the rerun."""
         bar = st.progress(0.0, text="正在准备导入……")
-        results = load_uploads(ready, db_path(), **who, township=township,
-                               on_progress=lambda share, text: bar.progress(share, text=text)) if ready else []
+        results = load_uploads(files, db_path(), **who, township=township, mappings=mappings,
+                               on_progress=lambda share, text: bar.progress(share, text=text)) if files else []
+        results += refused
         audit.uploaded(results)
         st.session_state["data_load_report"] = results
         st.cache_data.clear()  # every page shows the new figures at once
+
+    if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
+        with st.spinner("正在检查……"):  # each file's check runs in a child process, like its load
+            ready, pending, refused = mapping_step.split_uploads(
+                [(f.name, f.getvalue()) for f in uploads], db_path(), township, scope=who["scope"])
+        st.session_state[mapping_step.PENDING] = pending
+        load(ready, refused)
         st.rerun()
     for index, upload in enumerate(st.session_state.get(mapping_step.PENDING, [])):
-        confirmed = mapping_step.mapping_form(index, upload, db_path(), township)
+        confirmed = mapping_step.mapping_form(index, upload, db_path(), township, scope=who["scope"])
         if confirmed is not None:
-            with st.spinner("正在导入……"):
-                results = load_uploads([(upload.name, upload.content)], db_path(), **who,
-                                       township=township, mappings=tuple(confirmed))
-                audit.uploaded(results)
-                st.session_state["data_load_report"] = results
+            load([(upload.name, upload.content)], mappings=tuple(confirmed))
             st.session_state[mapping_step.PENDING] = [
                 p for p in st.session_state[mapping_step.PENDING] if p is not upload]
-            st.cache_data.clear()
             st.rerun()
     results = st.session_state.get("data_load_report")
     if results:

@@ -12,13 +12,19 @@ import os
 import signal
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
+import duckdb
+import pytest
 import xlsxwriter
 
+from etl.load_scope import REASON_OUT_OF_SCOPE, LoadScope
 from etl.loader import ABORTED, LOADED, UNREADABLE
+from etl.mapping import mapping_of
+from etl.registers import BY_KIND
 from tests.conftest import ACTIVITY_HEADER, SUGGESTIONS, write_csv
-from ui import upload_process, uploads
+from ui import mapping_step, upload_process, uploads
 from ui.upload_process import UploadLimits, count_rows
 
 
@@ -107,8 +113,8 @@ def test_the_memory_limit_stops_the_load_and_changes_nothing(county_db, tmp_path
     before = digest(county_db)
     limits = UploadLimits(memory_bytes=300 * 1024**2)  # not even room for DuckDB's threads
     results = uploads.load_uploads([suggestion_csv(tmp_path)], county_db, limits=limits)
-    assert [(r.status, r.message) for r in results] == [
-        (ABORTED, "导入所需内存超过上限（300 MB），已停止，数据库未作改动。请把文件拆小后分别上传。")]
+    assert [(r.status, r.message) for r in results] == [  # the server's paths are left out
+        (ABORTED, "导入未完成：复制数据库时内存不足。数据库保持原样，文件「建议意见登记_八月.csv」未导入。")]
     assert digest(county_db) == before
 
 
@@ -118,7 +124,8 @@ def test_the_time_limit_kills_the_load_and_changes_nothing(county_db):
     results = uploads.load_uploads([activities_csv(200_000)], county_db, limits=UploadLimits(seconds=2))
     assert time.monotonic() - started < 30
     assert [(r.status, r.message) for r in results] == [(ABORTED, (
-        "导入超过 2 秒仍未完成，已停止，数据库未作改动。请把文件拆小后分别上传，或请管理员用命令行导入。"))]
+        "文件「活动记录_大.csv」未导入：本次导入超过 2 秒仍未完成，导入已停止，数据库未作改动。"
+        "请把文件拆小或分批上传，或请管理员用命令行导入。"))]
     assert digest(county_db) == before
 
 
@@ -138,22 +145,27 @@ def test_a_load_the_environment_stops_says_why(tmp_path):
     not_a_database.mkdir()  # a folder where the database should be
     (result,) = uploads.load_uploads([suggestion_csv(tmp_path)], not_a_database)
     assert result.status == ABORTED
-    assert result.message.startswith("导入未完成：") and "这是一个文件夹，不是文件" in result.message
+    assert result.message == (
+        "导入未完成：复制数据库时这是一个文件夹，不是文件。数据库保持原样，文件「建议意见登记_八月.csv」未导入。")
 
 
-def test_a_child_that_dies_says_so_in_chinese_without_details(county_db, tmp_path):
+@pytest.mark.parametrize(("signal_number", "message"), [
+    (signal.SIGTERM, upload_process.failed_message),
+    (signal.SIGKILL, partial(upload_process.memory_message, UploadLimits())),  # how the kernel's OOM killer ends it
+])
+def test_a_child_that_dies_says_so_in_chinese_without_details(county_db, tmp_path, signal_number, message):
     before = digest(county_db)
     folder = tmp_path / "uploads"
     folder.mkdir()
     name, content = activities_csv(200_000)
     (folder / name).write_bytes(content)
-    process = upload_process.LoadProcess(upload_process.Job(folder, (folder / name,), county_db))
-    while "读取" not in process.progress[1]:  # killed while it reads
-        assert not process.wait(0.05)
-    os.kill(process._process.pid, signal.SIGTERM)
-    assert process.wait(30)
-    assert [(r.path.name, r.status, r.message) for r in process.results] == [
-        (name, ABORTED, upload_process.FAILED_MESSAGE)]
+    child = upload_process.ChildProcess(upload_process.Job(folder, (folder / name,), county_db))
+    while "读取" not in child.progress[1]:  # killed while it reads
+        assert not child.wait(0.05)
+    os.kill(child._process.pid, signal_number)
+    assert child.wait(30)
+    assert [(r.path.name, r.status, r.message) for r in child.outcome] == [(name, ABORTED, message(name))]
+    assert message(name).startswith(f"文件「{name}」未导入：")
     assert digest(county_db) == before and not folder.exists()
 
 
@@ -168,16 +180,77 @@ def test_the_upload_folders_are_removed(county_db, tmp_path, monkeypatch):
 def test_the_limits_are_stated():
     limits = UploadLimits()
     assert (limits.rows, limits.memory_bytes, limits.seconds) == (200_000, 8 * 1024**3, 600)
-    assert upload_process.time_message(limits).startswith("导入超过 10 分钟仍未完成")
+    assert upload_process.time_message(limits, "a.csv").startswith("文件「a.csv」未导入：本次导入超过 10 分钟仍未完成")
 
 
-def test_the_mapping_steps_check_runs_in_the_child_and_leaves_a_huge_file_to_the_load(county_db):
-    """The check is a dry run of the load: a file over the row limit is not parsed to check it either."""
-    from ui import mapping_step
+def test_the_child_gets_who_loads_the_scope_the_township_and_the_mapping(county_db):
+    """An office's own layout with no 乡镇 anywhere: it loads only with the form's township and the
+    confirmed 导入方案, and load_log names the account and its scope."""
+    header = ["序号", "履职日期", "履职方式", "履职事项", "到场代表"]
+    lines = [header, ["1", "2024-08-05", "视察", "视察敬老院", "D01、D02"],
+             ["2", "2024-08-12", "座谈", "代表座谈", "D03"]]
+    upload = ("履职台账_8月.csv", "\r\n".join(",".join(line) for line in lines).encode("utf-8"))
+    mapping = mapping_of(BY_KIND["activities"], header, {0: "", 1: "date", 2: "kind", 3: "title", 4: "deputy_ids"},
+                         name="测试方案")
+    (result,) = uploads.load_uploads([upload], county_db, "qh01_admin", LoadScope(townships=("QH01",)),
+                                     township="QH01", mappings=(mapping,))
+    assert (result.status, result.rows_accepted, result.mapping) == (LOADED, 2, "测试方案")
+    with duckdb.connect(str(county_db), read_only=True) as con:
+        assert con.execute("SELECT loaded_by, load_scope FROM load_log WHERE file_name = '履职台账_8月.csv'"
+                           ).fetchall() == [("qh01_admin", "townships:QH01")]
+        assert con.execute("SELECT DISTINCT township_code FROM activities WHERE source_file = '履职台账_8月.csv'"
+                           ).fetchall() == [("QH01",)]
+        assert con.execute("SELECT name FROM import_mappings").fetchall() == [("测试方案",)]
 
+
+# --- the mapping step's check ---------------------------------------------------------------
+
+def test_the_check_refuses_a_file_over_the_row_limit_unparsed(county_db):
     huge, small = activities_csv(200_001), activities_csv(3, "活动记录_三行.csv")
-    ready, pending = mapping_step.split_uploads([huge, small], county_db, None)
-    assert ([name for name, _ in ready], pending) == (["活动记录_大.csv", "活动记录_三行.csv"], [])
-    check = mapping_step.check_upload(*small, county_db, None)
-    assert [(r.rows_read, r.rows_accepted) for r in check.results] == [(3, 3)]  # the dry run, done by the child
-    assert mapping_step.check_upload(*huge, county_db, None) is None
+    ready, pending, refused = mapping_step.split_uploads([huge, small], county_db, None)
+    assert ([name for name, _ in ready], pending) == (["活动记录_三行.csv"], [])
+    assert [(r.path.name, r.status, r.message.split("，")[0]) for r in refused] == [
+        ("活动记录_大.csv", UNREADABLE, "文件「活动记录_大.csv」约有 200,001 行")]
+
+
+def test_the_check_is_a_dry_run_in_the_child_under_the_accounts_scope(county_db, tmp_path):
+    before = digest(county_db)
+    rows = [SUGGESTIONS[0],
+            ["G90", "2024-08-01", "QH01", "", "选民意见", "", "", "修路", "", "", "", "已收集", "", "", ""],
+            ["G91", "2024-08-01", "QH02", "", "选民意见", "", "", "修桥", "", "", "", "已收集", "", "", ""]]
+    path = write_csv(tmp_path / "建议意见登记_八月.csv", rows, "utf-8")
+    check = mapping_step.check_upload(path.name, path.read_bytes(), county_db, None,
+                                      scope=LoadScope(townships=("QH01",)))
+    ((result,),) = [check.results]
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (2, 1, 1)
+    assert [r.reason for r in result.rejections] == [f"「乡镇」{REASON_OUT_OF_SCOPE}"]
+    assert digest(county_db) == before  # a dry run writes nothing
+
+
+def test_the_check_runs_within_the_memory_limit(county_db, tmp_path):
+    """300 MB of address space is not even room for DuckDB's threads: a check in the server would pass."""
+    ready, pending, refused = mapping_step.split_uploads(
+        [suggestion_csv(tmp_path)], county_db, None, limits=UploadLimits(memory_bytes=300 * 1024**2))
+    assert (ready, pending) == ([], [])
+    assert [(r.path.name, r.status, r.message) for r in refused] == [("建议意见登记_八月.csv", ABORTED, (
+        "文件「建议意见登记_八月.csv」未导入：本次导入所需内存超过上限（300 MB），导入已停止，数据库未作改动。"
+        "请把文件拆小或分批上传。"))]
+
+
+def test_the_check_runs_within_the_time_limit_and_the_file_is_not_loaded_after_it(county_db):
+    started = time.monotonic()
+    ready, pending, refused = mapping_step.split_uploads(
+        [activities_csv(200_000)], county_db, None, limits=UploadLimits(seconds=2))
+    assert time.monotonic() - started < 30
+    assert (ready, pending) == ([], [])
+    assert [(r.status, r.message) for r in refused] == [
+        (ABORTED, upload_process.time_message(UploadLimits(seconds=2), "活动记录_大.csv"))]
+
+
+def test_files_refused_by_size_or_type_are_not_even_checked(county_db, monkeypatch):
+    monkeypatch.setattr(upload_process, "run", lambda *args: pytest.fail("a refused file was handed to a child"))
+    ready, pending, refused = mapping_step.split_uploads(
+        [("说明.docx", b"PK"), ("活动记录.csv", b"x" * (uploads.MAX_UPLOAD_BYTES + 1))], county_db, None)
+    assert (ready, pending) == ([], [])
+    assert [r.message for r in refused] == [uploads.wrong_type_message("说明.docx"),
+                                           uploads.too_large_message("活动记录.csv", uploads.MAX_UPLOAD_BYTES + 1)]

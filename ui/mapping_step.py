@@ -1,7 +1,8 @@
 """The 数据 page's mapping step: a file whose header is not fully recognised is not refused.
 
 Uploaded files are first checked (etl/check.py: proposed register and columns,
-and a dry run against a scratch copy of the database). Files recognised in full
+and a dry run against a scratch copy of the database), each in a child process within
+the upload limits like a load (ui/upload_process.py). Files recognised in full
 load at once; for the others the page shows each header cell with a select box
 holding the proposed column, the first records under it, and what would load
 (read / accepted / rejected / skipped, the first reasons), recomputed as the user
@@ -19,12 +20,14 @@ import streamlit as st
 
 from etl.check import FileCheck, SheetProposal
 from etl.layout import SavedMapping
-from etl.loader import LoadOptions
+from etl.load_scope import LoadScope
+from etl.loader import UNREADABLE, FileResult, LoadOptions
 from etl.mapping import mapping_of
 from etl.registers import BY_KIND, REGISTERS
 from etl.report import STATUS_WORDS, masked_value
-from ui import upload_process
+from ui import upload_process, uploads
 from ui.escape import md
+from ui.upload_process import UploadLimits
 
 NOT_LOADED = "（不导入）"
 PENDING = "data_pending"  # session key: uploads waiting for the user's mapping
@@ -42,30 +45,41 @@ class PendingUpload:
 
 
 def check_upload(name: str, content: bytes, db: Path, township: str | None,
-                 mappings: tuple[SavedMapping, ...] = (), register=None) -> FileCheck | None:
+                 mappings: tuple[SavedMapping, ...] = (), register=None, *, scope: LoadScope | None = None,
+                 limits: UploadLimits = UploadLimits()) -> FileCheck | FileResult:
     """Check one uploaded file as it would load, with the given mappings, without writing.
 
-    The check is a dry run of the load, so it runs where loads run: in a child process with the
-    upload limits (ui/upload_process.py). None when it could not finish: the load then says why.
+    The check is a dry run of the load under the account's `scope`, so it runs where loads run:
+    in a child process within the upload limits (ui/upload_process.py). A FileResult instead of
+    the check says why the file is not to be loaded at all (too many rows, out of memory or time).
     """
-    return upload_process.check(name, content, db, LoadOptions(township=township, mappings=mappings),
-                                register.kind if register is not None else None)
+    options = LoadOptions(township=township, mappings=mappings, scope=scope)
+    return upload_process.check(name, content, db, options, register.kind if register is not None else None, limits)
 
 
-def split_uploads(files: list[tuple[str, bytes]], db: Path, township: str | None
-                  ) -> tuple[list[tuple[str, bytes]], list[PendingUpload]]:
-    """Uploads that load as they are, and those the user must map first."""
-    ready, pending = [], []
-    for name, content in files:
-        check = check_upload(name, content, db, township)
-        if check is not None and check.needs_confirmation and check.proposals:
+def split_uploads(files: list[tuple[str, bytes]], db: Path, township: str | None, *,
+                  scope: LoadScope | None = None, limits: UploadLimits = UploadLimits()
+                  ) -> tuple[list[tuple[str, bytes]], list[PendingUpload], list[FileResult]]:
+    """Uploads that load as they are, those the user must map first, and the report lines of those
+    refused (too large, wrong type, or their check ran out of rows, memory or time)."""
+    ready, pending, refused = [], [], []
+    for index, (name, content) in enumerate(files, start=1):
+        why = uploads.refusal(name, content)
+        if why:
+            refused.append(FileResult(Path(upload_process.safe_name(name, index)), UNREADABLE, message=why))
+            continue
+        check = check_upload(name, content, db, township, scope=scope, limits=limits)
+        if isinstance(check, FileResult):
+            refused.append(check)
+        elif check.needs_confirmation and check.proposals:
             pending.append(PendingUpload(name, content, check))
         else:
             ready.append((name, content))
-    return ready, pending
+    return ready, pending, refused
 
 
-def mapping_form(index: int, upload: PendingUpload, db: Path, township: str | None) -> list[SavedMapping] | None:
+def mapping_form(index: int, upload: PendingUpload, db: Path, township: str | None, *,
+                 scope: LoadScope | None = None) -> list[SavedMapping] | None:
     """Render one pending file's mapping step; return its mappings when the user confirms."""
     st.markdown(f"**「{md(upload.name)}」的表头没有全部认出，请核对每一列对应的登记表列：**")
     first = upload.check.proposals[0]
@@ -73,17 +87,21 @@ def mapping_form(index: int, upload: PendingUpload, db: Path, township: str | No
     kind = st.selectbox("登记表", kinds, index=kinds.index(first.register.kind),
                         format_func=lambda k: BY_KIND[k].title, key=f"data_map_{index}_register")
     register = BY_KIND[kind]
-    named = None if register is first.register else check_upload(
-        upload.name, upload.content, db, township, register=register)
-    proposals = upload.check.proposals if named is None else named.proposals
+    proposals = upload.check.proposals
+    if register is not first.register:
+        named = check_upload(upload.name, upload.content, db, township, register=register, scope=scope)
+        if isinstance(named, FileResult):
+            st.warning(md(named.message))
+            return None
+        proposals = named.proposals
     mappings = [_sheet_form(index, number, proposal, register) for number, proposal in enumerate(proposals)]
     # What would load with the mapping as it stands now.
-    now = check_upload(upload.name, upload.content, db, township, tuple(mappings))
-    if now is None:
-        st.warning("试导入未能完成（文件过大或用时过长），确认后导入报告会说明原因。")
-    else:
-        _dry_run(now)
-    loadable = now is None or (bool(now.results) and all(r.register is not None for r in now.results))
+    now = check_upload(upload.name, upload.content, db, township, tuple(mappings), scope=scope)
+    if isinstance(now, FileResult):
+        st.warning(f"按当前对应试导入未能完成：{md(now.message)}")
+        return None
+    _dry_run(now)
+    loadable = bool(now.results) and all(r.register is not None for r in now.results)
     if st.button(f"确认并导入「{md(upload.name)}」", type="primary", key=f"data_map_{index}_confirm",
                  disabled=not loadable, help=None if loadable else "按当前对应还无法导入，请先改正上面的对应"):
         return mappings

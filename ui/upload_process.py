@@ -1,13 +1,14 @@
-"""Uploaded registers are loaded in a child process with a memory, time and row limit.
+"""Uploaded registers are checked and loaded in a child process with a memory, time and row limit.
 
 A 48 MB CSV of 3.6 M rows once took 7.7 GB and 94 s inside the Streamlit server. Now the
-server only saves the uploads to a private folder and starts `python -m ui.upload_process`,
-which limits its own address space and CPU time, refuses a file with more rows than
-`UploadLimits.rows` before parsing it, loads the rest with the same `load_paths` as the
-CLI (copy → load → publish) and reports its progress as JSON lines. A supervising thread
-in the server reads them, kills the child at the time limit and removes the folder, so an
-upload the user walked away from is still bounded. A child that dies, for any reason,
-publishes nothing (etl/publish.py).
+server only saves the uploads to a private folder and starts `python -m ui.upload_process`
+with a Job: load the files (Job), or check one as it would load for the mapping step
+(CheckJob). The child limits its own address space and CPU time, refuses a file with more
+rows than `UploadLimits.rows` before parsing it, loads the rest with the same `load_paths`
+as the CLI (copy → load → publish) and reports its progress as JSON lines. A supervising
+thread in the server reads them, kills the child at the time limit and removes the folder,
+so an upload the user walked away from is still bounded. A child that dies, for any
+reason, publishes nothing (etl/publish.py); each file's report line then says why.
 
 This module never imports Streamlit: the child starts in about a second.
 """
@@ -31,11 +32,17 @@ import traceback
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree
 
-from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions
-from etl.reader import CSV_SUFFIXES
+from etl.check import FileCheck, check_file, sheet_proposals
+from etl.cli import load_paths
+from etl.errors import LoadAborted, os_cause
+from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions, list_files
+from etl.reader import CSV_SUFFIXES, ReadOptions
+from etl.registers import BY_KIND
+from etl.safe_text import visible
 from queries.db import PROJECT_ROOT
 
 LOG = logging.getLogger("dashboard.uploads")
@@ -45,27 +52,25 @@ STAGES = ("读取", "校验", "写入")  # the stages load_file reports, in orde
 
 @dataclass(frozen=True)
 class UploadLimits:
-    """What one upload may cost. Rows: the 数据 page's stated limit. Memory: the address
-    space of the loading process, more than twice what loading 200,000 rows needs (about
-    1.4 GB resident, 3.4 GB of address space, CSV or XLSX). Seconds: wall time for the
-    whole upload, lock wait included; 200,000 rows load in about 12 s on 2 idle cores."""
+    """What one child may cost: the load of an upload's files, or the check of one file.
+
+    Rows: the 数据 page's stated limit, per file. Memory: the address space of the child, more
+    than twice what loading 200,000 rows needs (about 1.4 GB resident, 3.4 GB of address space,
+    CSV or XLSX). Seconds: wall time, another load's lock wait included; 200,000 rows load in
+    about 12 s on 2 idle cores."""
 
     rows: int = 200_000
     memory_bytes: int = 8 * 1024**3
     seconds: int = 600
 
 
-LOAD, CHECK = "load", "check"
-
-
 @dataclass(frozen=True)
 class Job:
-    """One upload as the child gets it: the files saved in `folder` (removed afterwards), the
-    database, the load options (who loads, under which scope, with which 导入方案) and the limits.
+    """Load the uploaded `files`, saved in `folder` (removed afterwards), into `db` within `limits`.
 
-    `action` LOAD loads the files; CHECK only checks the one file as it would load (etl/check.py:
-    a dry run on a scratch copy), for the 数据 page's mapping step, with `register` (a kind) when
-    the user named the register. Written for the child with pickle: both ends are this program.
+    `options` says who loads, under which scope, the form's township and the confirmed 导入方案.
+    The server writes the job for the child with pickle (both ends are this program); the child
+    calls `run`, the server `stopped` when the child could not finish.
     """
 
     folder: Path
@@ -73,8 +78,62 @@ class Job:
     db: Path
     options: LoadOptions = LoadOptions()
     limits: UploadLimits = UploadLimits()
-    action: str = LOAD
+
+    def run(self, emit: Callable[..., None]) -> list[FileResult]:
+        """In the child: one FileResult per register read, then the files skipped or refused."""
+        listing = list_files(list(self.files))  # a lock or hidden file gets its line: skipped
+        refused, accepted = [], []
+        for index, path in enumerate(listing.files):
+            emit(event="stage", index=index, files=len(listing.files), stage="检查", name=path.name)
+            message = over_limit(path, self.limits.rows)
+            if message:
+                refused.append(FileResult(path, UNREADABLE, message=message))
+            else:
+                accepted.append(path)
+
+        def on_stage(index: int, stage: str) -> None:
+            emit(event="stage", index=index, files=len(accepted), stage=stage, name=accepted[index].name)
+
+        try:
+            loaded = load_paths(
+                accepted, self.db, options=self.options, on_stage=on_stage, wait_seconds=self.limits.seconds / 2,
+                on_wait=lambda message: emit(event="wait", text=message),
+            ) if accepted else []  # half the time for another load's lock: the other half is to load
+        except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
+            loaded = [FileResult(path, ABORTED, message=aborted_message(exc, self.db, path.name)) for path in accepted]
+        emit(event="published")  # from here on, a child that dies has still loaded the files
+        for result in loaded:  # the report shows the first few; all of them are in the database
+            result.rejections = result.rejections[:SHOWN_REJECTIONS]
+            result.warnings = result.warnings[:SHOWN_REJECTIONS]
+        return loaded + listing.others + refused
+
+    def stopped(self, why: Callable[[str], str]) -> list[FileResult]:
+        """The report when the child could not finish: every file, not loaded, and `why` (of its name)."""
+        return [FileResult(Path(path.name), ABORTED, message=why(path.name)) for path in self.files]
+
+
+@dataclass(frozen=True)
+class CheckJob(Job):
+    """Check the one file of `files` as it would load (etl/check.py: a dry run on a scratch copy of
+    `db`), for the 数据 page's mapping step; with `register` (a kind) the proposals are for that
+    register, the one the user named. An untrusted file is checked within the same limits as a load."""
+
     register: str | None = None
+
+    def run(self, emit: Callable[..., None]) -> FileCheck | FileResult:
+        """In the child: the FileCheck, or the FileResult refusing a file over the row limit unparsed."""
+        (path,) = self.files
+        message = over_limit(path, self.limits.rows)
+        if message:
+            return FileResult(Path(path.name), UNREADABLE, message=message)
+        check = check_file(path, self.db, self.options)
+        if self.register is not None:
+            check.proposals = sheet_proposals(path, ReadOptions(self.options.mappings), BY_KIND[self.register])
+        return check
+
+    def stopped(self, why: Callable[[str], str]) -> FileResult:
+        (path,) = self.files
+        return FileResult(Path(path.name), ABORTED, message=why(path.name))
 
 
 def too_many_rows_message(name: str, rows: int, limit: int, sheet: str | None = None) -> str:
@@ -83,21 +142,38 @@ def too_many_rows_message(name: str, rows: int, limit: int, sheet: str | None = 
             "请按乡镇或年度拆分后分别上传；更大的文件可由管理员用命令行 python -m etl load 导入。")
 
 
-def memory_message(limit: UploadLimits) -> str:
-    gigabytes = limit.memory_bytes / 1024**3
-    size = f"{gigabytes:.0f} GB" if gigabytes >= 1 else f"{limit.memory_bytes / 1024**2:.0f} MB"
-    return f"导入所需内存超过上限（{size}），已停止，数据库未作改动。请把文件拆小后分别上传。"
+def memory_message(limits: UploadLimits, name: str) -> str:
+    gigabytes = limits.memory_bytes / 1024**3
+    size = f"{gigabytes:.0f} GB" if gigabytes >= 1 else f"{limits.memory_bytes / 1024**2:.0f} MB"
+    return (f"文件「{name}」未导入：本次导入所需内存超过上限（{size}），导入已停止，数据库未作改动。"
+            "请把文件拆小或分批上传。")
 
 
-def time_message(limit: UploadLimits) -> str:
-    minutes, seconds = divmod(limit.seconds, 60)
-    duration = f"{minutes} 分钟" if minutes and not seconds else f"{limit.seconds} 秒"
-    return (f"导入超过 {duration}仍未完成，已停止，数据库未作改动。"
-            "请把文件拆小后分别上传，或请管理员用命令行导入。")
+def time_message(limits: UploadLimits, name: str) -> str:
+    minutes, seconds = divmod(limits.seconds, 60)
+    duration = f"{minutes} 分钟" if minutes and not seconds else f"{limits.seconds} 秒"
+    return (f"文件「{name}」未导入：本次导入超过 {duration}仍未完成，导入已停止，数据库未作改动。"
+            "请把文件拆小或分批上传，或请管理员用命令行导入。")
 
 
-FAILED_MESSAGE = "导入过程意外中断，数据库未作改动。请稍后重试；如仍出现，请告知系统管理员。"
-PUBLISHED_MESSAGE = "导入已完成，但未能取回导入报告，请在「导入记录」中查看结果。"
+def aborted_message(exc: LoadAborted, db: Path, name: str) -> str:
+    """The environment's reason (a full disk, another load's lock) without the server's paths in it."""
+    text = str(exc)
+    files = {Path(db), Path(os.path.realpath(db))}  # a symlinked database is named by its target too
+    for file in files:
+        text = text.replace(f"（{visible(file)}）", "").replace(f"「{visible(file)}」", "")
+    for folder in {file.parent for file in files}:
+        text = text.replace(f"（{visible(folder)}）", "").replace(f"「{visible(folder)}」", "「数据库所在文件夹」")
+    return f"导入未完成：{text}。数据库保持原样，文件「{name}」未导入。"
+
+
+def failed_message(name: str) -> str:
+    return f"文件「{name}」未导入：导入过程意外中断，数据库未作改动。请稍后重试；如仍出现，请告知系统管理员。"
+
+
+def unreported_message(name: str) -> str:
+    return (f"文件「{name}」的导入报告未能取回（导入进程在写入数据库之后中断）。请在「导入记录」中查看它是否已导入；"
+            "重新上传也不会重复计数。")
 
 
 # --- counting rows before anything is parsed ----------------------------------------
@@ -159,18 +235,23 @@ def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str | None, str]]:
     return [(named.get(member), member) for member in members]
 
 
-def over_limit(path: Path, name: str, limit: int) -> str | None:
+def over_limit(path: Path, limit: int) -> str | None:
     """The refusal message for a file with more rows than `limit`, or None."""
     for sheet, rows in count_rows(path):
         if rows > limit:
-            return too_many_rows_message(name, rows, limit, sheet)
+            return too_many_rows_message(path.name, rows, limit, sheet)
     return None
 
 
 # --- the child ----------------------------------------------------------------------
 
 def main(argv: list[str]) -> int:
-    """`python -m ui.upload_process WORKDIR`: do the Job in WORKDIR/job.pickle, its outcome to outcome.pickle."""
+    """`python -m ui.upload_process WORKDIR`: run the Job in WORKDIR/job.pickle, its outcome to outcome.pickle.
+
+    Progress goes to the server as JSON lines on stdout: `stage` and `wait` for the progress bar,
+    `published` once the load is done, `failed` with a reason; anything else printed, a traceback
+    say, goes to stderr, which the server logs.
+    """
     workdir = Path(argv[0])
     with open(workdir / "job.pickle", "rb") as handle:
         job: Job = pickle.load(handle)  # noqa: S301 - written by the server that started us, in its private folder
@@ -182,16 +263,15 @@ def main(argv: list[str]) -> int:
         events.write(json.dumps(event, ensure_ascii=False) + "\n")
 
     try:
-        outcome = _check(job) if job.action == CHECK else _load(job, emit)
+        outcome = job.run(emit)
+        with open(workdir / "outcome.pickle", "wb") as handle:
+            pickle.dump(outcome, handle)
     except Exception as exc:  # noqa: BLE001 - reported to the server, traceback to the log
         traceback.print_exc()
         emit(event="failed", reason="memory" if _out_of_memory(exc) else "error")
         return 3
     finally:  # the uploads are not kept, even if the server that started us is gone
         shutil.rmtree(job.folder, ignore_errors=True)
-    with open(workdir / "outcome.pickle", "wb") as handle:
-        pickle.dump(outcome, handle)
-    emit(event="done")
     return 0
 
 
@@ -211,76 +291,25 @@ def _limit_self(limits: UploadLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
-def _check(job: Job):
-    """The FileCheck of the job's one file, or None for a file over the row limit (the load refuses it)."""
-    from etl.check import check_file, sheet_proposals
-    from etl.reader import ReadOptions
-    from etl.registers import BY_KIND
-
-    (path,) = job.files
-    if over_limit(path, path.name, job.limits.rows):
-        return None
-    check = check_file(path, job.db, job.options)
-    if job.register is not None:
-        check.proposals = sheet_proposals(path, ReadOptions(job.options.mappings), BY_KIND[job.register])
-    return check
-
-
-def _load(job: Job, emit) -> list[FileResult]:
-    from etl.cli import load_paths  # after the limits are set: the heavy imports count too
-    from etl.errors import LoadAborted
-    from etl.loader import list_files
-
-    listing = list_files(list(job.files))  # a lock or hidden file gets its line: skipped
-    files = listing.files
-    refused, accepted = [], []
-    for index, path in enumerate(files):
-        emit(event="stage", index=index, files=len(files), stage="检查", name=path.name)
-        message = over_limit(path, path.name, job.limits.rows)
-        if message:
-            refused.append(FileResult(path, UNREADABLE, message=message))
-        else:
-            accepted.append(path)
-
-    def on_stage(index: int, stage: str) -> None:
-        emit(event="stage", index=index, files=len(accepted), stage=stage, name=accepted[index].name)
-
-    try:
-        loaded = load_paths(
-            accepted, job.db, options=job.options, on_stage=on_stage, wait_seconds=job.limits.seconds / 2,
-            on_wait=lambda message: emit(event="wait", text=message),
-        ) if accepted else []  # half the time for another load's lock: the other half is to load
-    except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
-        message = f"导入未完成：{exc}。数据库保持原样，此文件未导入。"
-        loaded = [FileResult(path, ABORTED, message=message) for path in accepted]
-    emit(event="published")  # from here on, a child that dies has still loaded the files
-    for result in loaded:  # the report shows the first few; all of them are in the database
-        result.rejections = result.rejections[:SHOWN_REJECTIONS]
-        result.warnings = result.warnings[:SHOWN_REJECTIONS]
-    return loaded + listing.others + refused
-
-
 # --- the server's side ----------------------------------------------------------------
 
-class LoadProcess:
-    """One upload's child process, supervised from a thread of the server.
+class ChildProcess:
+    """One job's child process, supervised from a thread of the server.
 
-    `progress` is (share done 0..1, Chinese text) for a progress bar; `results` is set
-    when `done` is. The thread, not the page, enforces the time limit and removes the job's
-    folder, so both hold even when the user leaves the page while the upload runs.
+    `progress` is (share done 0..1, Chinese text) for a progress bar; `outcome` is set when
+    `done` is: what the job's `run` returned, or its `stopped` answer saying why it could not
+    finish. The thread, not the page, enforces the time limit and removes the job's folder,
+    so both hold even when the user leaves the page while the upload runs.
     """
 
     def __init__(self, job: Job):
-        self.limits = job.limits
-        self.names = [path.name for path in job.files]
+        self.job = job
         self.progress: tuple[float, str] = (0.0, "正在准备导入……")
-        self.results: list[FileResult] | None = None
+        self.outcome = None
         self.done = threading.Event()
         self._workdir = Path(tempfile.mkdtemp(prefix="upload-job-"))
-        self._folder = job.folder
         self._published = False
         self._timed_out = False
-        self._action = job.action
         with open(self._workdir / "job.pickle", "wb") as handle:
             pickle.dump(job, handle)
         self._log = open(self._workdir / "child.log", "wb")  # noqa: SIM115 - closed by the supervisor
@@ -296,7 +325,7 @@ class LoadProcess:
         return self.done.wait(seconds)
 
     def _supervise(self) -> None:
-        timer = threading.Timer(self.limits.seconds, self._time_out)
+        timer = threading.Timer(self.job.limits.seconds, self._time_out)
         timer.start()
         failure = None
         try:
@@ -311,18 +340,18 @@ class LoadProcess:
                 elif event["event"] == "failed":
                     failure = event["reason"]
             self._process.wait()
-            self.results = self._outcome(failure)
+            self.outcome = self._outcome(failure)
         except Exception:  # noqa: BLE001 - whatever happens, the page gets an answer
-            traceback.print_exc()
+            LOG.exception("导入进程 %s 的监督出错", self._workdir.name)
             self._process.kill()
-            self.results = self._failed(FAILED_MESSAGE)
+            self.outcome = self.job.stopped(failed_message)
         finally:
             timer.cancel()
             self._log.close()
             self._process.stdout.close()
             self._keep_log()
             shutil.rmtree(self._workdir, ignore_errors=True)
-            shutil.rmtree(self._folder, ignore_errors=True)
+            shutil.rmtree(self.job.folder, ignore_errors=True)
             self.done.set()
 
     def _share(self, event: dict) -> tuple[float, str]:
@@ -339,23 +368,17 @@ class LoadProcess:
         self._process.kill()
 
     def _outcome(self, failure: str | None):
-        code = self._process.returncode
-        if code == 0 and not self._timed_out:
+        code, limits = self._process.returncode, self.job.limits
+        if code == 0:
             with open(self._workdir / "outcome.pickle", "rb") as handle:
                 return pickle.load(handle)  # noqa: S301 - written by our own child, in our private folder
-        if self._action == CHECK:  # a check that could not finish proposes nothing: the load will say why
-            return None
-        if self._published:  # killed after the load was done
-            return self._failed(PUBLISHED_MESSAGE)
+        if self._published:  # the database was published, the report lost
+            return self.job.stopped(unreported_message)
         if self._timed_out or code == -signal.SIGXCPU:
-            return self._failed(time_message(self.limits))
+            return self.job.stopped(partial(time_message, limits))
         if failure == "memory" or code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT):
-            return self._failed(memory_message(self.limits))  # what kills a loader that is not ours to kill
-        return self._failed(FAILED_MESSAGE)
-
-    def _failed(self, message: str) -> list[FileResult]:
-        """One report line per uploaded file: none of them was loaded."""
-        return [FileResult(Path(name), ABORTED, message=message) for name in self.names]
+            return self.job.stopped(partial(memory_message, limits))  # what kills a loader that is not ours to kill
+        return self.job.stopped(failed_message)
 
     def _keep_log(self) -> None:
         """The child's own output (a traceback, say) goes to the server's log, not to the user."""
@@ -365,24 +388,63 @@ class LoadProcess:
 
 
 def run(job: Job, on_progress: Callable[[float, str], None] | None = None, poll: float = 0.25):
-    """Do `job` in a child process and wait for it, telling `on_progress` as it goes: the FileResults
-    of a LOAD, the FileCheck (or None) of a CHECK."""
-    process = LoadProcess(job)
-    while not process.wait(poll):
+    """Run `job` in a child process and wait for it, telling `on_progress` as it goes; its outcome."""
+    child = ChildProcess(job)
+    while not child.wait(poll):
         if on_progress:
-            on_progress(*process.progress)
-    return process.results
+            on_progress(*child.progress)
+    return child.outcome
 
+
+def safe_name(name: str, index: int) -> str:
+    """An upload's own file name, without any folder, control character or excess length."""
+    base = re.sub(r"[\x00-\x1f\x7f]", "", Path(name.replace("\\", "/")).name)
+    if base in ("", ".", ".."):
+        return f"上传文件{index}"
+    suffix = Path(base).suffix if len(Path(base).suffix) <= 10 else ""
+    while len(base.encode("utf-8")) > 200:  # file systems allow 255 bytes
+        base = base[: len(base) - len(suffix) - 1] + suffix
+    return base
+
+
+def save(files: list[tuple[str, bytes]]) -> tuple[Path, tuple[Path, ...]]:
+    """Write uploads, named by `safe_name`, into a new private folder: the folder and the files' paths.
+
+    Two uploads of one name are both kept (the name still tells the register). Nothing is left
+    behind when writing fails (a full or read-only temporary disk): the OSError is the caller's.
+    """
+    folder, saved = Path(tempfile.mkdtemp(prefix="uploads-")), []
+    try:
+        for index, (name, content) in enumerate(files, start=1):
+            target = folder / name
+            if target.exists():
+                target = folder / str(index) / name
+                target.parent.mkdir()
+            target.write_bytes(content)
+            saved.append(target)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder, tuple(saved)
+
+
+def not_saved_message(exc: OSError) -> str:
+    return f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
 
 
 def check(name: str, content: bytes, db: Path, options: LoadOptions = LoadOptions(), register: str | None = None,
-          limits: UploadLimits = UploadLimits()):
-    """The FileCheck of one upload as it would load (a dry run), in a child process under the same
-    limits as a load: None when it could not be made (too many rows, memory, time), and the load says why."""
-    folder = Path(tempfile.mkdtemp(prefix="check-upload-"))
-    path = folder / (Path(name.replace("\\", "/")).name or "上传文件")
-    path.write_bytes(content)
-    return run(Job(folder, (path,), db, options, limits, CHECK, register))
+          limits: UploadLimits = UploadLimits()) -> FileCheck | FileResult:
+    """One upload checked as it would load (a dry run) in a child process, within the limits of a load.
+
+    The FileCheck; or, when the file is not to be loaded at all, the FileResult that says why:
+    over the row limit, out of memory or time, or not even saved.
+    """
+    name = safe_name(name, 1)
+    try:
+        folder, files = save([(name, content)])
+    except OSError as exc:
+        return FileResult(Path(name), ABORTED, message=not_saved_message(exc))
+    return run(CheckJob(folder, files, db, options, limits, register))
 
 
 if __name__ == "__main__":

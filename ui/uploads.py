@@ -9,21 +9,17 @@ removes the folder. Kept out of the page so it can be tested without a browser.
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from etl.errors import os_cause
 from etl.layout import SavedMapping
 from etl.load_scope import LoadScope
 from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions
 from etl.report import STATUS_WORDS, masked_value
 from ui import upload_process
-from ui.upload_process import SHOWN_REJECTIONS, UploadLimits
+from ui.upload_process import SHOWN_REJECTIONS, UploadLimits, not_saved_message, safe_name
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -56,55 +52,26 @@ def load_uploads(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None
     per register read (rosters first), then the refused files.
     """
     options = LoadOptions(township=township, mappings=tuple(mappings), loaded_by=loaded_by, scope=scope)
-    try:
-        return _load_saved(files, Path(db), options, limits, on_progress)
-    except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
-        message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
-        return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
-                enumerate(files, start=1)]
-
-
-def _load_saved(files: list[tuple[str, bytes]], db: Path, options: LoadOptions, limits: UploadLimits,
-                on_progress) -> list[FileResult]:
-    refused: list[FileResult] = []
-    folder, saved = Path(tempfile.mkdtemp(prefix="uploads-")), []
-    try:
-        for index, (name, content) in enumerate(files, start=1):
-            safe_name = _safe_name(name, index)
-            refusal = _refusal(safe_name, content)
-            if refusal:
-                refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
-                continue
-            target = folder / safe_name
-            if target.exists():  # two uploads with one name: keep both, the name still tells the register
-                target = folder / str(index) / safe_name
-                target.parent.mkdir()
-            target.write_bytes(content)
-            saved.append(target)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    if not saved:
-        folder.rmdir()
+    refused, kept = [], []
+    for index, (name, content) in enumerate(files, start=1):
+        name = safe_name(name, index)
+        why = refusal(name, content)
+        if why:
+            refused.append(FileResult(Path(name), UNREADABLE, message=why))
+        else:
+            kept.append((name, content))
+    if not kept:
         return refused
+    try:
+        folder, saved = upload_process.save(kept)
+    except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
+        return [FileResult(Path(name), ABORTED, message=not_saved_message(exc)) for name, _ in kept] + refused
     # The child removes the folder. Files are named one by one, not as a folder: a lock file, a
     # hidden file or a rejected_rows.csv still gets its line in the report, saying it was skipped.
-    job = upload_process.Job(folder, tuple(saved), db, options, limits)
-    return upload_process.run(job, on_progress) + refused
+    return upload_process.run(upload_process.Job(folder, saved, Path(db), options, limits), on_progress) + refused
 
 
-def _safe_name(name: str, index: int) -> str:
-    """The upload's own file name, without any folder, control character or excess length."""
-    base = re.sub(r"[\x00-\x1f\x7f]", "", Path(name.replace("\\", "/")).name)
-    if base in ("", ".", ".."):
-        return f"上传文件{index}"
-    suffix = Path(base).suffix if len(Path(base).suffix) <= 10 else ""
-    while len(base.encode("utf-8")) > 200:  # file systems allow 255 bytes
-        base = base[: len(base) - len(suffix) - 1] + suffix
-    return base
-
-
-def _refusal(name: str, content: bytes) -> str | None:
+def refusal(name: str, content: bytes) -> str | None:
     """Why a file is not even handed to the loader, or None."""
     size = memoryview(content).nbytes
     if size > MAX_UPLOAD_BYTES:
