@@ -227,6 +227,15 @@ def test_the_check_is_a_dry_run_in_the_child_under_the_accounts_scope(county_db,
     assert digest(county_db) == before  # a dry run writes nothing
 
 
+def test_the_check_sends_the_server_its_counts_and_only_the_first_rejected_rows(county_db, tmp_path):
+    from tests.test_rejected_rows import bad_visits
+
+    bad = bad_visits(tmp_path, 500)
+    ((result,),) = [mapping_step.check_upload(bad.name, bad.read_bytes(), county_db, None).results]
+    assert (result.rows_read, result.rows_rejected) == (500, 500)
+    assert [r.row_no for r in result.rejections] == list(range(2, 2 + upload_process.SHOWN_REJECTIONS))
+
+
 def test_the_check_runs_within_the_memory_limit(county_db, tmp_path):
     """300 MB of address space is not even room for DuckDB's threads: a check in the server would pass."""
     ready, pending, refused = mapping_step.split_uploads(

@@ -102,10 +102,7 @@ class Job:
         except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
             loaded = [FileResult(path, ABORTED, message=aborted_message(exc, self.db, path.name)) for path in accepted]
         emit(event="published")  # from here on, a child that dies has still loaded the files
-        for result in loaded:  # the report shows the first few; all of them are in the database
-            result.rejections = result.rejections[:SHOWN_REJECTIONS]
-            result.warnings = result.warnings[:SHOWN_REJECTIONS]
-        return loaded + listing.others + refused
+        return _shortened(loaded) + listing.others + refused
 
     def stopped(self, why: Callable[[str], str]) -> list[FileResult]:
         """The report when the child could not finish: every file, not loaded, and `why` (of its name)."""
@@ -129,11 +126,21 @@ class CheckJob(Job):
         check = check_file(path, self.db, self.options)
         if self.register is not None:
             check.proposals = sheet_proposals(path, ReadOptions(self.options.mappings), BY_KIND[self.register])
+        check.results = _shortened(check.results)
         return check
 
     def stopped(self, why: Callable[[str], str]) -> FileResult:
         (path,) = self.files
         return FileResult(Path(path.name), ABORTED, message=why(path.name))
+
+
+def _shortened(results: list[FileResult]) -> list[FileResult]:
+    """Results with their first rejected rows and warnings only, for the report and the dry run: a file of
+    200,000 bad rows must not send 200,000 of them to the server (a load keeps every one in the database)."""
+    for result in results:
+        result.rejections = result.rejections[:SHOWN_REJECTIONS]
+        result.warnings = result.warnings[:SHOWN_REJECTIONS]
+    return results
 
 
 def too_many_rows_message(name: str, rows: int, limit: int, sheet: str | None = None) -> str:
