@@ -132,6 +132,19 @@ def test_the_page_shows_rejected_rows_a_page_at_a_time(rejected_db, monkeypatch)
     assert "下载被拒绝的行（Excel）" in labels and "下载全部被拒绝的行（CSV）" in labels
 
 
+def test_the_downloads_are_built_only_when_clicked(rejected_db, monkeypatch):
+    """Drawing the page builds neither file: a click does, after the page's run (ui/rejected_export.py)."""
+    built = []
+    monkeypatch.setattr(rejected_export, "xlsx_bytes", lambda *args: built.append("xlsx") or b"")
+    monkeypatch.setattr(rejected_export, "csv_bytes", lambda *args: built.append("csv") or b"")
+    monkeypatch.setenv("DASHBOARD_DB", str(rejected_db))
+    at = deep_link(PAGE, timeout=60)
+    assert not at.exception and not at.error
+    buttons = {b.key for b in at.get("download_button")}
+    assert {"data_rejected_download", "data_rejected_csv"} <= buttons
+    assert built == []
+
+
 @pytest.mark.slow
 def test_the_page_survives_millions_of_stored_rejected_rows(millions_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", str(millions_db))
