@@ -12,6 +12,7 @@ import os
 import signal
 import tempfile
 import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -167,6 +168,33 @@ def test_a_child_that_dies_says_so_in_chinese_without_details(county_db, tmp_pat
     assert [(r.path.name, r.status, r.message) for r in child.outcome] == [(name, ABORTED, message(name))]
     assert message(name).startswith(f"文件「{name}」未导入：")
     assert digest(county_db) == before and not folder.exists()
+
+
+@dataclass(frozen=True)
+class DiesAfterPublishing(upload_process.Job):
+    """A job whose child dies once its load is published, before it can hand back the report."""
+
+    def run(self, emit):
+        emit(event="published")
+        os._exit(1)
+
+
+@dataclass(frozen=True)
+class RunsOutOfMemory(upload_process.Job):
+    def run(self, emit):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data of size 4.0 GiB")
+
+
+@pytest.mark.parametrize(("job", "message"), [
+    (DiesAfterPublishing, upload_process.unreported_message),
+    (RunsOutOfMemory, partial(upload_process.memory_message, UploadLimits())),
+])
+def test_what_the_child_says_before_it_stops_decides_the_report(county_db, tmp_path, job, message):
+    folder, files = upload_process.save([("活动记录.csv", b"x"), ("建议意见登记.csv", b"y")])
+    outcome = upload_process.run(job(folder, files, county_db))
+    assert [(r.path.name, r.status, r.message) for r in outcome] == [
+        (name, ABORTED, message(name)) for name in ("活动记录.csv", "建议意见登记.csv")]
+    assert not folder.exists()
 
 
 def test_the_upload_folders_are_removed(county_db, tmp_path, monkeypatch):

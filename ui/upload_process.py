@@ -94,14 +94,16 @@ class Job:
         def on_stage(index: int, stage: str) -> None:
             emit(event="stage", index=index, files=len(accepted), stage=stage, name=accepted[index].name)
 
-        try:
-            loaded = load_paths(
-                accepted, self.db, options=self.options, on_stage=on_stage, wait_seconds=self.limits.seconds / 2,
-                on_wait=lambda message: emit(event="wait", text=message),
-            ) if accepted else []  # half the time for another load's lock: the other half is to load
-        except LoadAborted as exc:  # the environment stopped it (a full disk, another load's lock): nothing published
-            loaded = [FileResult(path, ABORTED, message=aborted_message(exc, self.db, path.name)) for path in accepted]
-        emit(event="published")  # from here on, a child that dies has still loaded the files
+        loaded = []
+        if accepted:
+            try:
+                loaded = load_paths(  # half the time for another load's lock: the other half is to load
+                    accepted, self.db, options=self.options, on_stage=on_stage,
+                    wait_seconds=self.limits.seconds / 2, on_wait=lambda message: emit(event="wait", text=message))
+                emit(event="published")  # from here on, a child that dies has still loaded the files
+            except LoadAborted as exc:  # the environment stopped it (a full disk, a lock held): nothing published
+                loaded = [FileResult(path, ABORTED, message=aborted_message(exc, self.db, path.name))
+                          for path in accepted]
         return _shortened(loaded) + listing.others + refused
 
     def stopped(self, why: Callable[[str], str]) -> list[FileResult]:
