@@ -11,6 +11,7 @@ from queries.scope import Viewer
 from ui import access, audit, auth, layout, mapping_step, rejected_export
 from ui.database import database, fetch
 from ui.downloads import XLSX_MIME, template_files
+from ui.escape import md
 from ui.filters import sidebar_filters
 from ui.router import ensure_router
 from ui.uploads import (
@@ -135,7 +136,7 @@ with tabs[4]:
         """Load in the child with a progress bar; the report, with the files refused before, shows after the rerun."""
         bar = st.progress(0.0, text="正在准备导入……")
         results = load_uploads(files, db_path(), **who, township=township, mappings=mappings,
-                               on_progress=lambda share, text: bar.progress(share, text=text)) if files else []
+                               on_progress=lambda share, text: bar.progress(share, text=md(text))) if files else []
         results += refused
         audit.uploaded(results)
         st.session_state["data_load_report"] = results

@@ -174,7 +174,7 @@ def test_an_upload_through_the_page_loads_in_the_child_and_reports(county_db, tm
     at.button(key="data_load").click().run()
     assert not at.exception and not at.error
     report = next(d.value for d in at.dataframe if "说明" in d.value.columns and "导入时间" not in d.value.columns)
-    assert report.values.tolist() == [["走访记录_错误.csv", "走访记录", 3, 0, 3, 0, "已导入", ""]]
+    assert report.values.tolist() == [["走访记录_错误.csv", "走访记录", 3, 0, 3, 0, "部分导入（3行被拒绝）", ""]]
     assert any(c.value.startswith("共 3 行未导入") for c in at.caption)  # the tabs show the new load at once
 
 

@@ -27,6 +27,8 @@ PAGES = sorted(str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "
 FILTERED = {page for page in PAGES if "sidebar_filters(" in (PROJECT_ROOT / page).read_text(encoding="utf-8")}
 DEFAULT_PERIOD = "2024年第三季度"
 BRIEFING = "pages/briefing.py"
+SUMMARY = "pages/summary.py"
+SUMMARY_YEARS = {"far": 2024, "widest": plausible_dates()[1].year, "reversed": 2024}  # the period each link shows
 EVIL = "[**钓鱼镇**](http://evil.example)"
 REFUSED = "不在当前账号的查看范围内"  # the scope guard's note for townships and counties not on the roster
 
@@ -127,7 +129,7 @@ def test_present_is_one_or_nothing():
 HOSTILE = {
     "far": ({"from": "0001-01-01", "to": "9999-12-31"}, ["超出可统计的范围"], {}, f"统计期：{DEFAULT_PERIOD}"),
     "widest": ({"from": "1949-10-01", "to": plausible_dates()[1].isoformat()}, [], {},
-               "（1949-10-01 至"),
+               "1949-10-01 至"),
     "reversed": ({"from": "2024-06-30", "to": "2024-04-01"}, ["已对调为 2024-04-01 至 2024-06-30"], {},
                  "2024年第二季度"),
     "repeated": ({"township": ",".join(["QH01"] * 20_000), "from": "2024-04-01", "to": "2024-06-30"},
@@ -164,6 +166,8 @@ def test_every_page_survives_a_hostile_link_and_says_so(hostile_page, page, case
         assert warnings == []
     if case == "widest" and page == BRIEFING:  # the briefing is always the quarter the period ends in
         caption = periods.describe(periods.quarter_of(plausible_dates()[1]))
+    if case in SUMMARY_YEARS and page == SUMMARY:  # the work summary is always the year the period ends in
+        caption = f"统计期：{SUMMARY_YEARS[case]}年"
     header = at.caption[0].value
     assert caption in header
     if case == "markup":

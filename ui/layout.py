@@ -34,7 +34,7 @@ NO_DATA = "数据库中还没有数据。请先上传登记表（乡镇名册、
 
 
 def page_header(title: str, selection: Selection) -> None:
-    st.title(title)
+    st.title(md(title))  # a title may name the scope (简报, 工作总结): plain text, never markup
     st.caption(f"范围：{md(selection.scope_label)}　　统计期：{period_words(selection)}")
     for note in selection.notes:  # what the link asked for and did not get (ui/url_params.py)
         st.warning(note, icon=":material/link_off:")
