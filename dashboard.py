@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, chrome, presentation
+from ui import auth, chrome, errors, presentation
 
 HERE = Path(__file__).parent
 
@@ -46,4 +46,4 @@ PAGES["比较与数据"].extend(DESKS)
 
 current = st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar")
 presentation.page_bar(presented, current)
-current.run()
+errors.run_page(current)

@@ -14,6 +14,7 @@ import getpass
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -258,7 +259,7 @@ def _write_rejections(target: Path) -> Path | None:
 def load_paths(
     files: list[Path], target: Path, strict: bool = False, console=None, fresh: bool = False,
     optional: set[Path] = frozenset(), wait_seconds: float = LOCK_WAIT_SECONDS, on_wait=None,
-    options: LoadOptions | None = None,
+    options: LoadOptions | None = None, on_stage: Callable[[int, str], None] | None = None,
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
@@ -267,7 +268,8 @@ def load_paths(
     Raises LoadAborted when the environment stops the load (nothing published).
     `options.loaded_by` names who loaded them in load_log (default: the command line's OS
     user); `options.scope` (etl/load_scope.LoadScope) restricts the rows an account's upload
-    may change.
+    may change. `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a
+    progress bar.
     """
     console = console or Console(quiet=True)
     options = options or LoadOptions(strict=strict)
@@ -278,10 +280,12 @@ def load_paths(
             _progress(console) as progress:
         overall = progress.add_task("导入", total=len(files))
         results = []
-        for path in files:
-            def on_stage(stage: str, name: str = escape(visible(path.name, 40))) -> None:
+        for index, path in enumerate(files):
+            def on_file_stage(stage: str, name: str = escape(visible(path.name, 40)), index: int = index) -> None:
                 progress.update(overall, description=f"{stage}「{name}」")
-            parts = load_file_parts(publication.con, path, strict=strict, on_stage=on_stage,
+                if on_stage:
+                    on_stage(index, stage)
+            parts = load_file_parts(publication.con, path, strict=strict, on_stage=on_file_stage,
                                     optional=path in optional, options=options)
             publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in parts)
             results += parts

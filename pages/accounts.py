@@ -13,6 +13,7 @@ from queries import data as data_queries
 from queries.labels import ACCOUNT_COLUMNS, ROLE_NAMES
 from ui import access, auth
 from ui.database import fetch
+from ui.escape import md
 from ui.router import ensure_router
 
 ensure_router()
@@ -43,7 +44,7 @@ if "accounts_done" in st.session_state:
     st.success(st.session_state.pop("accounts_done"))
 
 rows = store.accounts(county)
-st.caption(f"{'全部县' if county is None else county}的账号（{len(rows)}个）。"
+st.caption(f"{'全部县' if county is None else md(county)}的账号（{len(rows)}个）。"
            "密码只以不可逆的哈希保存，任何页面和导出都不显示。")
 if rows:
     frame = pd.DataFrame(rows)
@@ -83,9 +84,9 @@ with st.form("accounts_add", clear_on_submit=True):
             store.add(Account(username, display, role, target_county, township or None), password,
                       by=manager.username)
         except AccountError as exc:
-            st.error(str(exc))
+            st.error(md(exc))  # the store's messages quote the names typed in
         else:
-            done(f"已建立账号「{username.strip()}」。")
+            done(f"已建立账号「{md(username.strip())}」。")
 
 st.subheader("修改账号")
 names = [r["username"] for r in rows if r["username"] != manager.username and manageable(r["username"])]
@@ -97,10 +98,10 @@ else:
     left, middle, right = st.columns(3)
     if left.button("启用" if target.disabled else "停用", key="accounts_toggle") and manageable(picked):
         store.set_disabled(picked, not target.disabled, by=manager.username)
-        done(f"已{'启用' if target.disabled else '停用'}「{picked}」。")
+        done(f"已{'启用' if target.disabled else '停用'}「{md(picked)}」。")
     if middle.button("解除锁定", key="accounts_unlock") and manageable(picked):
         store.unlock(picked, by=manager.username)
-        done(f"已解除「{picked}」的锁定。")
+        done(f"已解除「{md(picked)}」的锁定。")
     with right.popover("重设密码"), st.form("accounts_passwd", clear_on_submit=True):
         password = st.text_input("新密码（至少10个字符）", type="password", key="accounts_passwd_new")
         again = st.text_input("再输入一次", type="password", key="accounts_passwd_again")
@@ -112,9 +113,9 @@ else:
                     raise AccountError("当前账号不能修改该账号。")
                 store.set_password(picked, password, by=manager.username)
             except AccountError as exc:
-                st.error(str(exc))
+                st.error(md(exc))  # the store's messages quote the names typed in
             else:
-                done(f"已重设「{picked}」的密码，其原有登录已失效。")
+                done(f"已重设「{md(picked)}」的密码，其原有登录已失效。")
 
 st.subheader("乡镇对比排名")
 setting_county = (st.selectbox("县", counties, key="accounts_setting_county") if manager.sees_all
@@ -125,4 +126,4 @@ if setting_county:
     choice = st.toggle(f"向{setting_county}的乡镇账号公开各乡镇排名", value=published, key="accounts_publish")
     if choice != published:
         store.set_publish_rankings(setting_county, choice, by=manager.username)
-        done(f"{setting_county}的乡镇对比排名已{'公开' if choice else '设为不公开'}。")
+        done(f"{md(setting_county)}的乡镇对比排名已{'公开' if choice else '设为不公开'}。")

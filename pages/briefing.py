@@ -13,6 +13,7 @@ from reports.briefing_export import briefing_document
 from ui import access, audit, layout, presentation
 from ui import format as fmt
 from ui.database import database, fetch
+from ui.escape import html_text, md
 from ui.filters import sidebar_filters, today
 from ui.permissions import may_download_county_briefings
 
@@ -50,7 +51,7 @@ layout.metric_tiles(briefing.HEADLINE, shown.now, shown.previous, shown.last_yea
                     notes=layout.tile_notes(shown.now), projected_notes=False)
 
 text = briefing.paragraph(shown.now, scope_name, period_name)
-st.markdown(f"<div class='briefing-paragraph'>{text}</div>", unsafe_allow_html=True)
+st.markdown(f"<div class='briefing-paragraph'>{html_text(text)}</div>", unsafe_allow_html=True)
 
 charts = fetch(briefing_charts, scope, quarter, shown.now)
 if not charts:
@@ -101,13 +102,10 @@ if may_download_county_briefings(selection):
 
         def advance(name: str) -> None:
             made.append(name)
-            bar.progress(len(made) / count, text=f"已生成「{name}」（{len(made)}/{count}）")
+            bar.progress(len(made) / count, text=f"已生成「{md(name)}」（{len(made)}/{count}）")
 
-        cursor = database().cursor()
-        try:
+        with database().reading() as cursor:
             st.session_state["briefing_batch_zip"] = (wanted, batch_zip(cursor, batches, quarter, advance))
-        finally:
-            cursor.close()
         bar.empty()
     made_zip = st.session_state.get("briefing_batch_zip")
     if made_zip and made_zip[0] == wanted:

@@ -8,14 +8,16 @@ from queries.db import db_path
 from queries.labels import DATA_COLUMNS
 from queries.metrics import Scope
 from queries.scope import Viewer
-from ui import access, audit, auth, layout, mapping_step
-from ui.database import fetch
-from ui.downloads import XLSX_MIME, template_files, xlsx_bytes
+from ui import access, audit, auth, layout, mapping_step, rejected_export
+from ui.database import database, fetch
+from ui.downloads import XLSX_MIME, template_files
+from ui.escape import md
 from ui.filters import sidebar_filters
 from ui.router import ensure_router
 from ui.uploads import (
     ACCEPTED_TYPES,
     MAX_UPLOAD_MB,
+    MAX_UPLOAD_ROWS,
     load_uploads,
     rejections_preview,
     report_frame,
@@ -35,6 +37,7 @@ REJECTED_COLUMNS = headers("file_name", "sheet", "row_no", "column_name", "value
 WARNING_COLUMNS = headers("file_name", "sheet", "row_no", "record_id", "warning")
 EMPTY_WHAT = {"activities": "代表活动", "suggestions": "意见建议", "visits": "走访"}
 ROW_COLUMNS = headers("township_name", "record_id", "record_date", "description", "source_file", "source_row")
+REJECTED_PAGE_ROWS = 1000
 
 ensure_router()
 account = auth.gate()
@@ -94,24 +97,30 @@ with tabs[2]:
             layout.table(rows, shown, key="data_grid_rows", title=f"{titles[kind]}记录")
 
 with tabs[3]:
-    rejected = fetch(data.rejections_frame, access.account_scope(), Viewer()) if selection else None
-    if rejected is None or rejected.empty:
+    scope = access.account_scope() if selection else None  # the account's whole scope, not the sidebar's pick
+    total = fetch(data.rejections_count, scope, Viewer()) if selection else 0
+    if not total:
         st.success("目前没有被拒绝的行。")
     else:
-        st.caption(f"共 {len(rejected)} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
-        layout.table(rejected, REJECTED_COLUMNS, key="data_rejected", title="被拒绝的行")
-        st.download_button("下载被拒绝的行（Excel）", audit.exported(
-                               lambda: xlsx_bytes(rejected, "被拒绝的行", REJECTED_COLUMNS), "被拒绝的行.xlsx"),
-                           file_name="被拒绝的行.xlsx", mime=XLSX_MIME, key="data_rejected_download", on_click="ignore")
+        st.caption(f"共 {total:,} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
+        pages = -(-total // REJECTED_PAGE_ROWS)
+        if st.session_state.get("data_rejected_page", 1) > pages:  # fewer rows than when the page was picked
+            st.session_state["data_rejected_page"] = pages
+        page = st.number_input(f"页码（共 {pages:,} 页，每页 {REJECTED_PAGE_ROWS:,} 行）", min_value=1,
+                               max_value=pages, key="data_rejected_page") if pages > 1 else 1
+        rows = fetch(data.rejections_page, scope, Viewer(), (page - 1) * REJECTED_PAGE_ROWS, REJECTED_PAGE_ROWS)
+        layout.table(rows, REJECTED_COLUMNS, key="data_rejected", title="被拒绝的行")
+        rejected_export.download_buttons(database(), scope, access.viewer(), total, audit.exported)
 
 with tabs[4]:
     if not account.can_upload:
         st.info("当前账号为查看账号，不能上传登记表。需要导入时请联系本乡镇或县人大的管理账号。")
     elif account.is_township:
         st.caption("本账号只能导入本乡镇的数据：文件中其他乡镇的行会被拒绝并列出原因；乡镇名册由县人大导入。")
-    st.caption(f"可一次选择多个 CSV 或 Excel（.xlsx、.xls）文件，每个文件不超过 {MAX_UPLOAD_MB} MB。"
-               "系统按表头识别登记表（也认得各乡镇常用的表头写法），先导入名册、再导入记录；同一文件重复上传不会重复计数。"
-               "表头没有全部认出的文件，会先请您核对各列的对应，确认后保存为导入方案，同样格式的文件以后直接导入。")
+    st.caption(f"可一次选择多个 CSV 或 Excel（.xlsx、.xls）文件，每个文件不超过 {MAX_UPLOAD_MB} MB、"
+               f"{MAX_UPLOAD_ROWS:,} 行。系统按表头识别登记表（也认得各乡镇常用的表头写法），先导入名册、再导入记录；"
+               "同一文件重复上传不会重复计数。表头没有全部认出的文件，会先请您核对各列的对应，确认后保存为导入方案，"
+               "同样格式的文件以后直接导入。")
     uploads = st.file_uploader("选择登记表文件", type=ACCEPTED_TYPES, accept_multiple_files=True,
                                max_upload_size=MAX_UPLOAD_MB, key="data_uploads", disabled=not account.can_upload)
     roster = fetch(data.township_roster, access.account_scope()) if selection else []
@@ -122,27 +131,30 @@ with tabs[4]:
                             township_options, format_func=lambda c: "由文件判断" if c is None else towns.get(c, c),
                             key="data_upload_township", disabled=not account.can_upload)
     who = {"loaded_by": account.username, "scope": account.load_scope()}
-    if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
-        with st.spinner("正在检查和导入……"):
-            ready, pending = mapping_step.split_uploads([(f.name, f.getvalue()) for f in uploads], db_path(),
-                                                        township)
-            st.session_state[mapping_step.PENDING] = pending
-            results = load_uploads(ready, db_path(), **who, township=township) if ready else []
-            audit.uploaded(results)
-            st.session_state["data_load_report"] = results
+
+    def load(files: list[tuple[str, bytes]], refused=(), mappings=()) -> None:
+        """Load in the child with a progress bar; the report, with the files refused before, shows after the rerun."""
+        bar = st.progress(0.0, text="正在准备导入……")
+        results = load_uploads(files, db_path(), **who, township=township, mappings=mappings,
+                               on_progress=lambda share, text: bar.progress(share, text=md(text))) if files else []
+        results += refused
+        audit.uploaded(results)
+        st.session_state["data_load_report"] = results
         st.cache_data.clear()  # every page shows the new figures at once
+
+    if uploads and account.can_upload and st.button("导入所选文件", type="primary", key="data_load"):
+        with st.spinner("正在检查……"):  # each file's check runs in a child process, like its load
+            ready, pending, refused = mapping_step.split_uploads(
+                [(f.name, f.getvalue()) for f in uploads], db_path(), township, scope=who["scope"])
+        st.session_state[mapping_step.PENDING] = pending
+        load(ready, refused)
         st.rerun()
     for index, upload in enumerate(st.session_state.get(mapping_step.PENDING, [])):
-        confirmed = mapping_step.mapping_form(index, upload, db_path(), township)
+        confirmed = mapping_step.mapping_form(index, upload, db_path(), township, scope=who["scope"])
         if confirmed is not None:
-            with st.spinner("正在导入……"):
-                results = load_uploads([(upload.name, upload.content)], db_path(), **who,
-                                       township=township, mappings=tuple(confirmed))
-                audit.uploaded(results)
-                st.session_state["data_load_report"] = results
+            load([(upload.name, upload.content)], mappings=tuple(confirmed))
             st.session_state[mapping_step.PENDING] = [
                 p for p in st.session_state[mapping_step.PENDING] if p is not upload]
-            st.cache_data.clear()
             st.rerun()
     results = st.session_state.get("data_load_report")
     if results:

@@ -7,7 +7,9 @@ from queries import deputies
 from queries.labels import DEPUTY_COLUMNS, METRICS
 from ui import layout
 from ui.database import fetch
+from ui.escape import md
 from ui.filters import sidebar_filters
+from ui.url_params import choice
 
 RECORD_COLUMNS = [
     "deputy_id", "name", "level", "township_name", "station_name", "group_name", "team_name", "phone",
@@ -93,7 +95,10 @@ if not roster:
     st.stop()
 names = dict(roster)
 ids = list(names)
-deputy_id = st.selectbox("选择代表", ids, index=ids.index(wanted_deputy) if wanted_deputy in ids else 0,
+wanted_deputy, notes = choice(wanted_deputy, ids, "代表", "名册中的第一位代表")
+for note in notes:
+    st.warning(note, icon=":material/link_off:")
+deputy_id = st.selectbox("选择代表", ids, index=ids.index(wanted_deputy) if wanted_deputy else 0,
                          format_func=lambda d: f"{names[d]}（{d}）", key="deputies_pick")
 st.query_params["deputy"] = deputy_id
 name = names[deputy_id]
@@ -101,7 +106,7 @@ name = names[deputy_id]
 calendar = fetch(deputies.deputy_calendar, scope, deputy_id, period)
 clicked_kinds = []
 if calendar.empty:
-    layout.empty_note(f"{name}参加活动或走访的")
+    layout.empty_note(f"{md(name)}参加活动或走访的")
 else:
     left, right = st.columns(2)
     with left:
@@ -113,7 +118,7 @@ else:
     mix = fetch(deputies.kind_mix, scope, deputy_id, period)
     with right:
         if mix.empty:
-            layout.empty_note(f"{name}参加活动的")
+            layout.empty_note(f"{md(name)}参加活动的")
         else:
             peers = int(mix.peers.iloc[0])
             series = {"deputy_count": name}
@@ -129,8 +134,8 @@ else:
 kinds = layout.drilldown("按活动类型筛选", list(dict.fromkeys(calendar.kind)), clicked_kinds,
                          key="deputies_kind_pick")
 deeds = fetch(deputies.deputy_deeds, scope, deputy_id, period, tuple(kinds))
-st.markdown(f"**{name}统计期内的活动和走访明细（{len(deeds)}条）**")
+st.markdown(f"**{md(name)}统计期内的活动和走访明细（{len(deeds)}条）**")
 if deeds.empty:
-    layout.empty_note(f"{name}参加活动或走访的")
+    layout.empty_note(f"{md(name)}参加活动或走访的")
 else:
     layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds", title=f"{name}履职明细")

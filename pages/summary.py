@@ -1,8 +1,6 @@
 """工作总结: the figures part of the year's or the term's work summary, each number linked to
 its 口径 and the register rows behind it, downloadable as Word from the office's own template."""
 
-import html
-
 import streamlit as st
 
 from queries import data as data_queries
@@ -13,6 +11,7 @@ from reports import summary_docx
 from reports.summary import COMPARED_WITH, TERM, YEAR, Figure, work_summary
 from ui import layout
 from ui.database import fetch
+from ui.escape import html_text, md
 from ui.filters import sidebar_filters, today
 
 KINDS = {YEAR: "年度工作总结", TERM: "届期工作总结"}
@@ -36,7 +35,7 @@ else:
         period = fetch(summary_queries.term_period, scope, today())
     except summary_queries.NoTermStart as problem:
         st.title("工作总结")
-        st.warning(str(problem))
+        st.warning(md(problem))
         st.stop()
     previous = summary_queries.previous_term(period)
 
@@ -57,9 +56,9 @@ for index, section in enumerate(summary.sections):
             if isinstance(segment, Figure):
                 number += 1
                 figures[number] = segment
-                marked.append(f"<b>{html.escape(segment.text)}</b><sup>[{number}]</sup>")
+                marked.append(f"<b>{html_text(segment.text)}</b><sup>[{number}]</sup>")
             else:
-                marked.append(html.escape(segment))
+                marked.append(html_text(segment))
     st.markdown(f"<div style='font-size:1.1rem;line-height:1.9;text-indent:2em'>{''.join(marked)}</div>",
                 unsafe_allow_html=True)
     picked = st.pills(
@@ -71,7 +70,7 @@ for index, section in enumerate(summary.sections):
         label = METRICS[figure.key]
         which = previous if figure.previous else period
         part = f"中的“{figure.part}”" if figure.part else ""
-        st.markdown(f"**[{picked}] {html.escape(figure.text)}**：{label.name}{html.escape(part)}"
+        st.markdown(f"**[{picked}] {md(figure.text)}**：{label.name}{md(part)}"
                     f"（{which.start:%Y-%m-%d} 至 {which.end:%Y-%m-%d}）。口径：{label.definition}。")
         rows = fetch(trace.figure_rows, figure.key, figure.part, scope, which)
         if len(rows) >= trace.ROW_LIMIT:
@@ -87,7 +86,7 @@ try:
     document = summary_docx.render(summary, as_of, uploaded.getvalue() if uploaded else None,
                                    uploaded.name if uploaded else "")
 except summary_docx.TemplateProblem as problem:
-    st.error(str(problem))
+    st.error(md(problem))
     document = None
 left, right = st.columns(2)
 MIME, TEMPLATE = summary_docx.DOCX_MIME, summary_docx.DEFAULT_TEMPLATE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import pandas as pd
 
@@ -29,16 +31,22 @@ CURRENT_REJECTIONS_SQL = """
 """
 
 
+REJECTION_COLUMNS = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
+_MASKED_HEADERS = {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
+
+
 def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """(file, sheet, row, column, masked value, reason) of every row still rejected (the command line's).
 
     Values are stored masked since issue 9; masking by shape again here covers a
     database loaded before that (a phone number in 出生年份 stays hidden).
     """
-    rows = con.execute(
-        CURRENT_REJECTIONS_SQL, {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
-    ).fetchall()
-    return [(*row[:4], mask_text(row[4]), row[5]) for row in rows]
+    return [_masked(row) for row in con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS).fetchall()]
+
+
+def _masked(row: tuple) -> tuple:
+    """A rejected row as every reader gets it: its value masked by shape as well as by column."""
+    return (*row[:4], mask_text(row[4]), row[5])
 
 
 # The warnings of each file's latest load: a status moved back, two files disagreeing.
@@ -74,14 +82,42 @@ def _viewer_params(scope: Scope, viewer: Viewer) -> dict:
     return {"towns": list(scope.township_codes), "viewer": viewer.username, "everything": viewer.everything}
 
 
-def scoped_rejections(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> list[tuple]:
+def _scoped_rejections_sql(con: duckdb.DuckDBPyConnection) -> str:
     """current_rejections of the loads the viewer may see (visible_loads)."""
-    sql = CURRENT_REJECTIONS_SQL.replace(
+    return CURRENT_REJECTIONS_SQL.replace(
         "    ORDER BY r.file_name, r.row_no",
         f"      AND r.load_id IN (SELECT l.load_id FROM load_log l WHERE {visible_loads(con)})\n"
         "    ORDER BY r.file_name, r.row_no")
-    params = {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS, **_viewer_params(scope, viewer)}
-    return [(*row[:4], mask_text(row[4]), row[5]) for row in run(con, sql, params).fetchall()]
+
+
+def scoped_rejections(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> list[tuple]:
+    """current_rejections of the loads the viewer may see (visible_loads)."""
+    return [row for batch in rejection_batches(con, scope, viewer) for row in batch]
+
+
+def rejection_batches(
+    con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, size: int = 50_000
+) -> Iterator[list[tuple]]:
+    """scoped_rejections in batches, for exports of any length in bounded memory."""
+    result = run(con, _scoped_rejections_sql(con), {**_MASKED_HEADERS, **_viewer_params(scope, viewer)})
+    while batch := result.fetchmany(size):
+        yield [_masked(row) for row in batch]
+
+
+def rejections_count(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> int:
+    """How many rows the viewer may see are still rejected (however many millions: the page shows
+    them a page at a time)."""
+    sql = f"SELECT count(*) FROM ({_scoped_rejections_sql(con)})"
+    return run(con, sql, {**_MASKED_HEADERS, **_viewer_params(scope, viewer)}).fetchall()[0][0]
+
+
+def rejections_page(
+    con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, offset: int, limit: int
+) -> pd.DataFrame:
+    """One page of scoped_rejections as a frame (values masked), in the same order."""
+    sql = _scoped_rejections_sql(con) + "    LIMIT $limit OFFSET $offset\n"
+    params = {**_MASKED_HEADERS, **_viewer_params(scope, viewer), "offset": offset, "limit": limit}
+    return pd.DataFrame([_masked(row) for row in run(con, sql, params).fetchall()], columns=REJECTION_COLUMNS)
 
 
 LATEST_RECORD_SQL = """
@@ -249,12 +285,6 @@ def register_rows(
     frame = run(con, REGISTER_ROWS_SQL[kind], _params(scope, period, limit=limit)).df()
     frame["description"] = frame["description"].map(mask_text)
     return frame
-
-
-def rejections_frame(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> pd.DataFrame:
-    """scoped_rejections as a frame (values already masked), for the page's table and download."""
-    columns = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
-    return pd.DataFrame(scoped_rejections(con, scope, viewer), columns=columns)
 
 
 def metric_definitions() -> pd.DataFrame:

@@ -69,6 +69,12 @@ def open_page(page: str, via_router: bool, query: dict | None = None, session: d
     return at
 
 
+def deep_link(page: str, query: dict | None = None, timeout: int = 30, account: Account | None = TESTER) -> AppTest:
+    """Open a shared link straight on `page` (e.g. /briefing?from=…), through the router, signed in
+    as `account`: the page's first run is the one that reads the link."""
+    return new_app(APP, query, timeout=timeout, account=account).switch_page(page).run()
+
+
 def tile(at: AppTest, name: str) -> str:
     return next(m.value for m in at.metric if m.label == name)
 
@@ -92,3 +98,20 @@ def plotly_values(array) -> list:
     if isinstance(array, dict):
         array = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return [None if isinstance(v, float) and math.isnan(v) else v for v in array]
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    """Every text on the page that Streamlit renders as markdown: bodies of titles, captions,
+    markdown and notes, and the labels of expanders, tabs, tiles and widgets (radio options too).
+    Tables and charts are left out: they show text as text."""
+    texts = []
+    for node in [*at.main, *at.sidebar]:
+        if node.type in {"markdown", "caption", "title", "header", "subheader", "error", "warning", "info",
+                         "success", "toast"}:
+            texts.append(node.value)
+        label = getattr(node, "label", None)
+        if isinstance(label, str):
+            texts.append(label)
+        if node.type == "radio":
+            texts += [str(option) for option in node.options]
+    return texts

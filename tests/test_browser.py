@@ -15,6 +15,7 @@ with CI=true, where it must run.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import os
@@ -34,6 +35,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from python_calamine import CalamineWorkbook
 
+from etl.report import REJECTED_CSV_HEADER
 from queries import metrics
 from queries.db import PROJECT_ROOT, connect_readonly
 from queries.labels import METRICS
@@ -458,6 +460,10 @@ def _check_download(path: Path, scope: str, period: str, page_title: str) -> str
         assert document.inline_shapes, "the briefing carries its charts"
         assert path.name == f"{scope}_{period}_人大工作简报.docx"
         return "docx"
+    if path.suffix == ".csv":  # every rejected row (ui/rejected_export.py): UTF-8 with BOM, the CLI's header
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        assert rows[0] == REJECTED_CSV_HEADER and len(rows) > 1, path.name
+        return "csv"
     assert path.suffix == ".xlsx", path.name
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows and any(cell != "" for cell in rows[0]), path.name

@@ -105,16 +105,24 @@ def test_register_rows_behind_a_cell(con):
     assert data.register_rows(con, ALL, EMPTY, "visits").empty
 
 
-def test_rejections_frame(county_db, tmp_path):
+def test_rejections_page_and_count(county_db, tmp_path):
     with duckdb.connect(str(county_db), read_only=True) as clean:
-        assert data.rejections_frame(clean, ALL, EVERYONE).empty
-    bad = [VISITS[0], ["2024-08-01", "QH01", "东村", "脱贫户", "H99", "", "D01", "", "", "", ""],
-           ["2024-08-02", "QH01", "东村", "脱贫户", "H01", "", "D01", "", "", "", ""]]
+        assert data.rejections_page(clean, ALL, EVERYONE, 0, 100).empty
+        assert data.rejections_count(clean, ALL, EVERYONE) == 0
+    bad = [VISITS[0], *[[f"2024-08-{day:02d}", "QH01", "东村", "脱贫户", f"H9{day}", "", "D01", "", "", "", ""]
+                        for day in range(1, 6)],
+           ["2024-08-06", "QH01", "东村", "脱贫户", "H01", "", "D01", "", "", "", ""]]
     load_paths([write_csv(tmp_path / "走访记录_八月.csv", bad, "utf-8")], county_db)
     with duckdb.connect(str(county_db), read_only=True) as loaded:
-        frame = data.rejections_frame(loaded, ALL, EVERYONE)
-    assert list(frame.columns) == ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
-    assert frame.values.tolist() == [["走访记录_八月.csv", "", 2, "户编号", "H99", "「户编号」户编号不在脱贫户名册中"]]
+        first = data.rejections_page(loaded, ALL, EVERYONE, 0, 2)
+        last = data.rejections_page(loaded, ALL, EVERYONE, 4, 2)
+        assert data.rejections_count(loaded, ALL, EVERYONE) == 5  # rows 2-6 name households not on the roster
+        batches = [len(batch) for batch in data.rejection_batches(loaded, ALL, EVERYONE, size=2)]
+    assert list(first.columns) == ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
+    assert first.values.tolist() == [["走访记录_八月.csv", "", 2, "户编号", "H91", "「户编号」户编号不在脱贫户名册中"],
+                                     ["走访记录_八月.csv", "", 3, "户编号", "H92", "「户编号」户编号不在脱贫户名册中"]]
+    assert last["row_no"].tolist() == [6]  # the fifth and last
+    assert batches == [2, 2, 1]
 
 
 def test_metric_definitions_list_every_metric():
@@ -133,6 +141,7 @@ def test_load_log_and_rejections_follow_the_viewer(county_db, tmp_path):
         town = Scope(("QH01",))
         assert list(data.load_history(con, town, Viewer("qh01"))["file_name"]) == ["走访记录_八月.csv"]
         assert data.load_history(con, Scope(("QH02",)), Viewer("qh02")).empty  # conftest's files name 3 townships
-        assert list(data.rejections_frame(con, town, Viewer("qh01"))["value"]) == ["H99"]
-        assert data.rejections_frame(con, Scope(("QH02",)), Viewer("qh02")).empty
+        assert list(data.rejections_page(con, town, Viewer("qh01"), 0, 100)["value"]) == ["H99"]
+        assert data.rejections_page(con, Scope(("QH02",)), Viewer("qh02"), 0, 100).empty
+        assert data.rejections_count(con, Scope(("QH02",)), Viewer("qh02")) == 0
         assert len(data.load_history(con, Scope(()), Viewer("nobody"))) == 0  # no scope: nothing

@@ -182,19 +182,19 @@ def test_a_full_disk_at_commit_is_not_hidden_by_a_rollback_error(tmp_path, capsy
     assert_untouched(db, before)
 
 
-def test_an_aborted_upload_says_so_for_every_file(county_db, monkeypatch):
-    before = digest(county_db)
-
-    def no_space(src, dst):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(publish.shutil, "copyfile", no_space)
-    content = activities(2).replace("T01", "QH01").encode("utf-8")
-    results = uploads.load_uploads([("活动记录_a.csv", content), ("~$活动记录_b.xlsx", b"\0")], county_db)
+def test_an_aborted_upload_says_so_for_every_file(tmpfs):
+    """Uploads load in a child process (ui/upload_process.py): the full disk it meets is a real one."""
+    folder, _ = tmpfs
+    db = make_db(folder / "data")
+    before = digest(db)
+    free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+    (folder / "填充").write_bytes(b"\0" * (free - db.stat().st_size // 2))  # no room for the copy
+    content = activities(2, start=10).encode("utf-8")
+    results = uploads.load_uploads([("活动记录_a.csv", content), ("~$活动记录_b.xlsx", b"\0")], db)
     assert [(r.path.name, r.status) for r in results] == [("活动记录_a.csv", ABORTED), ("~$活动记录_b.xlsx", "skipped")]
     assert "磁盘空间不足" in results[0].message and "数据库保持原样" in results[0].message
     assert uploads.report_frame(results)["result"].tolist() == ["未导入（导入已停止）", "已跳过"]
-    assert digest(county_db) == before
+    assert_untouched(db, before)
 
 
 # ---------------------------------------------------------------- the published file keeps its setup

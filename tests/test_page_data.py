@@ -157,6 +157,7 @@ def test_mapping_step_propose_correct_confirm_then_the_layout_loads_alone(monkey
         ["青河镇履职台账_8月.xlsx", "活动记录", 2, 2, "已导入"]]
     assert query_db(county_db, "SELECT count(*) FROM activities WHERE date >= DATE '2024-08-01'") == 2
     assert query_db(county_db, "SELECT register FROM import_mappings") == "activities"
+    assert query_db(county_db, "SELECT loaded_by FROM load_log WHERE file_name = '青河镇履职台账_8月.xlsx'") == "tester"
     # the next file of that layout: no mapping step, loaded at once
     second = ledger(tmp_path / "青河镇履职台账_9月.xlsx", SECOND)
     at.get("file_uploader")[0].set_value((second.name, second.read_bytes(), XLSX))

@@ -24,12 +24,14 @@ from etl.cli import main
 from etl.report import write_rejected_csv
 from etl.safe_text import csv_cell
 from queries import data
+from queries.db import ReadOnlyDatabase
 from queries.metrics import Period, Scope
 from queries.metrics import Scope as _Scope
 from queries.privacy import mask_cell, mask_text
 from queries.scope import Viewer as _Viewer
 from tests.apptest import Q2, open_page
 from tests.conftest import SUGGESTIONS, write_csv
+from ui import rejected_export
 from ui.downloads import xlsx_bytes
 
 EVERY_TOWNSHIP = _Scope(("QH01", "QH02", "QH03"))  # tests/conftest.py's townships
@@ -50,13 +52,16 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 def everything_shown(db: Path, out: str) -> str:
     """Every place a rejected value reaches a user, as one text: the CLI output,
-    rejected_rows.csv, the stored rows and the 数据 page's table and its Excel export."""
+    rejected_rows.csv, the stored rows and the 数据 page's table and its Excel and CSV downloads."""
     with duckdb.connect(str(db), read_only=True) as con:
         stored = con.execute("SELECT value, raw_row FROM rejected_rows").fetchall()
-        frame = data.rejections_frame(con, EVERY_TOWNSHIP, EVERYONE)
-    workbook = pd.read_excel(io.BytesIO(xlsx_bytes(frame, "被拒绝的行")), engine="calamine")
+        frame = data.rejections_page(con, EVERY_TOWNSHIP, EVERYONE, 0, 1000)
+    reader = ReadOnlyDatabase(db)
+    workbook = pd.read_excel(io.BytesIO(rejected_export.xlsx_bytes(reader, EVERY_TOWNSHIP, EVERYONE)),
+                             engine="calamine")
+    page_csv = rejected_export.csv_bytes(reader, EVERY_TOWNSHIP, EVERYONE).decode("utf-8-sig")
     csv_text = db.with_name("rejected_rows.csv").read_text(encoding="utf-8-sig")
-    return "\n".join([out, csv_text, repr(stored), frame.to_csv(), workbook.to_csv()])
+    return "\n".join([out, csv_text, repr(stored), frame.to_csv(), workbook.to_csv(), page_csv])
 
 
 # ---------------------------------------------------------------- 11. masking by value

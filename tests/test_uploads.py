@@ -158,5 +158,5 @@ def test_template_files_are_the_seven_blank_registers():
 
 def test_a_file_of_exactly_50_mb_is_not_refused_for_its_size():
     size = uploads.MAX_UPLOAD_BYTES
-    assert uploads._refusal("活动记录.csv", b"x" * size) is None
-    assert uploads._refusal("活动记录.csv", b"x" * (size + 1)) is not None
+    assert uploads.refusal("活动记录.csv", b"x" * size) is None
+    assert uploads.refusal("活动记录.csv", b"x" * (size + 1)) is not None

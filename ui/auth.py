@@ -25,6 +25,7 @@ import streamlit as st
 from etl.accounts import Account, AccountStore, SessionCheck
 from queries.db import db_path
 from ui import oidc
+from ui.escape import md
 
 SESSION_COOKIE = "renda_session"
 TOKEN_KEY = "_auth_token"  # the in-page form's token (bare-script mode only)
@@ -173,15 +174,10 @@ def account_box(account: Account | None = None) -> None:
     with st.sidebar:
         st.divider()
         where = "全部县" if account.sees_all else (account.county or "")
-        who = _escape(f"{account.display_name}（{account.role_name}，{where}）")
+        who = md(f"{account.display_name}（{account.role_name}，{where}）")  # names are typed in by managers
         st.markdown(f":small[当前账号：{who}" + ("　**演示账号**" if account.is_demo else "") + "]")
         if st.button("退出登录", key="auth_sign_out", icon=":material/logout:"):
             sign_out()
-
-
-def _escape(text: str) -> str:
-    """An account's name as plain text in markdown (names are typed in by managers)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~:$" else ch for ch in text)
 
 
 def redirect(url: str) -> None:

@@ -39,8 +39,5 @@ def unguarded(query: Callable, *args):
 
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
 def _cached(_query: Callable, name: str, path, version, args: tuple):
-    cursor = _database(str(path)).cursor()
-    try:
+    with _database(str(path)).reading() as cursor:
         return _query(cursor, *args)
-    finally:
-        cursor.close()

@@ -14,7 +14,7 @@ import streamlit as st
 from queries import data as data_queries
 from queries import periods
 from queries.metrics import Period, Scope
-from ui import access, auth
+from ui import access, auth, url_params
 from ui.database import database, fetch
 from ui.router import ensure_router
 
@@ -34,6 +34,7 @@ class Selection:
     period_label: str
     station: str | None = None
     county: str | None = None
+    notes: tuple[str, ...] = ()  # what the URL asked for that could not be shown (ui/url_params.py)
 
 
 def today() -> dt.date:
@@ -53,14 +54,17 @@ def sidebar_filters(with_station: bool = False) -> Selection | None:
     if not roster:
         return None
     params = st.query_params
+    notes = url_params.presenting(params.get("present"))
+    if notes:  # not presentation mode: say so once, not on every rerun
+        del st.query_params["present"]
     with st.sidebar:
         st.markdown("### 筛选")
-        county, codes = _scope_widgets(roster, params)
-        period = _period_widgets(roster, codes, params)
-        station = _station_widget(codes, params) if with_station else None
+        county, codes = _scope_widgets(roster, params, notes)
+        period = _period_widgets(roster, codes, params, notes)
+        station = _station_widget(codes, params, notes) if with_station else None
     selection = Selection(
         Scope(tuple(codes)), period, _scope_label(roster, county, codes, params), periods.describe(period),
-        station, county,
+        station, county, tuple(notes),
     )
     _write_url(selection, chosen_townships=st.session_state.get("f_townships", []))
     auth.account_box()
@@ -87,16 +91,21 @@ def _allowed(value, allowed) -> bool:
     return value in allowed
 
 
-def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
+def _scope_widgets(roster, params, notes: list[str]) -> tuple[str | None, list[str]]:
     counties = sorted({r[2] for r in roster})
     names = {r[0]: r[1] for r in roster}
     county_options = [ALL_COUNTIES, *counties]
-    access.refused_in_request(params, st.session_state, names, counties)
-    _seed("f_county", params.get("county") if params.get("county") in counties else ALL_COUNTIES, county_options)
+    asked_county = params.get("county") or None
+    url_county = asked_county if asked_county in counties else None
+    _seed("f_county", url_county or ALL_COUNTIES, county_options)
     county = st.selectbox("县", county_options, key="f_county")
     county = None if county == ALL_COUNTIES else county
     options = [r[0] for r in roster if county is None or r[2] == county]
-    wanted = [c for c in params.get("township", "").split(",") if c in options]
+    wanted, township_notes, unknown = url_params.townships(params.get_all("township"), roster, county)
+    notes += township_notes
+    # What the account may not see (or what does not exist) is noted and audited by the scope guard.
+    access.refused_in_request({"township": ",".join(unknown), "county": None if url_county else asked_county},
+                              st.session_state, names, counties)
     _seed("f_townships", wanted, options)
     chosen = st.multiselect(
         "乡镇（不选即全部）", options, key="f_townships", format_func=lambda code: f"{names[code]}（{code}）",
@@ -105,10 +114,11 @@ def _scope_widgets(roster, params) -> tuple[str | None, list[str]]:
     return county, chosen or options
 
 
-def _period_widgets(roster, codes: list[str], params) -> Period:
+def _period_widgets(roster, codes: list[str], params, notes: list[str]) -> Period:
     latest = fetch(data_queries.latest_record_date, Scope(tuple(codes)))
     default_quarter = periods.latest_complete_quarter(latest, today())
-    url_period = _url_period(params)
+    url_period, period_notes = url_params.period(params.get("from"), params.get("to"), today())
+    notes += period_notes
     shown = url_period or default_quarter
     _seed("f_mode", _mode_of(shown), PERIOD_MODES)
     mode = st.selectbox("统计期", PERIOD_MODES, key="f_mode")
@@ -148,22 +158,17 @@ def _quarter_name(quarter: int) -> str:
     return f"第{'一二三四'[quarter - 1]}季度"
 
 
-def _station_widget(codes: list[str], params) -> str | None:
+def _station_widget(codes: list[str], params, notes: list[str]) -> str | None:
     stations = fetch(data_queries.station_roster, Scope(tuple(codes)))
     options = ["全部活动站", *[s[0] for s in stations]]
     names = dict(stations)
-    _seed("f_station", params.get("station") if params.get("station") in options else options[0], options)
+    url_station, station_notes = url_params.choice(params.get("station"), options[1:], "活动站", "全部活动站")
+    notes += station_notes
+    _seed("f_station", url_station or options[0], options)
     picked = st.selectbox(
         "活动站", options, key="f_station", format_func=lambda s: s if s == "全部活动站" else f"{names[s]}（{s}）",
     )
     return None if picked == "全部活动站" else picked
-
-
-def _url_period(params) -> Period | None:
-    try:
-        return Period(dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"]))
-    except (KeyError, ValueError):
-        return None
 
 
 def _mode_of(period: Period) -> str:

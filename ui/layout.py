@@ -22,6 +22,7 @@ from ui import audit, presentation
 from ui import format as fmt
 from ui.database import fetch
 from ui.downloads import XLSX_MIME, Heading, xlsx_bytes
+from ui.escape import md, plotly_figure, plotly_value
 from ui.filters import Selection, current_selection, request_period, today
 
 LOWER_IS_BETTER = {"overdue", "due_soon", "median_days_to_resolve", "reception_months_missed"}
@@ -33,12 +34,13 @@ NO_DATA = "数据库中还没有数据。请先上传登记表（乡镇名册、
 
 
 def page_header(title: str, selection: Selection) -> None:
-    st.title(title)
+    st.title(md(title))  # a title may name the scope (简报, 工作总结): plain text, never markup
+    st.caption(f"范围：{md(selection.scope_label)}　　统计期：{period_words(selection)}")
+    for note in selection.notes:  # what the link asked for and did not get (ui/url_params.py)
+        st.warning(note, icon=":material/link_off:")
     if not presentation.presenting():
-        st.caption(f"范围：{selection.scope_label}　　统计期：{period_words(selection)}")
         return
     # On the projector the period moves by buttons in the presenter's bar: the sidebar is hidden.
-    st.caption(f"范围：{selection.scope_label}　　统计期：{period_words(selection)}")
     with presentation.bar():
         st.button("上一期", icon=":material/chevron_left:", key="present_previous", type="tertiary",
                   on_click=request_period, args=(previous_period(selection.period),))
@@ -179,6 +181,7 @@ def chart(fig: go.Figure, key: str, select: str | None = None, selection: Select
     clicking or box-selecting marks returns their values, so the page can narrow the
     table beneath to them. `selection` names what the PNG is stamped with (default: the
     page's filters); `projected_height` is the least height on the projector."""
+    fig = plotly_figure(fig)  # names from registers are text, never plotly's <a href> (ui/escape.py)
     shown = for_projector(fig, projected_height) if presentation.presenting() else fig
     if select is None:
         st.plotly_chart(shown, width="stretch", key=key, config=PLOTLY_CONFIG)
@@ -190,13 +193,14 @@ def chart(fig: go.Figure, key: str, select: str | None = None, selection: Select
     )
     png_download(fig, key, selection)
     points = event.selection.points if event and event.selection else []
-    return list(dict.fromkeys(p.get(select) for p in points if p.get(select) is not None))
+    return list(dict.fromkeys(plotly_value(p.get(select)) for p in points if p.get(select) is not None))
 
 
 def drilldown(label: str, options: list, clicked: list, key: str, format_func=str) -> list:
     """The figure behind a chart narrowed by a click on it, or by picking from a list."""
     if clicked:
-        st.caption(f"已按图表中的选择筛选：{'、'.join(format_func(c) for c in clicked)}（点击图表空白处可取消）")
+        shown = "、".join(md(format_func(c)) for c in clicked)
+        st.caption(f"已按图表中的选择筛选：{shown}（点击图表空白处可取消）")
         return clicked
     picked = st.multiselect(label, options, key=key, format_func=format_func, placeholder="全部（点击图表也可筛选）")
     return picked

@@ -1,30 +1,30 @@
 """Uploads on the 数据 page go through the same ETL as `python -m etl load`.
 
-The uploaded files are saved under their own names in a temporary folder (the
-loader recognises a register by its headers or its file name), loaded with
-load_paths (copy → load → publish, so the running dashboard is never blocked),
-and the folder is removed. Kept out of the page so it can be tested without a browser.
+The uploaded files are saved under their own names in a private temporary folder (the
+loader recognises a register by its headers or its file name) and loaded by
+load_paths (copy → load → publish, so the running dashboard is never blocked) in a
+child process with a memory, time and row limit (ui/upload_process.py), which also
+removes the folder. Kept out of the page so it can be tested without a browser.
 """
 
 from __future__ import annotations
 
-import re
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from etl.cli import load_paths
-from etl.errors import LoadAborted, os_cause
 from etl.layout import SavedMapping
 from etl.load_scope import LoadScope
-from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions, list_files
+from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions
 from etl.report import masked_value, status_word
+from ui import upload_process
+from ui.upload_process import SHOWN_REJECTIONS, UploadLimits, not_saved_message, safe_name
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD_ROWS = UploadLimits().rows
 ACCEPTED_TYPES = ["csv", "xlsx", "xlsm", "xls"]
-SHOWN_REJECTIONS = 20
 
 
 def too_large_message(name: str, size: int) -> str:
@@ -39,66 +39,43 @@ def wrong_type_message(name: str) -> str:
 
 def load_uploads(files: list[tuple[str, bytes]], db: Path, loaded_by: str | None = None,
                  scope: LoadScope | None = None, *, township: str | None = None,
-                 mappings: tuple[SavedMapping, ...] = ()) -> list[FileResult]:
+                 mappings: tuple[SavedMapping, ...] = (), limits: UploadLimits = UploadLimits(),
+                 on_progress: Callable[[float, str], None] | None = None) -> list[FileResult]:
     """Load uploaded (name, content) pairs into `db`; too large or wrong-type files are refused unread.
 
+    `content` may be any bytes-like object (an upload's buffer, not a copy of it).
     `township` is the upload form's choice, for sheets with no 乡镇 column and none
     named in their title; `mappings` are 导入方案 the user confirmed (saved when applied).
     `loaded_by` (the account) goes into load_log; with `scope` (the account's LoadScope) rows
-    of other townships are rejected with that reason. Returns one FileResult per register
-    read (rosters first), then the refused files.
+    of other townships are rejected with that reason. The load runs in a child process within
+    `limits`, telling `on_progress` as it goes (ui/upload_process.py). Returns one FileResult
+    per register read (rosters first), then the refused files.
     """
     options = LoadOptions(township=township, mappings=tuple(mappings), loaded_by=loaded_by, scope=scope)
+    refused, kept = [], []
+    for index, (name, content) in enumerate(files, start=1):
+        name = safe_name(name, index)
+        why = refusal(name, content)
+        if why:
+            refused.append(FileResult(Path(name), UNREADABLE, message=why))
+        else:
+            kept.append((name, content))
+    if not kept:
+        return refused
     try:
-        return _load_saved(files, db, options)
+        folder, saved = upload_process.save(kept)
     except OSError as exc:  # the upload folder itself: a full or read-only temporary disk
-        message = f"无法保存上传的文件：{os_cause(exc)}。数据库保持原样，此文件未导入。"
-        return [FileResult(Path(_safe_name(name, i)), ABORTED, message=message) for i, (name, _) in
-                enumerate(files, start=1)]
+        return [FileResult(Path(name), ABORTED, message=not_saved_message(exc)) for name, _ in kept] + refused
+    # The child removes the folder. Files are named one by one, not as a folder: a lock file, a
+    # hidden file or a rejected_rows.csv still gets its line in the report, saying it was skipped.
+    return upload_process.run(upload_process.Job(folder, saved, Path(db), options, limits), on_progress) + refused
 
 
-def _load_saved(files: list[tuple[str, bytes]], db: Path, options: LoadOptions) -> list[FileResult]:
-    refused: list[FileResult] = []
-    with tempfile.TemporaryDirectory(prefix="uploads-") as tmp:
-        folder, saved = Path(tmp), []
-        for index, (name, content) in enumerate(files, start=1):
-            safe_name = _safe_name(name, index)
-            refusal = _refusal(safe_name, content)
-            if refusal:
-                refused.append(FileResult(Path(safe_name), UNREADABLE, message=refusal))
-                continue
-            target = folder / safe_name
-            if target.exists():  # two uploads with one name: keep both, the name still tells the register
-                target = folder / str(index) / safe_name
-                target.parent.mkdir()
-            target.write_bytes(content)
-            saved.append(target)
-        # Named one by one, not as a folder: a lock file, a hidden file or a
-        # rejected_rows.csv still gets its line in the report, saying it was skipped.
-        listing = list_files(saved)
-        try:
-            loaded = load_paths(listing.files, Path(db), options=options) if listing.files else []
-        except LoadAborted as exc:
-            loaded = [FileResult(p, ABORTED, message=f"导入未完成：{exc}。数据库保持原样，此文件未导入。")
-                      for p in listing.files]
-    return loaded + listing.others + refused
-
-
-def _safe_name(name: str, index: int) -> str:
-    """The upload's own file name, without any folder, control character or excess length."""
-    base = re.sub(r"[\x00-\x1f\x7f]", "", Path(name.replace("\\", "/")).name)
-    if base in ("", ".", ".."):
-        return f"上传文件{index}"
-    suffix = Path(base).suffix if len(Path(base).suffix) <= 10 else ""
-    while len(base.encode("utf-8")) > 200:  # file systems allow 255 bytes
-        base = base[: len(base) - len(suffix) - 1] + suffix
-    return base
-
-
-def _refusal(name: str, content: bytes) -> str | None:
+def refusal(name: str, content: bytes) -> str | None:
     """Why a file is not even handed to the loader, or None."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        return too_large_message(name, len(content))
+    size = memoryview(content).nbytes
+    if size > MAX_UPLOAD_BYTES:
+        return too_large_message(name, size)
     if Path(name).suffix.lower().lstrip(".") not in ACCEPTED_TYPES:
         return wrong_type_message(name)
     return None
