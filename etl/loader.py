@@ -21,9 +21,9 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from etl import validate
+from etl.bulk_csv import read_csv_in_duckdb
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
 from etl.layout import SavedMapping, title_hints
@@ -54,6 +54,7 @@ ACCOUNTS_MARKER = "-- ==== accounts store ===="
 SCHEMA_SQL, ACCOUNTS_SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8").split(
     ACCOUNTS_MARKER)
 
+SHEET_ROWS = "sheet_rows"  # a sheet's records as DuckDB sees them (SheetData.register_rows)
 REJECTED_CSV = "rejected_rows.csv"  # the load report's CSV, never itself a register
 LOADED = "loaded"
 UNCHANGED = "unchanged"
@@ -300,8 +301,7 @@ def load_file_parts(
     who = {"loaded_by": options.loaded_by, "scope": options.scope}
     on_stage("读取")
     try:
-        data = read_file(path, ReadOptions((*options.mappings, *saved_mappings(con))))
-        _give_constants(con, data, options.township)
+        data = _read(con, path, ReadOptions((*options.mappings, *saved_mappings(con))), options.township)
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
             return [FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)]
@@ -330,9 +330,47 @@ def load_file_parts(
         _rollback(con)
         raise
     finally:
-        _unregister(con, "raw_rows")
+        _release(con, data)
     results[0].skipped_sheets = data.skipped_sheets
     return results
+
+
+def _read(con, path: Path, options: ReadOptions, township: str | None) -> FileData:
+    """Read the file, and give its sheets the values their titles name (_give_constants).
+
+    A CSV file goes straight into DuckDB where its split is certain to be Python's
+    (etl/bulk_csv.py); anything else, and any CSV that might split differently,
+    through reader.py.
+    """
+    data = None
+    if path.suffix.lower() in CSV_SUFFIXES and not _is_workbook(path):
+        sheet = read_csv_in_duckdb(con, path, options)
+        data = FileData(path, [sheet]) if sheet is not None else None
+    data = data or read_file(path, options)
+    try:
+        _give_constants(con, data, township)
+    except BaseException:
+        _release(con, data)
+        raise
+    return data
+
+
+def _is_workbook(path: Path) -> bool:
+    """A workbook saved as .csv (read_file reads it as one; an unreadable file is its to explain)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8).startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+    except OSError:
+        return True
+
+
+def _release(con, data: FileData) -> None:
+    """Drop what reading handed to DuckDB (a CSV's grid, an arrow table) and the views over it."""
+    for view in ("raw_rows",):
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+    for part in data.parts:
+        part.release(con, SHEET_ROWS)
 
 
 def _give_constants(con, data: FileData, township: str | None) -> None:
@@ -403,11 +441,9 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
                 scope: LoadScope | None = None) -> FileResult:
     register = sheet.register
     present = sheet.present
-    table = sheet.to_arrow()
-    broken = _broken_rows(sheet, table)
-    if broken:
-        table = table.filter(pc.invert(pc.is_in(table["row_no"], pa.array(list(broken), pa.int64()))))
-    con.register("raw_rows", table)
+    sheet.register_rows(con, SHEET_ROWS)
+    broken = _broken_rows(con, sheet)
+    _raw_rows(con, broken)
     validate.stage(con, register, present)
     validate.type_base(con, register)
     rosters = validate.loaded_rosters(con)
@@ -416,14 +452,15 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
     checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     _add_reader_problems(con, broken)
     reject_out_of_scope(con, register, scope)
-    known = personal_values(con, sheet)
     rejected = con.execute(REJECTED_SQL).fetchall()
+    cells = sheet.cells_of(con, [record for record, *_ in rejected])
+    known = personal_values(con, sheet, cells)
     rejections = [
         Rejection(split_row_id(record)[1], column, masked_value(register, column, value, known), reason,
                   sheet.locate(record)[0])
         for record, column, value, reason in rejected
     ]
-    records = sum(len(t.rows) for t in sheet.tables)
+    records = sheet.record_count
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
         rows_read=sheet.rows_read, rows_rejected=len(rejections), rows_accepted=records - len(rejections),
@@ -444,7 +481,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
         on_stage("写入")
         result.warnings = _upsert(con, sheet, load_id)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
-    _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known)
+    _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known, cells)
     _log(con, result, digest, load_id, loaded_by, scope)
     return result
 
@@ -454,21 +491,38 @@ REASON_TOO_LONG = (f"内容超过 {EXCEL_CELL_LIMIT} 个字（Excel 一格最多
                    "多是引号没有闭合把后面的行并进了这一格，本行未导入")
 
 
-def _broken_rows(sheet: SheetData, table: pa.Table) -> dict[int, tuple[str, str, str]]:
+def _broken_rows(con, sheet: SheetData) -> dict[int, tuple[str, str, str]]:
     """Rows rejected before any check: found broken by the reader, or with a cell longer
     than Excel holds. Excel row number -> (column header, value, reason)."""
     index_key = {i: k for k, i in sheet.columns.items()}
     broken = {}
     for row_no, (index, value, reason) in sheet.broken.items():  # CSV: one sheet, ids are Excel rows
         broken[row_no] = (_column_header(sheet, index, index_key), value, reason)
-    for key in sheet.present & set(table.column_names):
-        too_long = pc.greater(pc.utf8_length(table[key]), EXCEL_CELL_LIMIT)
-        if pc.any(too_long).as_py():
-            for row_no, value in zip(table.filter(too_long)["row_no"].to_pylist(),
-                                     table.filter(too_long)[key].to_pylist(), strict=True):
+    keys = [c.key for c in sheet.register.read_columns if c.key in sheet.present]
+    if not keys:
+        return broken
+    # strlen (bytes) is known without reading the text, and never less than the characters.
+    long = " OR ".join(f"strlen({ident(k)}) > {EXCEL_CELL_LIMIT}" for k in keys)
+    for row_no, *values in con.execute(
+            f"SELECT row_no, {', '.join(ident(k) for k in keys)} FROM {SHEET_ROWS} WHERE {long} ORDER BY row_no"
+    ).fetchall():
+        for key, value in zip(keys, values, strict=True):
+            if value is not None and len(value) > EXCEL_CELL_LIMIT:
                 shown = f"{value[:SHOWN_OF_TOO_LONG]}…（共 {len(value)} 字）"  # the whole row stays in raw_row
                 broken.setdefault(row_no, (sheet.register.column(key).header, shown, REASON_TOO_LONG))
+                break
     return broken
+
+
+def _raw_rows(con, broken: dict[int, tuple[str, str, str]]) -> None:
+    """`raw_rows`, what validate.stage reads: the sheet's records less the broken ones."""
+    if not broken:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT * FROM {SHEET_ROWS}")
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE broken_rows AS SELECT unnest($rows) AS row_no",
+                {"rows": sorted(broken)})
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT * FROM {SHEET_ROWS} "
+                "WHERE row_no NOT IN (SELECT row_no FROM broken_rows)")
 
 
 def _column_header(sheet: SheetData, index: int, index_key: dict[int, str]) -> str:
@@ -538,12 +592,12 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
 
 
 def _keep_rejections(
-    con, sheet: SheetData, rejections: list[Rejection], records: list[int], load_id: int, known: dict[str, str]
+    con, sheet: SheetData, rejections: list[Rejection], records: list[int], load_id: int, known: dict[str, str],
+    rows: dict[int, list[str]],
 ) -> None:
     """Every rejected row, with the whole row as read (personal values masked), so nothing is lost."""
     if not rejections:
         return
-    rows = dict(sheet.rows)
     table = pa.table({
         "sheet": [r.sheet for r in rejections],
         "row_no": [r.row_no for r in rejections],
