@@ -377,6 +377,8 @@ def _same_head(con, text: _Text, cells: str) -> None:
     """DuckDB's first rows are the rows Python splits from the file's first lines."""
     python = list(csv.reader(io.StringIO(text.head, newline=""), delimiter=text.delimiter))
     below = python[text.header.last_row + 1: -1]  # the last may be cut off by the head's end
+    while below and not below[-1]:
+        below.pop()  # blank lines the head ends on: the line count has judged them
     if not below:
         return
     duck = con.execute(f"SELECT {cells} FROM {GRID} WHERE rowid < $n ORDER BY rowid", {"n": len(below)}).fetchall()
