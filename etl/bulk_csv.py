@@ -107,8 +107,7 @@ class GridSheet(SheetData):
                 selects.append(f"k.{_ident(key)} AS {_ident(key)}")
                 continue
             cell = f"g.c{int(index)}"
-            if table.year and self.register.column(key).type == DATE:
-                _with_year_function(con)
+            if table.year and self.register.column(key).type == DATE:  # sql_functions made it
                 cell = (f"CASE WHEN length({cell}) <= 8 AND regexp_matches({cell}, '{_sql_text(SHORT_DATE)}') "
                         f"THEN {WITH_YEAR_FUNCTION}({cell}, {int(table.year)}) ELSE {cell} END")
             selects.append(f"{cell} AS {_ident(key)}")
@@ -424,9 +423,11 @@ def _sort_undecided(con, sorter: RowSorter, first_index: int, looks: int, rows: 
     return True
 
 
-def _with_year_function(con: duckdb.DuckDBPyConnection) -> None:
+def sql_functions(con: duckdb.DuckDBPyConnection) -> None:
     """reader._with_year as a SQL function, for the few cells SHORT_DATE lets through."""
-    with contextlib.suppress(duckdb.Error):
+    known = con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = $name",
+                        {"name": WITH_YEAR_FUNCTION}).fetchall()[0][0]
+    if not known:
         con.create_function(WITH_YEAR_FUNCTION, _with_year, [duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT")],
                             duckdb.sqltype("VARCHAR"))
 

@@ -23,14 +23,14 @@ import duckdb
 import pyarrow as pa
 
 from etl import validate
-from etl.bulk_csv import read_csv_in_duckdb
+from etl.bulk_csv import read_csv_in_duckdb, sql_functions
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
 from etl.layout import SavedMapping, title_hints
 from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
 from etl.mapping import save_mapping, saved_mappings
 from etl.masking import masked_cells, masked_value, personal_values
-from etl.names import TownshipNotGiven, resolve_references, township_of_sheet
+from etl.names import TownshipNotGiven, needs_resolution, resolve_references, township_of_sheet
 from etl.reader import (
     CSV_SUFFIXES,
     EXCEL_CELL_LIMIT,
@@ -135,8 +135,10 @@ class FileResult:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or update every table and macro; safe to run on every load."""
+    """Create or update every table and macro, and the Python functions a load's SQL calls;
+    safe to run on every load (outside a transaction: one rolled back would take them along)."""
     con.execute(SCHEMA_SQL)
+    sql_functions(con)
 
 
 @dataclass
@@ -444,11 +446,13 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
     sheet.register_rows(con, SHEET_ROWS)
     broken = _broken_rows(con, sheet)
     _raw_rows(con, broken)
-    validate.stage(con, register, present)
-    validate.type_base(con, register)
     rosters = validate.loaded_rosters(con)
-    resolve_references(con, register, present, rosters)
-    validate.derive(con, register, present)
+    validate.typed_in_one(con, register, present)
+    if needs_resolution(con, register, present, rosters):
+        con.execute("DROP TABLE IF EXISTS typed_base")
+        con.execute("ALTER TABLE typed RENAME TO typed_base")
+        resolve_references(con, register, present, rosters)
+        validate.derive_again(con, register, present)
     checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     _add_reader_problems(con, broken)
     reject_out_of_scope(con, register, scope)
@@ -568,8 +572,9 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     """
     register = sheet.register
     table, key = ident(register.kind), ident(register.natural_key)
+    # A view, not a copy of every column: each statement below reads only the columns it needs.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE accepted AS SELECT * FROM typed "
+        "CREATE OR REPLACE TEMP VIEW accepted AS SELECT * FROM typed "
         "WHERE row_no NOT IN (SELECT row_no FROM problems)"
     )
     warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
@@ -584,8 +589,9 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     if register.link_table:
         link = ident(register.link_table)
         con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
+        # No DISTINCT needed: a key is accepted once (duplicates are rejected), its ids are list_distinct.
         con.execute(
-            f"INSERT INTO {link} SELECT DISTINCT {key}, unnest(deputy_ids) FROM accepted "
+            f"INSERT INTO {link} SELECT {key}, unnest(deputy_ids) FROM accepted "
             "WHERE len(deputy_ids) > 0"
         )
     return warnings

@@ -39,7 +39,7 @@ def personal_values(con: duckdb.DuckDBPyConnection, sheet: SheetData, rejected: 
     for kind, table, column in PERSONAL_SOURCES:
         sources = [f"SELECT {ident(column)} FROM {ident(table)}"]
         if sheet.register.kind == table:
-            sources.append(f"SELECT {ident(column)} FROM staged")
+            sources.append(f"SELECT {ident('raw_' + column)} FROM typed")  # as staged: trimmed, folded
         parts.append(f"SELECT v, ${kind} FROM candidates WHERE v IN ({' UNION ALL '.join(sources)})")
         params[kind] = kind
     con.register("candidates", pa.table({"v": pa.array(sorted(values), pa.string())}))
