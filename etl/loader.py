@@ -449,10 +449,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
     rosters = validate.loaded_rosters(con)
     validate.typed_in_one(con, register, present)
     if needs_resolution(con, register, present, rosters):
-        con.execute("DROP TABLE IF EXISTS typed_base")
-        con.execute("ALTER TABLE typed RENAME TO typed_base")
-        resolve_references(con, register, present, rosters)
-        validate.derive_again(con, register, present)
+        _resolve_names(con, register, present, rosters)
     checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     _add_reader_problems(con, broken)
     reject_out_of_scope(con, register, scope)
@@ -488,6 +485,23 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
     _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known, cells)
     _log(con, result, digest, load_id, loaded_by, scope)
     return result
+
+
+def _resolve_names(con, register: Register, present: set[str], rosters: set[str]) -> None:
+    """Names to roster ids in `typed` (names.resolve_references works on it as typed_base),
+    and the rows whose ids that changed derived again."""
+    con.execute("DROP TABLE IF EXISTS typed_base")
+    con.execute("ALTER TABLE typed RENAME TO typed_base")
+    try:
+        keys = {c.key for c in register.read_columns}
+        watched = ", ".join(ident(c) for c in validate.RESOLVED_COLUMNS if c in keys)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE before_resolution AS SELECT row_no{', ' if watched else ''}"
+                    f"{watched} FROM typed_base")
+        resolve_references(con, register, present, rosters)
+        validate.derive_changed(con, register, present)
+    finally:
+        con.execute("ALTER TABLE typed_base RENAME TO typed")
+        con.execute("DROP TABLE IF EXISTS before_resolution")
 
 
 SHOWN_OF_TOO_LONG = 60  # with its "…（共 N 字）", within what the report shows of a value

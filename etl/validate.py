@@ -160,8 +160,9 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
             "$odd_spaces, ' ', 'g'))"
         )
         folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
-        selects.append(f"CASE WHEN untidy AND regexp_matches({name}, $untidy_cell) "
-                       f"THEN nullif(trim({folded}, $trim), '') ELSE nullif({name}, '') END AS {name}")
+        tidy = f"nullif({name}, '')"
+        selects.append(f"CASE WHEN untidy THEN CASE WHEN regexp_matches({name}, $untidy_cell) "
+                       f"THEN nullif(trim({folded}, $trim), '') ELSE {tidy} END ELSE {tidy} END AS {name}")
         params |= {"trim": TRIM_CHARS, "unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE,
                    "odd_spaces": ODD_SPACES, "untidy_cell": UNTIDY_CELL}
     if not cells:
@@ -195,22 +196,33 @@ def typed_base_select(register: Register, source: str) -> tuple[str, dict]:
     return f"SELECT {', '.join(selects)} FROM {source} s {joins}", params
 
 
-def derive_again(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
-    """`typed_base` (a `typed` whose names were resolved to ids) -> `typed`, its derived values
-    computed anew: each is computed from raw and typed columns only, never from itself."""
-    sql, params = derive_select(register, present, "typed_base", again=True)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {sql}", params)
+# The columns names.resolve_references may change: what a derived value computed from them
+# (a log's hashed natural key, its attendees) must be computed anew from.
+RESOLVED_COLUMNS = ("deputy_ids", "station_id", "household_id")
 
 
-def derive_select(register: Register, present: set[str], source: str, again: bool = False) -> tuple[str, dict]:
-    """The SELECT that adds the derived values to `source` (typed_base), and its parameters.
+def derive_changed(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
+    """Derive anew, in `typed_base`, the rows whose RESOLVED_COLUMNS resolution changed from
+    `before_resolution`. Every derived value is computed from raw and typed columns only,
+    never from itself; a roster's derived id comes from its township and names, which
+    resolution never changes."""
+    derived = _derived_exprs(register, present)
+    watched = [c for c in RESOLVED_COLUMNS if c in {col.key for col in register.read_columns}]
+    if register.kind in ROSTER_IDS or not derived or not watched:
+        return
+    sets = ", ".join(f"{ident(k)} = {e}" for k, e in derived.items())
+    changed = " OR ".join(f"t.{ident(c)} IS DISTINCT FROM b.{ident(c)}" for c in watched)
+    sql = (f"UPDATE typed_base SET {sets} WHERE row_no IN (SELECT t.row_no FROM typed_base t "
+           f"JOIN before_resolution b USING (row_no) WHERE {changed})")
+    con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
 
-    `again`: `source` holds them already (derive_again), so every one replaces its column.
-    """
+
+def derive_select(register: Register, present: set[str], source: str) -> tuple[str, dict]:
+    """The SELECT that adds the derived values to `source` (typed values), and its parameters."""
     derived = _derived_exprs(register, present)
     columns = {c.key for c in register.read_columns} | {"raw_" + c.key for c in register.read_columns}
-    replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if again or k in columns)
-    added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if not again and k not in columns)
+    replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if k in columns)
+    added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if k not in columns)
     sql = f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM {source}"
     return sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql}
 
@@ -220,8 +232,8 @@ def typed_in_one(con: duckdb.DuckDBPyConnection, register: Register, present: se
     (values parsed next to their raw text, the township resolved) and derived, no table between.
 
     Where the file names people or stations by name (names.needs_resolution), the loader
-    renames `typed` to `typed_base`, resolves the names to ids in it
-    (names.resolve_references) and derives again (derive_again).
+    resolves the names to ids in it (names.resolve_references, on it renamed typed_base)
+    and derives the rows that changed again (derive_changed).
     """
     staged, staged_params = staged_select(register, present, "raw_rows")
     base, base_params = typed_base_select(register, f"({staged})")
