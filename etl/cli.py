@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from etl.errors import LoadAborted, environment_cause
@@ -35,6 +35,7 @@ from etl.loader import (
     LoadOptions,
     list_files,
     load_file_parts,
+    published_unchanged,
     register_files,
 )
 from etl.mapping import MappingFileError, read_toml
@@ -232,31 +233,40 @@ def load_paths(
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
-    `optional`: files found in folders, skipped rather than refused when they are no
-    register. One result per register read: a workbook holding several gives several.
-    Raises LoadAborted when the environment stops the load (nothing published).
-    `options.loaded_by` names who loaded them in load_log (default: the command line's OS
-    user); `options.scope` (etl/load_scope.LoadScope) restricts the rows an account's upload
-    may change.
+    Files whose exact content the published database holds already are "unchanged"
+    without a copy of the database being made; when every file is, nothing is copied
+    or published at all. `optional`: files found in folders, skipped rather than
+    refused when they are no register. One result per register read: a workbook
+    holding several gives several. Raises LoadAborted when the environment stops the
+    load (nothing published). `options.loaded_by` names who loaded them in load_log
+    (default: the command line's OS user); `options.scope` (etl/load_scope.LoadScope)
+    restricts the rows an account's upload may change. Each file gets a progress bar.
     """
     console = console or Console(quiet=True)
     options = options or LoadOptions(strict=strict)
     if options.loaded_by is None:
         options = replace(options, loaded_by=cli_user())
     on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
-    with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
-            _progress(console) as progress:
-        overall = progress.add_task("导入", total=len(files))
-        results = []
-        for path in files:
-            def on_stage(stage: str, name: str = escape(visible(path.name, 40))) -> None:
-                progress.update(overall, description=f"{stage}「{name}」")
-            parts = load_file_parts(publication.con, path, strict=strict, on_stage=on_stage,
-                                    optional=path in optional, options=options)
-            publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in parts)
-            results += parts
-            progress.advance(overall)
-    return results
+    unchanged, digests = ({}, {}) if fresh else published_unchanged(target, files, options.scope)
+    done = {path: [result] for path, result in unchanged.items()}
+    to_load = [path for path in files if path not in done]
+    if to_load or fresh:
+        with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
+                _progress(console) as progress:
+            overall = progress.add_task("全部文件", total=len(to_load))
+            for path in to_load:
+                name = escape(visible(path.name, 40))
+                task = progress.add_task(f"等待「{name}」", total=1.0)
+
+                def on_stage(stage: str, fraction: float, task=task, name=name) -> None:
+                    progress.update(task, completed=fraction, description=f"{stage}「{name}」")
+                done[path] = load_file_parts(publication.con, path, strict=strict, on_stage=on_stage,
+                                             optional=path in optional, options=options,
+                                             digest=digests[path].current(path) if path in digests else None)
+                publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in done[path])
+                progress.update(task, completed=1.0, description=f"完成「{name}」")
+                progress.advance(overall)
+    return [result for path in files for result in done[path]]
 
 
 def cli_user() -> str:
@@ -269,8 +279,9 @@ def cli_user() -> str:
 
 
 def _progress(console: Console) -> Progress:
+    """A bar for every file, moving as it is read, checked and written, and one for all of them."""
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
         console=console, transient=True,
     )
 

@@ -48,6 +48,7 @@ from etl.reader import (
 from etl.registers import ID_LIST, REGISTERS, TITLE_HINTS, Register, kind_from_filename
 from etl.safe_text import visible
 from etl.validate import ident
+from queries.db import connect_readonly
 
 # schema.sql holds both schemas: the data file's, then (after the marker) the accounts store's.
 ACCOUNTS_MARKER = "-- ==== accounts store ===="
@@ -263,7 +264,7 @@ def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     strict: bool = False,
-    on_stage: Callable[[str], None] = lambda stage: None,
+    on_stage: Callable[[str, float], None] = lambda stage, done: None,
     optional: bool = False,
     options: LoadOptions | None = None,
 ) -> FileResult:
@@ -275,14 +276,17 @@ def load_file_parts(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     strict: bool = False,
-    on_stage: Callable[[str], None] = lambda stage: None,
+    on_stage: Callable[[str, float], None] = lambda stage, done: None,
     optional: bool = False,
     options: LoadOptions | None = None,
+    digest: str | None = None,
 ) -> list[FileResult]:
     """Load one file into `con` in one transaction; never leaves it half-loaded.
 
     One result per register the file holds (a workbook may hold several); a file
     that cannot be read, or whose township cannot be told, is one unreadable result.
+    `on_stage(stage, done)` hears what the load is doing and how far it is (0..1);
+    `digest` is the file's content hash where the caller has it already.
     `options.loaded_by` is recorded in load_log; with `options.scope`, rows outside it
     are rejected (etl/load_scope.py).
     Whatever is wrong with the file ends in a FileResult with a Chinese message,
@@ -295,15 +299,16 @@ def load_file_parts(
     strict = strict or options.strict
     mark_run_start(con)
     try:
-        digest = content_hash(path)
+        digest = digest or content_hash(path)
     except OSError as exc:
         return [FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")]
     if _already_loaded(con, digest, options.scope):
-        return [FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)]
+        return [unchanged(path, digest)]
     who = {"loaded_by": options.loaded_by, "scope": options.scope}
-    on_stage("读取")
+    on_stage("读取", 0.0)
     try:
-        data = _read(con, path, ReadOptions((*options.mappings, *saved_mappings(con))), options.township)
+        data = _read(con, path, ReadOptions((*options.mappings, *saved_mappings(con))), options.township,
+                     lambda done: on_stage("读取", READ_SHARE * done))
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
             return [FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)]
@@ -315,7 +320,7 @@ def load_file_parts(
                          **who)]
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's, never the whole load's
         return [_refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。", **who)]
-    on_stage("校验")
+    on_stage("校验", SPLIT_DONE)
     con.execute("BEGIN TRANSACTION")
     try:
         results = [_load_sheet(con, part, digest, strict, on_stage, **who) for part in data.parts]
@@ -337,16 +342,17 @@ def load_file_parts(
     return results
 
 
-def _read(con, path: Path, options: ReadOptions, township: str | None) -> FileData:
+def _read(con, path: Path, options: ReadOptions, township: str | None,
+          on_progress: Callable[[float], None] = lambda done: None) -> FileData:
     """Read the file, and give its sheets the values their titles name (_give_constants).
 
     A CSV file goes straight into DuckDB where its split is certain to be Python's
     (etl/bulk_csv.py); anything else, and any CSV that might split differently,
-    through reader.py.
+    through reader.py. `on_progress` hears how much of a CSV file is decoded.
     """
     data = None
     if path.suffix.lower() in CSV_SUFFIXES and not _is_workbook(path):
-        sheet = read_csv_in_duckdb(con, path, options)
+        sheet = read_csv_in_duckdb(con, path, options, on_progress)
         data = FileData(path, [sheet]) if sheet is not None else None
     data = data or read_file(path, options)
     try:
@@ -427,6 +433,63 @@ def _unregister(con, name: str) -> None:
         con.unregister(name)
 
 
+def unchanged(path: Path, digest: str) -> FileResult:
+    return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)
+
+
+@dataclass(frozen=True)
+class KnownDigest:
+    """A file's content hash, and the file's size, time and inode when it was taken."""
+
+    digest: str
+    signature: tuple[int, int, int]
+
+    @classmethod
+    def of(cls, path: Path) -> KnownDigest:
+        before = _signature(path)
+        return cls(content_hash(path), before)
+
+    def current(self, path: Path) -> str | None:
+        """The hash, if the file has not changed since (a load may wait minutes for the lock)."""
+        try:
+            return self.digest if _signature(path) == self.signature else None
+        except OSError:
+            return None
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    stat_ = os.stat(path)
+    return stat_.st_size, stat_.st_mtime_ns, stat_.st_ino
+
+
+def published_unchanged(db_path: Path, paths: list[Path], scope: LoadScope | None = None
+                        ) -> tuple[dict[Path, FileResult], dict[Path, KnownDigest]]:
+    """The files whose exact content the published database holds already (as UNCHANGED
+    results), read from the published file itself, so that a load of such files needs no
+    copy of the database; and the content hash of every file that could be read.
+
+    Only a shortcut: whatever cannot be told here (no database yet, a file that cannot be
+    read) is left to load_file_parts, which checks again in the copy.
+    """
+    digests = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            digests[path] = KnownDigest.of(path)
+    if not digests or not os.path.exists(db_path):
+        return {}, digests
+    try:
+        con = connect_readonly(db_path)
+    except duckdb.Error:
+        return {}, digests
+    try:
+        known = {path for path, known in digests.items() if _already_loaded(con, known.digest, scope)}
+    except duckdb.Error:  # a database from before load_log had today's columns: load as usual
+        known = set()
+    finally:
+        con.close()
+    return {path: unchanged(path, digests[path].digest) for path in known}, digests
+
+
 def _already_loaded(con, digest: str, scope: LoadScope | None = None) -> bool:
     """Loaded before, unrestricted or under the same scope (rows another scope refused may load now)."""
     return bool(con.execute(
@@ -448,6 +511,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
     _raw_rows(con, broken)
     rosters = validate.loaded_rosters(con)
     validate.typed_in_one(con, register, present)
+    on_stage("校验", TYPED_DONE)
     if needs_resolution(con, register, present, rosters):
         _resolve_names(con, register, present, rosters)
     checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
@@ -479,7 +543,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
         result.status = STRICT_REFUSED
         result.message = "有被拒绝的行，按 --strict 要求整个文件未导入。"
     else:
-        on_stage("写入")
+        on_stage("写入", CHECKED_DONE)
         result.warnings = _upsert(con, sheet, load_id)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
     _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known, cells)
@@ -503,6 +567,10 @@ def _resolve_names(con, register: Register, present: set[str], rosters: set[str]
         con.execute("ALTER TABLE typed_base RENAME TO typed")
         con.execute("DROP TABLE IF EXISTS before_resolution")
 
+
+# How far a file is (for its progress bar) when each step is done: decoding a CSV is most of
+# reading it; typing, checking and writing follow.
+READ_SHARE, SPLIT_DONE, TYPED_DONE, CHECKED_DONE = 0.3, 0.4, 0.65, 0.8
 
 SHOWN_OF_TOO_LONG = 60  # with its "…（共 N 字）", within what the report shows of a value
 REASON_TOO_LONG = (f"内容超过 {EXCEL_CELL_LIMIT} 个字（Excel 一格最多能存的字数），"
