@@ -111,10 +111,7 @@ class GridSheet(SheetData):
                 cell = (f"CASE WHEN length({cell}) <= 8 AND regexp_matches({cell}, '{_sql_text(SHORT_DATE)}') "
                         f"THEN {WITH_YEAR_FUNCTION}({cell}, {int(table.year)}) ELSE {cell} END")
             selects.append(f"{cell} AS {_ident(key)}")
-        joins, where = "", "g.status = 1"
-        if self.decided:
-            joins += f" LEFT JOIN {DECISIONS} d ON d.grid_row = g.rowid"
-            where = "coalesce(d.is_record, g.status = 1)"
+        joins, where = self._records()
         if table.constants:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {CONSTANTS} AS SELECT "
                         + ", ".join(f"CAST(${i} AS VARCHAR) AS {_ident(k)}" for i, k in enumerate(table.constants, 1)),
@@ -122,6 +119,29 @@ class GridSheet(SheetData):
             joins += f" CROSS JOIN {CONSTANTS} k"
         con.execute(f"CREATE OR REPLACE TEMP VIEW {_ident(name)} AS SELECT {', '.join(selects)} "
                     f"FROM {GRID} g{joins} WHERE {where}")
+
+    def _records(self) -> tuple[str, str]:
+        """The join and condition that keep the grid's records (SQL's verdict, or RowSorter's)."""
+        if self.decided:
+            return f" LEFT JOIN {DECISIONS} d ON d.grid_row = g.rowid", "coalesce(d.is_record, g.status = 1)"
+        return "", "g.status = 1"
+
+    def long_cells(self, con: duckdb.DuckDBPyConnection, name: str, keys: list[str], limit: int) -> list[tuple]:
+        """As SheetData.long_cells, read from the grid itself: the view's typed dates are not
+        computed for a million rows to find the odd one."""
+        columns = self.tables[0].header.columns
+        cells = {key: columns[key] for key in keys if key in columns}  # constants are never long
+        if not cells:
+            return []
+        joins, where = self._records()
+        long = " OR ".join(f"strlen(g.c{int(i)}) > {int(limit)}" for i in cells.values())
+        rows = con.execute(f"SELECT g.rowid, {', '.join(f'g.c{int(i)}' for i in cells.values())} FROM {GRID} g"
+                           f"{joins} WHERE ({long}) AND {where} ORDER BY g.rowid").fetchall()
+        found = []
+        for rowid, *values in rows:
+            by_key = dict(zip(cells, values, strict=True))
+            found.append((rowid + self.first_row, *(by_key.get(key) for key in keys)))
+        return found
 
     def cells_of(self, con: duckdb.DuckDBPyConnection, records: Iterable[int]) -> dict[int, list[str]]:
         rowids = sorted({int(r) - self.first_row for r in records})

@@ -587,11 +587,7 @@ def _broken_rows(con, sheet: SheetData) -> dict[int, tuple[str, str, str]]:
     keys = [c.key for c in sheet.register.read_columns if c.key in sheet.present]
     if not keys:
         return broken
-    # strlen (bytes) is known without reading the text, and never less than the characters.
-    long = " OR ".join(f"strlen({ident(k)}) > {EXCEL_CELL_LIMIT}" for k in keys)
-    for row_no, *values in con.execute(
-            f"SELECT row_no, {', '.join(ident(k) for k in keys)} FROM {SHEET_ROWS} WHERE {long} ORDER BY row_no"
-    ).fetchall():
+    for row_no, *values in sheet.long_cells(con, SHEET_ROWS, keys, EXCEL_CELL_LIMIT):
         for key, value in zip(keys, values, strict=True):
             if value is not None and len(value) > EXCEL_CELL_LIMIT:
                 shown = f"{value[:SHOWN_OF_TOO_LONG]}…（共 {len(value)} 字）"  # the whole row stays in raw_row

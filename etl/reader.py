@@ -164,6 +164,14 @@ class SheetData:
         """Hand the records to DuckDB as `name`: `row_no` (the record id) and the contract's columns."""
         con.register(name, self.to_arrow())
 
+    def long_cells(self, con, name: str, keys: list[str], limit: int) -> list[tuple]:
+        """(record id, *cells of `keys`) of the records registered as `name` with a cell of more
+        than `limit` bytes (strlen is known without reading the text, and never less than
+        the characters), in row order."""
+        long = " OR ".join(f"strlen({_ident(k)}) > {int(limit)}" for k in keys)
+        return con.execute(f"SELECT row_no, {', '.join(_ident(k) for k in keys)} FROM {_ident(name)} "
+                           f"WHERE {long} ORDER BY row_no").fetchall()
+
     def cells_of(self, con, records: Iterable[int]) -> dict[int, list[str]]:
         """The cells of some records (rejected ones, for their raw row), by record id."""
         wanted = set(records)
@@ -218,6 +226,10 @@ class SheetData:
             label = (labels[i] if i < len(labels) else "") or f"第{i + 1}列"
             named[label] = _mask(label, c) if i in personal else c
         return json.dumps(named, ensure_ascii=False)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 _SHORT_DATE = re.compile(r"\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*")

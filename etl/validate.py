@@ -492,16 +492,26 @@ def find_problems(
     rosters = loaded_rosters(con) if rosters is None else rosters
     result = Validation()
     checks = column_checks(register) + register_checks(register, rosters)
+    assert len(checks) < 63, "one bit per rule in a BIGINT"
+    # One pass over `typed` marks each row with the rules it breaks, one bit a rule; the few
+    # rows marked are then listed rule by rule.
+    marks, rule_params = [], {}
+    for order, check in enumerate(checks):
+        marks.append(f"CASE WHEN {check.condition} THEN {1 << order} ELSE 0 END")
+        rule_params |= check.params
+    con.execute(f"CREATE OR REPLACE TEMP TABLE marked AS SELECT * FROM (SELECT *, "
+                f"CAST({' + '.join(marks) or '0'} AS BIGINT) AS broken_rules FROM typed) WHERE broken_rules <> 0",
+                rule_params)
     parts, params = [], {}
     for order, check in enumerate(checks):
         value = ident("raw_" + check.column.key)
         parts.append(
             f"SELECT row_no, $col{order} AS column_name, CAST({value} AS VARCHAR) AS value, "
-            f"$reason{order} AS reason, {order} AS rule_order FROM typed WHERE {check.condition}"
+            f"$reason{order} AS reason, {order} AS rule_order FROM marked WHERE broken_rules & {1 << order} <> 0"
         )
         params |= {f"col{order}": check.column.header, f"reason{order}": check.reason}
-        params |= check.params
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {' UNION ALL '.join(parts)}", params)
+    con.execute("DROP TABLE marked")
     con.execute(
         "INSERT INTO problems SELECT row_no, column_name, value, reason, $order FROM reference_problems",
         {"order": len(checks)},
