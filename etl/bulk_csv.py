@@ -57,6 +57,7 @@ from etl.reader import (
 
 HEAD_BYTES = 1 << 18  # the header is found in the first 40 lines; they must fit in here
 BLOCK_BYTES = 1 << 22  # decoded and copied this much at a time
+LONGEST_LINE = 1 << 24  # characters: a longer line is left to reader.py
 FETCH_ROWS = 256  # rows after a footer, fetched at a time while RowSorter is in the footer
 # Every character Python's str.isspace() and str.strip() treat as white space.
 WHITESPACE = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
@@ -276,57 +277,74 @@ class _Scan:
 
 def _scan(path: Path, encoding: str, delimiter: str, newline: str, copy, size: int, on_progress) -> _Scan:
     """Decode the whole file in blocks: count its line breaks, refuse what DuckDB would split
-    differently (_Different), write the UTF-8 copy."""
+    differently (_Different), write the UTF-8 copy. Each block is looked at in place: only the
+    line a block boundary cuts is copied."""
     decoder = codecs.getincrementaldecoder(encoding)()
     newlines = length = trailing = trailing_chars = done = 0
-    carry = ""
+    carry = ""  # the line the last block ended in, not yet checked
     with open(path, "rb") as handle:
         while True:
             block = handle.read(BLOCK_BYTES)
-            text = decoder.decode(block, final=not block)
+            final = not block
+            text = decoder.decode(block, final=final)
             if "\x00" in text:
                 raise _Different
             newlines += text.count(newline)
             length += len(text)
-            kept = text.rstrip("\r\n")
+            kept = len(text)
+            while kept and text[kept - 1] in "\r\n":
+                kept -= 1
             if kept:
-                trailing_chars, trailing = len(text) - len(kept), text[len(kept):].count(newline)
+                trailing_chars, trailing = len(text) - kept, text.count(newline, kept)
             else:
                 trailing_chars, trailing = trailing_chars + len(text), trailing + text.count(newline)
-            carry = _check_quotes(carry + text, delimiter, final=not block)
+            carry = _check_lines(carry, text, delimiter, final)
             if copy is not None:
                 copy.write(text.encode("utf-8"))
             done += len(block)
             on_progress(min(done / size, 1.0) if size else 1.0)
-            if not block:
+            if final:
                 return _Scan(newlines, trailing, length - trailing_chars)
 
 
-def _check_quotes(text: str, delimiter: str, final: bool) -> str:
+def _check_lines(carry: str, text: str, delimiter: str, final: bool) -> str:
+    """Check the lines `carry` + `text` completes (all of them when `final`); return the
+    unfinished last one."""
+    if final:
+        _check_quotes(carry + text, 0, len(carry) + len(text), delimiter)
+        return ""
+    last = max(text.rfind("\n"), text.rfind("\r"))
+    if last < 0:
+        if len(carry) + len(text) > LONGEST_LINE:
+            raise _Different
+        return carry + text
+    first = min(i for i in (text.find("\n"), text.find("\r")) if i >= 0)
+    seam = carry + text[:first + 1]
+    _check_quotes(seam, 0, len(seam), delimiter)
+    _check_quotes(text, first + 1, last + 1, delimiter)
+    return text[last + 1:]
+
+
+def _check_quotes(text: str, start: int, end: int, delimiter: str) -> None:
     """Raise _Different where spaces stand between a delimiter (or a line's start or end) and a
-    quote: Python keeps them, DuckDB drops them. Returns the unfinished last line, to be checked
-    with the next block."""
-    cut = len(text) if final else max(text.rfind("\n"), text.rfind("\r")) + 1
-    if cut == 0 and len(text) > BLOCK_BYTES * 4:
-        raise _Different  # a line of more than 16 MB
+    quote in text[start:end], whole lines: Python keeps such spaces, DuckDB drops them."""
     ends = (delimiter, "\r", "\n")
-    at = text.find(' "', 0, cut)
+    at = text.find(' "', start, end)
     while at >= 0:
-        start = at
-        while start > 0 and text[start - 1] == " ":
-            start -= 1
-        if start == 0 or text[start - 1] in ends:
+        before = at
+        while before > start and text[before - 1] == " ":
+            before -= 1
+        if before == start or text[before - 1] in ends:
             raise _Different
-        at = text.find(' "', at + 2, cut)
-    at = text.find('" ', 0, cut)
+        at = text.find(' "', at + 2, end)
+    at = text.find('" ', start, end)
     while at >= 0:
-        end = at + 1
-        while end < cut and text[end] == " ":
-            end += 1
-        if end == cut or text[end] in ends:
+        after = at + 1
+        while after < end and text[after] == " ":
+            after += 1
+        if after == end or text[after] in ends:
             raise _Different
-        at = text.find('" ', at + 2, cut)
-    return text[cut:]
+        at = text.find('" ', at + 2, end)
 
 
 def _split(con: duckdb.DuckDBPyConnection, path: Path, text: _Text) -> GridSheet:
@@ -335,8 +353,9 @@ def _split(con: duckdb.DuckDBPyConnection, path: Path, text: _Text) -> GridSheet
     sorter = RowSorter(header)
     # Python's `c and not c.isspace()` / `c.strip()`: a character that is not white space.
     # (DuckDB's trim with a set of characters costs microseconds a cell; a regular expression does not.)
-    has = [f"regexp_matches(c{i}, $text)" for i in range(text.width)]
-    first = "CASE " + " ".join(f"WHEN {h} THEN c{i}" for i, h in enumerate(has)) + " END"
+    width = text.width
+    first_index = "CASE " + " ".join(f"WHEN regexp_matches(c{i}, $text) THEN {i}" for i in range(width)) + " END"
+    first_cell = "CASE first_index " + " ".join(f"WHEN {i} THEN c{i}" for i in range(width)) + " END"
     probe_index, probe_label = sorter.probe
     # contains(), not list_contains(): a constant list becomes a join, and a join loses the file's order.
     look = ("contains($group_start, left(first_cell, 1)) OR "
@@ -346,29 +365,31 @@ def _split(con: duckdb.DuckDBPyConnection, path: Path, text: _Text) -> GridSheet
         probe = f"c{int(probe_index)}"
         look += f" OR CASE WHEN contains({probe}, $probe) THEN trim({probe}, $ws) = $probe ELSE false END"
         params |= {"probe": probe_label, "ws": WHITESPACE}
-    used = [f"c{i}" for i in sorter.used if i < text.width]
-    used = f"regexp_matches(concat({', '.join(used)}), $text)" if used else "false"
-    multiline = " OR ".join(f"contains(c{i}, chr(10)) OR contains(c{i}, chr(13))" for i in range(text.width))
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(text.width))
+    used = [i for i in sorter.used if i < width]
+    # Text in a register column: mostly the first text of the row is one.
+    first_used = " OR ".join(f"first_index = {i}" for i in used) or "false"
+    any_used = f"regexp_matches(concat({', '.join(f'c{i}' for i in used)}), $text)" if used else "false"
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     statement = (
         f"""CREATE OR REPLACE TEMP TABLE {GRID} AS
-            SELECT * EXCLUDE (first_cell),
-                   CASE WHEN first_cell IS NULL THEN 0 WHEN {look} THEN 2 WHEN {used} THEN 1 ELSE 0 END AS status,
-                   {multiline} AS multiline
-            FROM (SELECT *, {first} AS first_cell
-                  FROM read_csv($path, columns = {{{columns}}}, header = false, skip = {int(header.last_row) + 1},
-                                delim = $delim, quote = '"', escape = '"', strict_mode = true,
-                                null_padding = false, auto_detect = false))""")
+            SELECT * EXCLUDE (first_index, first_cell),
+                   CASE WHEN first_index IS NULL THEN 0 WHEN {look} THEN 2
+                        WHEN {first_used} THEN 1 WHEN {any_used} THEN 1 ELSE 0 END AS status
+            FROM (SELECT *, {first_cell} AS first_cell
+                  FROM (SELECT *, {first_index} AS first_index
+                        FROM read_csv($path, columns = {{{columns}}}, header = false,
+                                      skip = {int(header.last_row) + 1}, delim = $delim, quote = '"', escape = '"',
+                                      strict_mode = true, null_padding = false, auto_detect = false)))""")
     _keeps_file_order(con, statement, params)
     con.execute(statement, params)
-    rows, looks, multilines = con.execute(
-        f"SELECT count(*), count(*) FILTER (status = 2), count(*) FILTER (multiline) FROM {GRID}").fetchall()[0]
-    cells = ", ".join(f"c{i}" for i in range(text.width))
+    rows, looks = con.execute(f"SELECT count(*), count(*) FILTER (status = 2) FROM {GRID}").fetchall()[0]
+    cells = ", ".join(f"c{i}" for i in range(width))
     spanned = 0
-    if multilines:
-        for row in con.execute(f"SELECT {cells} FROM {GRID} WHERE multiline").fetchall():
+    if text.body_lines != rows:  # some record spans lines (or DuckDB dropped a blank line)
+        multiline = " OR ".join(f"contains(c{i}, chr(10)) OR contains(c{i}, chr(13))" for i in range(width))
+        for row in con.execute(f"SELECT {cells} FROM {GRID} WHERE {multiline}").fetchall():
             row = [c or "" for c in row]
-            if _swallowed(row, text.delimiter, text.width):
+            if _swallowed(row, text.delimiter, width):
                 raise _Different  # an unclosed quote: reader.py rejects its row and reads on
             spanned += sum(c.count(text.newline) for c in row)
     if text.body_lines != rows + spanned:

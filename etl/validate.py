@@ -499,7 +499,8 @@ def find_problems(
     for order, check in enumerate(checks):
         marks.append(f"CASE WHEN {check.condition} THEN {1 << order} ELSE 0 END")
         rule_params |= check.params
-    con.execute(f"CREATE OR REPLACE TEMP TABLE marked AS SELECT * FROM (SELECT *, "
+    values = ", ".join(dict.fromkeys(ident("raw_" + check.column.key) for check in checks))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE marked AS SELECT * FROM (SELECT row_no, {values}, "
                 f"CAST({' + '.join(marks) or '0'} AS BIGINT) AS broken_rules FROM typed) WHERE broken_rules <> 0",
                 rule_params)
     parts, params = [], {}

@@ -138,7 +138,10 @@ def load_both_ways(tmp_path: Path, files: list[Path], monkeypatch) -> tuple[Path
     return fast, python, taken
 
 
-def test_every_csv_loads_the_same_read_by_duckdb_or_by_python(tmp_path, corpus, monkeypatch):
+@pytest.mark.parametrize("block", [bulk_csv.BLOCK_BYTES, 7], ids=["blocks of 4 MB", "blocks of 7 bytes"])
+def test_every_csv_loads_the_same_read_by_duckdb_or_by_python(tmp_path, corpus, monkeypatch, block):
+    """With 7-byte blocks every line, quote and multi-byte character meets a block boundary."""
+    monkeypatch.setattr(bulk_csv, "BLOCK_BYTES", block)
     fast, python, taken = load_both_ways(tmp_path, corpus, monkeypatch)
     expected = {name: bulk for name, _, _, bulk in CASES}
     assert {name: taken[name] for name in expected} == expected
@@ -176,3 +179,26 @@ def test_a_large_file_keeps_every_excel_row_number(tmp_path, monkeypatch):
         assert con.execute(query).fetchall() == got
         skipped = con.execute("SELECT rows_skipped FROM load_log WHERE file_name = '活动记录_大.csv'").fetchall()
     assert skipped == [(8,)]
+
+
+@pytest.mark.parametrize(("text", "different"), [
+    ('a,b,c\r\n1, "x",3\r\n', True),      # a space before an opening quote
+    ('a,b,c\r\n1,"x" ,3\r\n', True),      # a space after a closing quote
+    ('a,b,c\r\n "x",2,3\r\n', True),      # at a line's start
+    ('a,b,c\r\n1,2,"x" ', True),            # at the file's end
+    ('a,b,c\r1,2,"x"\r3,"4" ,5\r', True),  # lines ended by CR alone
+    ('a,b,c\r\n1,"x y",3\r\n', False),    # spaces inside quotes
+    ('a,b,c\r\n1,x "y",3\r\n', False),    # a quote inside a cell: literal to both
+    ('a,b,c\r\n1,2,"x"', False),
+])
+def test_spaces_by_a_quote_are_found_across_every_block_boundary(tmp_path, monkeypatch, text, different):
+    path = tmp_path / "x.csv"
+    path.write_text(text * 3, encoding="utf-8", newline="")
+    for block in range(1, len(text) + 2):
+        monkeypatch.setattr(bulk_csv, "BLOCK_BYTES", block)
+        try:
+            bulk_csv._scan(path, "utf-8", ",", "\n", None, path.stat().st_size, lambda done: None)
+            found = False
+        except bulk_csv._Different:
+            found = True
+        assert found == different, block
