@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     templates.add_argument("dir", type=Path, metavar="文件夹", help="模板写入的文件夹")
     templates.set_defaults(handler=run_templates)
 
+    export = _command(commands, "export-parquet", "把数据库导出为按县、年份分区的 Parquet 文件（个人信息已隐去）")
+    export.add_argument("dir", type=Path, metavar="文件夹", help="导出到的文件夹（其中的同名表会被替换）")
+    export.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    export.set_defaults(handler=run_export_parquet)
+
     metrics = _command(commands, "metrics", "按统计期和范围计算各项指标")
     metrics.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
     metrics.add_argument("--from", dest="start", required=True, type=parse_cli_date, help="统计期开始日期")
@@ -402,6 +407,19 @@ def run_templates(args) -> int:
 
     for path in write_templates(args.dir):
         print(f"已生成模板：{path}")
+    return EXIT_OK
+
+
+def run_export_parquet(args) -> int:
+    from etl.export_parquet import export_parquet
+
+    target = db_path(args.db)
+    if not target.exists():
+        print(f"数据库文件「{target}」不存在，请先导入登记表。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for table, rows in export_parquet(target, args.dir):
+        print(f"{table}：{rows} 行")
+    print(f"已导出到：{args.dir}（按县、年份分区的 Parquet 文件，说明见 manifest.json）")
     return EXIT_OK
 
 

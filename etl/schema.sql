@@ -158,6 +158,9 @@ CREATE TABLE IF NOT EXISTS visits (
 
 CREATE TABLE IF NOT EXISTS visit_deputies (visit_id VARCHAR, deputy_id VARCHAR);
 
+-- ==== macros ====
+-- (etl/export_parquet.open_export defines these over the Parquet export too.)
+
 -- Dates in every form section 1.8 lists: 2020-06-04, 2020/6/4, 2020.6.4,
 -- 2020年6月4日, 20200604, a trailing time, and Excel serial day numbers.
 -- Most are written 2020-06-04: DuckDB's own cast reads those without a regular
