@@ -9,6 +9,7 @@ Chinese, never a traceback; the metrics JSON uses the contract keys.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -22,10 +23,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from etl.bulk_csv import DecodeAhead
 from etl.errors import LoadAborted, environment_cause
 from etl.loader import (
     ABORTED,
+    CSV_SUFFIXES,
     LOADED,
+    READ_SHARE,
     REJECTED_CSV,
     SKIPPED,
     STRICT_REFUSED,
@@ -36,6 +40,7 @@ from etl.loader import (
     list_files,
     load_file_parts,
     published_unchanged,
+    read_options,
     register_files,
 )
 from etl.mapping import MappingFileError, read_toml
@@ -257,19 +262,28 @@ def load_paths(
     to_load = [path for path in files if path not in done]
     if to_load or fresh:
         with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
-                _progress(console) as progress:
+                _progress(console) as progress, contextlib.closing(DecodeAhead()) as ahead:
             overall = progress.add_task("全部文件", total=len(to_load))
+            bars, reached = {}, {}
             for path in to_load:
                 name = escape(visible(path.name, 40))
                 task = progress.add_task(f"等待「{name}」", total=1.0)
 
                 def on_stage(stage: str, fraction: float, task=task, name=name) -> None:
-                    progress.update(task, completed=fraction, description=f"{stage}「{name}」")
-                done[path] = load_file_parts(publication.con, path, strict=strict, on_stage=on_stage,
-                                             optional=path in optional, options=options,
+                    # Never back: a file decoded ahead starts its load where decoding left it.
+                    reached[task] = max(fraction, reached.get(task, 0.0))
+                    progress.update(task, completed=reached[task], description=f"{stage}「{name}」")
+                bars[path] = on_stage
+            for i, path in enumerate(to_load):
+                if i + 1 < len(to_load) and to_load[i + 1].suffix.lower() in CSV_SUFFIXES:
+                    following = bars[to_load[i + 1]]
+                    ahead.start(to_load[i + 1], read_options(publication.con, options),
+                                lambda done, on_stage=following: on_stage("读取", READ_SHARE * done))
+                done[path] = load_file_parts(publication.con, path, strict=strict, on_stage=bars[path],
+                                             optional=path in optional, options=options, ahead=ahead,
                                              digest=digests[path].current(path) if path in digests else None)
                 publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in done[path])
-                progress.update(task, completed=1.0, description=f"完成「{name}」")
+                bars[path]("完成", 1.0)
                 progress.advance(overall)
     return [result for path in files for result in done[path]]
 

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from etl import validate
-from etl.bulk_csv import read_csv_in_duckdb, sql_functions
+from etl.bulk_csv import DecodeAhead, read_csv_in_duckdb, sql_functions
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
 from etl.layout import SavedMapping, title_hints
@@ -280,13 +280,15 @@ def load_file_parts(
     optional: bool = False,
     options: LoadOptions | None = None,
     digest: str | None = None,
+    ahead: DecodeAhead | None = None,
 ) -> list[FileResult]:
     """Load one file into `con` in one transaction; never leaves it half-loaded.
 
     One result per register the file holds (a workbook may hold several); a file
     that cannot be read, or whose township cannot be told, is one unreadable result.
     `on_stage(stage, done)` hears what the load is doing and how far it is (0..1);
-    `digest` is the file's content hash where the caller has it already.
+    `digest` is the file's content hash where the caller has it already; `ahead` may
+    have decoded the file (a CSV) while the previous one loaded.
     `options.loaded_by` is recorded in load_log; with `options.scope`, rows outside it
     are rejected (etl/load_scope.py).
     Whatever is wrong with the file ends in a FileResult with a Chinese message,
@@ -307,8 +309,8 @@ def load_file_parts(
     who = {"loaded_by": options.loaded_by, "scope": options.scope}
     on_stage("读取", 0.0)
     try:
-        data = _read(con, path, ReadOptions((*options.mappings, *saved_mappings(con))), options.township,
-                     lambda done: on_stage("读取", READ_SHARE * done))
+        data = _read(con, path, read_options(con, options), options.township,
+                     lambda done: on_stage("读取", READ_SHARE * done), ahead)
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
             return [FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)]
@@ -342,8 +344,13 @@ def load_file_parts(
     return results
 
 
+def read_options(con, options: LoadOptions) -> ReadOptions:
+    """What the reader is told beyond the file: the mappings given and those saved in the database."""
+    return ReadOptions((*options.mappings, *saved_mappings(con)))
+
+
 def _read(con, path: Path, options: ReadOptions, township: str | None,
-          on_progress: Callable[[float], None] = lambda done: None) -> FileData:
+          on_progress: Callable[[float], None] = lambda done: None, ahead: DecodeAhead | None = None) -> FileData:
     """Read the file, and give its sheets the values their titles name (_give_constants).
 
     A CSV file goes straight into DuckDB where its split is certain to be Python's
@@ -352,7 +359,7 @@ def _read(con, path: Path, options: ReadOptions, township: str | None,
     """
     data = None
     if path.suffix.lower() in CSV_SUFFIXES and not _is_workbook(path):
-        sheet = read_csv_in_duckdb(con, path, options, on_progress)
+        sheet = read_csv_in_duckdb(con, path, options, on_progress, ahead)
         data = FileData(path, [sheet]) if sheet is not None else None
     data = data or read_file(path, options)
     try:

@@ -146,3 +146,21 @@ def test_the_command_line_gives_every_file_a_bar_that_ends_full(county_db, tmp_p
         assert [done for _, done in updates] == sorted(done for _, done in updates)
         assert updates[-1] == (updates[-1][0], 1.0) and updates[-1][0].startswith("完成")
         assert any(description.startswith("校验") for description, _ in updates)
+
+
+def test_a_file_decoded_ahead_and_then_found_unchanged_leaves_no_copy(county_db, tmp_path, monkeypatch):
+    """The second file (GB18030, so decoding writes a UTF-8 copy) is decoded while the first
+    loads; it holds the first's content, so it is unchanged and its copy is removed."""
+    monkeypatch.setattr(bulk_csv.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    rows = [["日期", "乡镇", "活动类型", "活动名称"], ["2024-08-01", "QH01", "座谈", "八月座谈"]]
+    first = write_csv(tmp_path / "活动记录_八月.csv", rows, "gb18030")
+    second = write_csv(tmp_path / "活动记录_八月_副本.csv", rows, "gb18030")
+    decoded = []
+    real = bulk_csv.DecodeAhead.start
+    monkeypatch.setattr(bulk_csv.DecodeAhead, "start",
+                        lambda self, path, *args: (decoded.append(path.name), real(self, path, *args)))
+    results = load_paths([first, second], county_db)
+    assert [r.status for r in results] == [LOADED, UNCHANGED]
+    assert decoded == [second.name]
+    assert list((tmp_path / "tmp").iterdir()) == []
