@@ -9,6 +9,7 @@ Chinese, never a traceback; the metrics JSON uses the contract keys.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -20,13 +21,16 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from etl.bulk_csv import DecodeAhead
 from etl.errors import LoadAborted, environment_cause
 from etl.loader import (
     ABORTED,
+    CSV_SUFFIXES,
     LOADED,
+    READ_SHARE,
     REJECTED_CSV,
     SKIPPED,
     STRICT_REFUSED,
@@ -36,6 +40,8 @@ from etl.loader import (
     LoadOptions,
     list_files,
     load_file_parts,
+    published_unchanged,
+    read_options,
     register_files,
 )
 from etl.mapping import MappingFileError, read_toml
@@ -139,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     templates = _command(commands, "templates", "生成空白 Excel 登记表模板")
     templates.add_argument("dir", type=Path, metavar="文件夹", help="模板写入的文件夹")
     templates.set_defaults(handler=run_templates)
+
+    export = _command(commands, "export-parquet", "把数据库导出为按县、年份分区的 Parquet 文件（个人信息已隐去）")
+    export.add_argument("dir", type=Path, metavar="文件夹", help="导出到的文件夹（其中的同名表会被替换）")
+    export.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
+    export.set_defaults(handler=run_export_parquet)
 
     metrics = _command(commands, "metrics", "按统计期和范围计算各项指标")
     metrics.add_argument("--db", help="数据库文件（默认 data/dashboard.duckdb 或 DASHBOARD_DB）")
@@ -263,34 +274,52 @@ def load_paths(
 ):
     """Load files into a copy of `target` and publish it (see etl/publish.py).
 
-    `optional`: files found in folders, skipped rather than refused when they are no
-    register. One result per register read: a workbook holding several gives several.
-    Raises LoadAborted when the environment stops the load (nothing published).
-    `options.loaded_by` names who loaded them in load_log (default: the command line's OS
-    user); `options.scope` (etl/load_scope.LoadScope) restricts the rows an account's upload
-    may change. `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入), for a
-    progress bar.
+    Files whose exact content the published database holds already are "unchanged"
+    without a copy of the database being made; when every file is, nothing is copied
+    or published at all. `optional`: files found in folders, skipped rather than
+    refused when they are no register. One result per register read: a workbook
+    holding several gives several. Raises LoadAborted when the environment stops the
+    load (nothing published). `options.loaded_by` names who loaded them in load_log
+    (default: the command line's OS user); `options.scope` (etl/load_scope.LoadScope)
+    restricts the rows an account's upload may change. Each file gets a progress bar;
+    `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入) as well.
     """
     console = console or Console(quiet=True)
     options = options or LoadOptions(strict=strict)
     if options.loaded_by is None:
         options = replace(options, loaded_by=cli_user())
     on_wait = on_wait or (lambda message: console.print(Text(message, style="yellow")))
-    with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
-            _progress(console) as progress:
-        overall = progress.add_task("导入", total=len(files))
-        results = []
-        for index, path in enumerate(files):
-            def on_file_stage(stage: str, name: str = escape(visible(path.name, 40)), index: int = index) -> None:
-                progress.update(overall, description=f"{stage}「{name}」")
-                if on_stage:
-                    on_stage(index, stage)
-            parts = load_file_parts(publication.con, path, strict=strict, on_stage=on_file_stage,
-                                    optional=path in optional, options=options)
-            publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in parts)
-            results += parts
-            progress.advance(overall)
-    return results
+    unchanged, digests = ({}, {}) if fresh else published_unchanged(target, files, options.scope)
+    done = {path: [result] for path, result in unchanged.items()}
+    to_load = [path for path in files if path not in done]
+    if to_load or fresh:
+        with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
+                _progress(console) as progress, contextlib.closing(DecodeAhead()) as ahead:
+            overall = progress.add_task("全部文件", total=len(to_load))
+            bars, reached = {}, {}
+            for path in to_load:
+                name = escape(visible(path.name, 40))
+                task = progress.add_task(f"等待「{name}」", total=1.0)
+
+                def on_file_stage(stage: str, fraction: float, task=task, name=name, index=files.index(path)) -> None:
+                    # Never back: a file decoded ahead starts its load where decoding left it.
+                    reached[task] = max(fraction, reached.get(task, 0.0))
+                    progress.update(task, completed=reached[task], description=f"{stage}「{name}」")
+                    if on_stage:
+                        on_stage(index, stage)
+                bars[path] = on_file_stage
+            for i, path in enumerate(to_load):
+                if i + 1 < len(to_load) and to_load[i + 1].suffix.lower() in CSV_SUFFIXES:
+                    following = bars[to_load[i + 1]]
+                    ahead.start(to_load[i + 1], read_options(publication.con, options),
+                                lambda done, on_stage=following: on_stage("读取", READ_SHARE * done))
+                done[path] = load_file_parts(publication.con, path, strict=strict, on_stage=bars[path],
+                                             optional=path in optional, options=options, ahead=ahead,
+                                             digest=digests[path].current(path) if path in digests else None)
+                publication.changed |= any(r.status not in (UNCHANGED, SKIPPED) for r in done[path])
+                bars[path]("完成", 1.0)
+                progress.advance(overall)
+    return [result for path in files for result in done[path]]
 
 
 def cli_user() -> str:
@@ -303,8 +332,9 @@ def cli_user() -> str:
 
 
 def _progress(console: Console) -> Progress:
+    """A bar for every file, moving as it is read, checked and written, and one for all of them."""
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
         console=console, transient=True,
     )
 
@@ -425,6 +455,19 @@ def run_templates(args) -> int:
 
     for path in write_templates(args.dir):
         print(f"已生成模板：{path}")
+    return EXIT_OK
+
+
+def run_export_parquet(args) -> int:
+    from etl.export_parquet import export_parquet
+
+    target = db_path(args.db)
+    if not target.exists():
+        print(f"数据库文件「{target}」不存在，请先导入登记表。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for table, rows in export_parquet(target, args.dir):
+        print(f"{table}：{rows} 行")
+    print(f"已导出到：{args.dir}（按县、年份分区的 Parquet 文件，说明见 manifest.json）")
     return EXIT_OK
 
 

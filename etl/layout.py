@@ -50,7 +50,9 @@ SKIP_REPEATED_HEADER = "重复的表头行"
 _BRACKETS = re.compile(r"\([^()]*\)|【[^【】]*】|〔[^〔〕]*〕|\[[^\[\]]*\]")
 _TOTAL = re.compile(rf"^.{{0,8}}?({'|'.join(TOTAL_WORDS)})[:]?$")
 _FOOTER = re.compile(rf"^({'|'.join(sorted(map(re.escape, FOOTER_LABELS), key=len, reverse=True))})[:]")
-_GROUP_START = set("一二三四五六七八九十第")
+GROUP_START = "一二三四五六七八九十第"  # a group row's first character
+# A first cell holding none of these, and not starting a group, opens no total, footer or group row.
+NOT_PLAIN = ("计", ":", "：", "月", "季")
 _GROUP = re.compile(r"^([一二三四五六七八九十]+[、.]|第?[一二三四1-4]季度$|[0-9一二三四五六七八九十]{1,3}月份?$)")
 
 
@@ -415,37 +417,60 @@ def sort_rows(
     ("一月份", or one cell merged across the table: `group_rows`) and a repeat of
     the header are skipped with a reason.
     """
-    used = sorted(set(header.columns.values()))
-    labels = [(i, header.labels[i]) for i in used if header.labels[i]]
-    probe = labels[0] if labels else (0, None)  # a repeated header repeats its first label too
-    records, skipped = [], []
-    in_footer = False
+    sorter = RowSorter(header, group_rows)
     for index in range(header.last_row + 1, len(grid)):
-        cells = grid[index]
+        sorter.feed(index, grid[index])
+    return sorter.rows
+
+
+RECORD, SKIPPED, NOT_A_ROW = "record", "skipped", "not a row"
+
+
+class RowSorter:
+    """sort_rows one row at a time, in grid order.
+
+    A reader that sorts most rows itself (etl/bulk_csv.py does it in SQL with the
+    same tests as `feed`'s first lines) hands over only the rows that need a close
+    look, and every row while `in_footer`.
+    """
+
+    def __init__(self, header: Header, group_rows: set[int] = frozenset()):
+        self.used = sorted(set(header.columns.values()))
+        self.labels = [(i, header.labels[i]) for i in self.used if header.labels[i]]
+        # A repeated header repeats its first label too.
+        self.probe = self.labels[0] if self.labels else (0, None)
+        self.group_rows = group_rows
+        self.in_footer = False
+        self.rows = Rows([], [])
+
+    def feed(self, index: int, cells: list[str]) -> str:
+        """Sort the row at grid `index`: RECORD, SKIPPED (with its reason kept) or NOT_A_ROW."""
         first = cells[0] if cells and cells[0] and not cells[0].isspace() else next(
             (c for c in cells if c and not c.isspace()), None)
         if first is None:
-            continue
+            return NOT_A_ROW
+        probe_index, probe_label = self.probe
         # Most records pass a few character tests; only the rest are looked at closely.
-        if in_footer or index in group_rows or not _plain(first) or (
-                cells[probe[0]].strip() == probe[1] if probe[0] < len(cells) else False):
-            reason = _not_a_record(first, cells, index, group_rows, in_footer)
-            if reason is None and sum(1 for i, label in labels if i < len(cells) and cells[i].strip() == label) >= 2:
+        if self.in_footer or index in self.group_rows or not _plain(first) or (
+                cells[probe_index].strip() == probe_label if probe_index < len(cells) else False):
+            reason = _not_a_record(first, cells, index, self.group_rows, self.in_footer)
+            if reason is None and sum(
+                    1 for i, label in self.labels if i < len(cells) and cells[i].strip() == label) >= 2:
                 reason = SKIP_REPEATED_HEADER
             if reason is not None:
-                in_footer = reason == SKIP_FOOTER
-                skipped.append((index + 1, reason))
-                continue
-        in_footer = False
-        if any(cells[i].strip() for i in used if i < len(cells)):
-            records.append((index + 1, cells))
-    return Rows(records, skipped)
+                self.in_footer = reason == SKIP_FOOTER
+                self.rows.skipped.append((index + 1, reason))
+                return SKIPPED
+        self.in_footer = False
+        if any(cells[i].strip() for i in self.used if i < len(cells)):
+            self.rows.records.append((index + 1, cells))
+            return RECORD
+        return NOT_A_ROW
 
 
 def _plain(first: str) -> bool:
     """A first cell that cannot open a total, footer or group row: no 计, colon, month or numeral."""
-    return ("计" not in first and ":" not in first and "：" not in first and first[0] not in _GROUP_START
-            and "月" not in first and "季" not in first)
+    return first[0] not in GROUP_START and not any(word in first for word in NOT_PLAIN)
 
 
 def _not_a_record(first: str, cells: list[str], index: int, group_rows: set[int], in_footer: bool) -> str | None:

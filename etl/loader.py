@@ -21,16 +21,16 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from etl import validate
+from etl.bulk_csv import DecodeAhead, read_csv_in_duckdb, sql_functions
 from etl.conflicts import LoadWarning, keep_warnings, mark_run_start, replaced_rows
 from etl.errors import LoadAborted, environment_cause, os_cause
 from etl.layout import SavedMapping, title_hints
 from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
 from etl.mapping import save_mapping, saved_mappings
 from etl.masking import masked_cells, masked_value, personal_values
-from etl.names import TownshipNotGiven, resolve_references, township_of_sheet
+from etl.names import TownshipNotGiven, needs_resolution, resolve_references, township_of_sheet
 from etl.reader import (
     CSV_SUFFIXES,
     EXCEL_CELL_LIMIT,
@@ -48,12 +48,14 @@ from etl.reader import (
 from etl.registers import ID_LIST, REGISTERS, TITLE_HINTS, Register, kind_from_filename
 from etl.safe_text import visible
 from etl.validate import ident
+from queries.db import connect_readonly
 
 # schema.sql holds both schemas: the data file's, then (after the marker) the accounts store's.
 ACCOUNTS_MARKER = "-- ==== accounts store ===="
 SCHEMA_SQL, ACCOUNTS_SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8").split(
     ACCOUNTS_MARKER)
 
+SHEET_ROWS = "sheet_rows"  # a sheet's records as DuckDB sees them (SheetData.register_rows)
 REJECTED_CSV = "rejected_rows.csv"  # the load report's CSV, never itself a register
 LOADED = "loaded"
 UNCHANGED = "unchanged"
@@ -134,8 +136,10 @@ class FileResult:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or update every table and macro; safe to run on every load."""
+    """Create or update every table and macro, and the Python functions a load's SQL calls;
+    safe to run on every load (outside a transaction: one rolled back would take them along)."""
     con.execute(SCHEMA_SQL)
+    sql_functions(con)
 
 
 @dataclass
@@ -260,7 +264,7 @@ def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     strict: bool = False,
-    on_stage: Callable[[str], None] = lambda stage: None,
+    on_stage: Callable[[str, float], None] = lambda stage, done: None,
     optional: bool = False,
     options: LoadOptions | None = None,
 ) -> FileResult:
@@ -272,14 +276,19 @@ def load_file_parts(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     strict: bool = False,
-    on_stage: Callable[[str], None] = lambda stage: None,
+    on_stage: Callable[[str, float], None] = lambda stage, done: None,
     optional: bool = False,
     options: LoadOptions | None = None,
+    digest: str | None = None,
+    ahead: DecodeAhead | None = None,
 ) -> list[FileResult]:
     """Load one file into `con` in one transaction; never leaves it half-loaded.
 
     One result per register the file holds (a workbook may hold several); a file
     that cannot be read, or whose township cannot be told, is one unreadable result.
+    `on_stage(stage, done)` hears what the load is doing and how far it is (0..1);
+    `digest` is the file's content hash where the caller has it already; `ahead` may
+    have decoded the file (a CSV) while the previous one loaded.
     `options.loaded_by` is recorded in load_log; with `options.scope`, rows outside it
     are rejected (etl/load_scope.py).
     Whatever is wrong with the file ends in a FileResult with a Chinese message,
@@ -292,16 +301,16 @@ def load_file_parts(
     strict = strict or options.strict
     mark_run_start(con)
     try:
-        digest = content_hash(path)
+        digest = digest or content_hash(path)
     except OSError as exc:
         return [FileResult(path, UNREADABLE, message=f"无法读取文件「{path.name}」：{os_cause(exc)}。")]
     if _already_loaded(con, digest, options.scope):
-        return [FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)]
+        return [unchanged(path, digest)]
     who = {"loaded_by": options.loaded_by, "scope": options.scope}
-    on_stage("读取")
+    on_stage("读取", 0.0)
     try:
-        data = read_file(path, ReadOptions((*options.mappings, *saved_mappings(con))))
-        _give_constants(con, data, options.township)
+        data = _read(con, path, read_options(con, options), options.township,
+                     lambda done: on_stage("读取", READ_SHARE * done), ahead)
     except NotARegister as exc:
         if optional and kind_from_filename(path.name) is None:
             return [FileResult(path, SKIPPED, message=SKIP_NOT_A_REGISTER)]
@@ -313,7 +322,7 @@ def load_file_parts(
                          **who)]
     except Exception as exc:  # noqa: BLE001 - any reader failure is this file's, never the whole load's
         return [_refused(con, path, digest, f"读取文件「{path.name}」时出错，未导入（{_technical(exc)}）。", **who)]
-    on_stage("校验")
+    on_stage("校验", SPLIT_DONE)
     con.execute("BEGIN TRANSACTION")
     try:
         results = [_load_sheet(con, part, digest, strict, on_stage, **who) for part in data.parts]
@@ -330,9 +339,53 @@ def load_file_parts(
         _rollback(con)
         raise
     finally:
-        _unregister(con, "raw_rows")
+        _release(con, data)
     results[0].skipped_sheets = data.skipped_sheets
     return results
+
+
+def read_options(con, options: LoadOptions) -> ReadOptions:
+    """What the reader is told beyond the file: the mappings given and those saved in the database."""
+    return ReadOptions((*options.mappings, *saved_mappings(con)))
+
+
+def _read(con, path: Path, options: ReadOptions, township: str | None,
+          on_progress: Callable[[float], None] = lambda done: None, ahead: DecodeAhead | None = None) -> FileData:
+    """Read the file, and give its sheets the values their titles name (_give_constants).
+
+    A CSV file goes straight into DuckDB where its split is certain to be Python's
+    (etl/bulk_csv.py); anything else, and any CSV that might split differently,
+    through reader.py. `on_progress` hears how much of a CSV file is decoded.
+    """
+    data = None
+    if path.suffix.lower() in CSV_SUFFIXES and not _is_workbook(path):
+        sheet = read_csv_in_duckdb(con, path, options, on_progress, ahead)
+        data = FileData(path, [sheet]) if sheet is not None else None
+    data = data or read_file(path, options)
+    try:
+        _give_constants(con, data, township)
+    except BaseException:
+        _release(con, data)
+        raise
+    return data
+
+
+def _is_workbook(path: Path) -> bool:
+    """A workbook saved as .csv (read_file reads it as one; an unreadable file is its to explain)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8).startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+    except OSError:
+        return True
+
+
+def _release(con, data: FileData) -> None:
+    """Drop what reading handed to DuckDB (a CSV's grid, an arrow table) and the views over it."""
+    for view in ("raw_rows",):
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+    for part in data.parts:
+        part.release(con, SHEET_ROWS)
 
 
 def _give_constants(con, data: FileData, township: str | None) -> None:
@@ -387,6 +440,63 @@ def _unregister(con, name: str) -> None:
         con.unregister(name)
 
 
+def unchanged(path: Path, digest: str) -> FileResult:
+    return FileResult(path, UNCHANGED, message="内容与已导入的文件相同，未重复导入。", content_hash=digest)
+
+
+@dataclass(frozen=True)
+class KnownDigest:
+    """A file's content hash, and the file's size, time and inode when it was taken."""
+
+    digest: str
+    signature: tuple[int, int, int]
+
+    @classmethod
+    def of(cls, path: Path) -> KnownDigest:
+        before = _signature(path)
+        return cls(content_hash(path), before)
+
+    def current(self, path: Path) -> str | None:
+        """The hash, if the file has not changed since (a load may wait minutes for the lock)."""
+        try:
+            return self.digest if _signature(path) == self.signature else None
+        except OSError:
+            return None
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    stat_ = os.stat(path)
+    return stat_.st_size, stat_.st_mtime_ns, stat_.st_ino
+
+
+def published_unchanged(db_path: Path, paths: list[Path], scope: LoadScope | None = None
+                        ) -> tuple[dict[Path, FileResult], dict[Path, KnownDigest]]:
+    """The files whose exact content the published database holds already (as UNCHANGED
+    results), read from the published file itself, so that a load of such files needs no
+    copy of the database; and the content hash of every file that could be read.
+
+    Only a shortcut: whatever cannot be told here (no database yet, a file that cannot be
+    read) is left to load_file_parts, which checks again in the copy.
+    """
+    digests = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            digests[path] = KnownDigest.of(path)
+    if not digests or not os.path.exists(db_path):
+        return {}, digests
+    try:
+        con = connect_readonly(db_path)
+    except duckdb.Error:
+        return {}, digests
+    try:
+        known = {path for path, known in digests.items() if _already_loaded(con, known.digest, scope)}
+    except duckdb.Error:  # a database from before load_log had today's columns: load as usual
+        known = set()
+    finally:
+        con.close()
+    return {path: unchanged(path, digests[path].digest) for path in known}, digests
+
+
 def _already_loaded(con, digest: str, scope: LoadScope | None = None) -> bool:
     """Loaded before, unrestricted or under the same scope (rows another scope refused may load now)."""
     return bool(con.execute(
@@ -403,27 +513,26 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
                 scope: LoadScope | None = None) -> FileResult:
     register = sheet.register
     present = sheet.present
-    table = sheet.to_arrow()
-    broken = _broken_rows(sheet, table)
-    if broken:
-        table = table.filter(pc.invert(pc.is_in(table["row_no"], pa.array(list(broken), pa.int64()))))
-    con.register("raw_rows", table)
-    validate.stage(con, register, present)
-    validate.type_base(con, register)
+    sheet.register_rows(con, SHEET_ROWS)
+    broken = _broken_rows(con, sheet)
+    _raw_rows(con, broken)
     rosters = validate.loaded_rosters(con)
-    resolve_references(con, register, present, rosters)
-    validate.derive(con, register, present)
+    validate.typed_in_one(con, register, present)
+    on_stage("校验", TYPED_DONE)
+    if needs_resolution(con, register, present, rosters):
+        _resolve_names(con, register, present, rosters)
     checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
     _add_reader_problems(con, broken)
     reject_out_of_scope(con, register, scope)
-    known = personal_values(con, sheet)
     rejected = con.execute(REJECTED_SQL).fetchall()
+    cells = sheet.cells_of(con, [record for record, *_ in rejected])
+    known = personal_values(con, sheet, cells)
     rejections = [
         Rejection(split_row_id(record)[1], column, masked_value(register, column, value, known), reason,
                   sheet.locate(record)[0])
         for record, column, value, reason in rejected
     ]
-    records = sum(len(t.rows) for t in sheet.tables)
+    records = sheet.record_count
     result = FileResult(
         sheet.path, LOADED, register, sheet.sheet,
         rows_read=sheet.rows_read, rows_rejected=len(rejections), rows_accepted=records - len(rejections),
@@ -441,34 +550,68 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
         result.status = STRICT_REFUSED
         result.message = "有被拒绝的行，按 --strict 要求整个文件未导入。"
     else:
-        on_stage("写入")
+        on_stage("写入", CHECKED_DONE)
         result.warnings = _upsert(con, sheet, load_id)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
-    _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known)
+    _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known, cells)
     _log(con, result, digest, load_id, loaded_by, scope)
     return result
 
+
+def _resolve_names(con, register: Register, present: set[str], rosters: set[str]) -> None:
+    """Names to roster ids in `typed` (names.resolve_references works on it as typed_base),
+    and the rows whose ids that changed derived again."""
+    con.execute("DROP TABLE IF EXISTS typed_base")
+    con.execute("ALTER TABLE typed RENAME TO typed_base")
+    try:
+        keys = {c.key for c in register.read_columns}
+        watched = ", ".join(ident(c) for c in validate.RESOLVED_COLUMNS if c in keys)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE before_resolution AS SELECT row_no{', ' if watched else ''}"
+                    f"{watched} FROM typed_base")
+        resolve_references(con, register, present, rosters)
+        validate.derive_changed(con, register, present)
+    finally:
+        con.execute("ALTER TABLE typed_base RENAME TO typed")
+        con.execute("DROP TABLE IF EXISTS before_resolution")
+
+
+# How far a file is (for its progress bar) when each step is done: decoding a CSV is most of
+# reading it; typing, checking and writing follow.
+READ_SHARE, SPLIT_DONE, TYPED_DONE, CHECKED_DONE = 0.3, 0.4, 0.65, 0.8
 
 SHOWN_OF_TOO_LONG = 60  # with its "…（共 N 字）", within what the report shows of a value
 REASON_TOO_LONG = (f"内容超过 {EXCEL_CELL_LIMIT} 个字（Excel 一格最多能存的字数），"
                    "多是引号没有闭合把后面的行并进了这一格，本行未导入")
 
 
-def _broken_rows(sheet: SheetData, table: pa.Table) -> dict[int, tuple[str, str, str]]:
+def _broken_rows(con, sheet: SheetData) -> dict[int, tuple[str, str, str]]:
     """Rows rejected before any check: found broken by the reader, or with a cell longer
     than Excel holds. Excel row number -> (column header, value, reason)."""
     index_key = {i: k for k, i in sheet.columns.items()}
     broken = {}
     for row_no, (index, value, reason) in sheet.broken.items():  # CSV: one sheet, ids are Excel rows
         broken[row_no] = (_column_header(sheet, index, index_key), value, reason)
-    for key in sheet.present & set(table.column_names):
-        too_long = pc.greater(pc.utf8_length(table[key]), EXCEL_CELL_LIMIT)
-        if pc.any(too_long).as_py():
-            for row_no, value in zip(table.filter(too_long)["row_no"].to_pylist(),
-                                     table.filter(too_long)[key].to_pylist(), strict=True):
+    keys = [c.key for c in sheet.register.read_columns if c.key in sheet.present]
+    if not keys:
+        return broken
+    for row_no, *values in sheet.long_cells(con, SHEET_ROWS, keys, EXCEL_CELL_LIMIT):
+        for key, value in zip(keys, values, strict=True):
+            if value is not None and len(value) > EXCEL_CELL_LIMIT:
                 shown = f"{value[:SHOWN_OF_TOO_LONG]}…（共 {len(value)} 字）"  # the whole row stays in raw_row
                 broken.setdefault(row_no, (sheet.register.column(key).header, shown, REASON_TOO_LONG))
+                break
     return broken
+
+
+def _raw_rows(con, broken: dict[int, tuple[str, str, str]]) -> None:
+    """`raw_rows`, what validate.stage reads: the sheet's records less the broken ones."""
+    if not broken:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT * FROM {SHEET_ROWS}")
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE broken_rows AS SELECT unnest($rows) AS row_no",
+                {"rows": sorted(broken)})
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT * FROM {SHEET_ROWS} "
+                "WHERE row_no NOT IN (SELECT row_no FROM broken_rows)")
 
 
 def _column_header(sheet: SheetData, index: int, index_key: dict[int, str]) -> str:
@@ -514,8 +657,9 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     """
     register = sheet.register
     table, key = ident(register.kind), ident(register.natural_key)
+    # A view, not a copy of every column: each statement below reads only the columns it needs.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE accepted AS SELECT * FROM typed "
+        "CREATE OR REPLACE TEMP VIEW accepted AS SELECT * FROM typed "
         "WHERE row_no NOT IN (SELECT row_no FROM problems)"
     )
     warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
@@ -530,20 +674,21 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     if register.link_table:
         link = ident(register.link_table)
         con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
+        # No DISTINCT needed: a key is accepted once (duplicates are rejected), its ids are list_distinct.
         con.execute(
-            f"INSERT INTO {link} SELECT DISTINCT {key}, unnest(deputy_ids) FROM accepted "
+            f"INSERT INTO {link} SELECT {key}, unnest(deputy_ids) FROM accepted "
             "WHERE len(deputy_ids) > 0"
         )
     return warnings
 
 
 def _keep_rejections(
-    con, sheet: SheetData, rejections: list[Rejection], records: list[int], load_id: int, known: dict[str, str]
+    con, sheet: SheetData, rejections: list[Rejection], records: list[int], load_id: int, known: dict[str, str],
+    rows: dict[int, list[str]],
 ) -> None:
     """Every rejected row, with the whole row as read (personal values masked), so nothing is lost."""
     if not rejections:
         return
-    rows = dict(sheet.rows)
     table = pa.table({
         "sheet": [r.sheet for r in rejections],
         "row_no": [r.row_no for r in rejections],

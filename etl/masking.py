@@ -25,13 +25,12 @@ PERSONAL_CANDIDATE_LENGTH = 20  # names and phone numbers are short
 PERSONAL_SOURCES = ((NAME, "households", "head_name"), (PHONE, "deputies", "phone"))
 
 
-def personal_values(con: duckdb.DuckDBPyConnection, sheet: SheetData) -> dict[str, str]:
-    """Cells of this file's rejected rows (in `problems`) that are a roster's personal
-    value (a household head's name, a deputy's phone) in any column: value -> NAME or PHONE."""
-    rejected = con.execute("SELECT DISTINCT row_no FROM problems").fetchall()
-    cells = dict(sheet.rows)
+def personal_values(con: duckdb.DuckDBPyConnection, sheet: SheetData, rejected: dict[int, list[str]]
+                    ) -> dict[str, str]:
+    """Cells of this file's rejected rows (`rejected`: record id -> cells) that are a roster's
+    personal value (a household head's name, a deputy's phone) in any column: value -> NAME or PHONE."""
     values = {
-        c.strip() for (n,) in rejected for c in cells.get(n, ())
+        c.strip() for cells in rejected.values() for c in cells
         if c and 1 < len(c.strip()) <= PERSONAL_CANDIDATE_LENGTH
     }
     if not values:
@@ -40,7 +39,7 @@ def personal_values(con: duckdb.DuckDBPyConnection, sheet: SheetData) -> dict[st
     for kind, table, column in PERSONAL_SOURCES:
         sources = [f"SELECT {ident(column)} FROM {ident(table)}"]
         if sheet.register.kind == table:
-            sources.append(f"SELECT {ident(column)} FROM staged")
+            sources.append(f"SELECT {ident('raw_' + column)} FROM typed")  # as staged: trimmed, folded
         parts.append(f"SELECT v, ${kind} FROM candidates WHERE v IN ({' UNION ALL '.join(sources)})")
         params[kind] = kind
     con.register("candidates", pa.table({"v": pa.array(sorted(values), pa.string())}))

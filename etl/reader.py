@@ -11,12 +11,14 @@ and checking happen afterwards in DuckDB (validate.py); this module only decodes
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import itertools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +156,32 @@ class SheetData:
         """Headers kept out of the database, each named once."""
         return list(dict.fromkeys(h for t in self.tables for h in t.header.extra_labels()))
 
+    @property
+    def record_count(self) -> int:
+        return sum(len(t.rows) for t in self.tables)
+
+    def register_rows(self, con, name: str) -> None:
+        """Hand the records to DuckDB as `name`: `row_no` (the record id) and the contract's columns."""
+        con.register(name, self.to_arrow())
+
+    def long_cells(self, con, name: str, keys: list[str], limit: int) -> list[tuple]:
+        """(record id, *cells of `keys`) of the records registered as `name` with a cell of more
+        than `limit` bytes (strlen is known without reading the text, and never less than
+        the characters), in row order."""
+        long = " OR ".join(f"strlen({_ident(k)}) > {int(limit)}" for k in keys)
+        return con.execute(f"SELECT row_no, {', '.join(_ident(k) for k in keys)} FROM {_ident(name)} "
+                           f"WHERE {long} ORDER BY row_no").fetchall()
+
+    def cells_of(self, con, records: Iterable[int]) -> dict[int, list[str]]:
+        """The cells of some records (rejected ones, for their raw row), by record id."""
+        wanted = set(records)
+        return {record: cells for record, cells in self.rows if record in wanted}
+
+    def release(self, con, name: str) -> None:
+        """Drop what register_rows handed to DuckDB."""
+        with contextlib.suppress(Exception):
+            con.unregister(name)
+
     def locate(self, record: int) -> tuple[str | None, int]:
         """(sheet, Excel row) of a record id."""
         index, row_no = split_row_id(record)
@@ -198,6 +226,10 @@ class SheetData:
             label = (labels[i] if i < len(labels) else "") or f"第{i + 1}列"
             named[label] = _mask(label, c) if i in personal else c
         return json.dumps(named, ensure_ascii=False)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 _SHORT_DATE = re.compile(r"\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?\s*")
@@ -319,33 +351,39 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def _read_csv(path: Path, options: ReadOptions = ReadOptions()) -> SheetData:
-    """Try each delimiter; with no header found, explain from the split that fits best.
-
-    A tab-separated "Unicode text" file split on commas shows no header cell at
-    all, so the missing columns are named from the delimiter whose split matches
-    the most headers, not from a comma split.
-    """
+    """Decode the whole file, find its header (csv_header), then split every row."""
     text, notes = _decode(path)
-    head_lines = _head(text)
-    best, heads = None, []
-    for delimiter in DELIMITERS:
-        head = list(csv.reader(io.StringIO(head_lines, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
-        heads.append(head)
-        found = _find_header(head, path.name, options)
-        if found and (best is None or len(found.columns) > len(best[1].columns)):
-            best = (delimiter, found)
-    if best is None:
-        if not text.strip():
-            raise UnreadableFile(f"文件「{path.name}」是空文件，找不到登记表的表头，未导入。")
-        _raise_no_header(path, None, max(heads, key=lambda h: len(_closest_register(h, path.name)[1])), options)
-    delimiter, found = best
-    width = len(heads[DELIMITERS.index(delimiter)][found.last_row])
+    delimiter, found, width = csv_header(text, path.name, options)
     grid, broken = _parse_csv(text, delimiter, width, path.name)
     sheet = _sheet_data(path, None, grid, found)
     kept = {number for number, _ in sheet.rows}  # a stray quote on an otherwise empty line breaks no row
     sheet.broken = {index + 1: problem for index, problem in broken.items() if index + 1 in kept}
     sheet.notes += notes
     return sheet
+
+
+def csv_header(text: str, name: str, options: ReadOptions = ReadOptions()) -> tuple[str, Header, int]:
+    """(delimiter, header, width of the header row) of a CSV text (its first lines are enough).
+
+    Try each delimiter; with no header found, explain from the split that fits best:
+    a tab-separated "Unicode text" file split on commas shows no header cell at
+    all, so the missing columns are named from the delimiter whose split matches
+    the most headers, not from a comma split.
+    """
+    head_lines = _head(text)
+    best, heads = None, []
+    for delimiter in DELIMITERS:
+        head = list(csv.reader(io.StringIO(head_lines, newline=""), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+        heads.append(head)
+        found = _find_header(head, name, options)
+        if found and (best is None or len(found.columns) > len(best[1].columns)):
+            best = (delimiter, found)
+    if best is None:
+        if not text.strip():
+            raise UnreadableFile(f"文件「{name}」是空文件，找不到登记表的表头，未导入。")
+        _raise_no_header(Path(name), None, max(heads, key=lambda h: len(_closest_register(h, name)[1])), options)
+    delimiter, found = best
+    return delimiter, found, len(heads[DELIMITERS.index(delimiter)][found.last_row])
 
 
 # ---------------------------------------------------------------- CSV text
@@ -507,8 +545,8 @@ def _refuse_mixed(data: bytes, utf8_error: UnicodeDecodeError, name: str) -> Non
         line = data[start:end]
         if line.isascii() or not _UTF8_CJK.search(line) or _try_decode(line, "utf-8") is None:
             continue
-        utf8_line = data.count(b"\n", 0, start) + 1
-        other_line = data.count(b"\n", 0, utf8_error.start) + 1
+        utf8_line = data[:start].count(b"\n") + 1  # slices: `data` may be an mmap
+        other_line = data[:utf8_error.start].count(b"\n") + 1
         raise UnreadableFile(
             f"文件「{name}」编码无法识别：第 {utf8_line} 行是 UTF-8 编码，第 {other_line} 行却不是"
             "（文件可能由不同编码的内容拼接而成，或已损坏），请另存为 UTF-8 或 GBK 后重新导入。"

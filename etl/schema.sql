@@ -158,9 +158,20 @@ CREATE TABLE IF NOT EXISTS visits (
 
 CREATE TABLE IF NOT EXISTS visit_deputies (visit_id VARCHAR, deputy_id VARCHAR);
 
+-- ==== macros ====
+-- (etl/export_parquet.open_export defines these over the Parquet export too.)
+
 -- Dates in every form section 1.8 lists: 2020-06-04, 2020/6/4, 2020.6.4,
 -- 2020年6月4日, 20200604, a trailing time, and Excel serial day numbers.
-CREATE OR REPLACE MACRO parse_date(s) AS (
+-- Most are written 2020-06-04: DuckDB's own cast reads those without a regular
+-- expression (and gives the same date, or NULL where the month or day cannot be).
+CREATE OR REPLACE MACRO parse_date(s) AS coalesce(
+    CASE WHEN strlen(s) = 10 AND s[5] = '-' AND s[8] = '-' AND (s[1] = '1' OR s[1] = '2')
+         THEN TRY_CAST(s AS DATE) END,
+    parse_date_written(s)
+);
+
+CREATE OR REPLACE MACRO parse_date_written(s) AS (
     CASE
         WHEN regexp_full_match(s, '\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s.*|T.*)?') THEN
             try(make_date(

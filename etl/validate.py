@@ -1,11 +1,11 @@
 """Clean, type and check a register's rows in DuckDB, as set-based SQL.
 
-Three temp tables, each one statement over the whole file:
-- `staged`: every cell trimmed, full-width digits and letters folded, '' as NULL;
-- `typed`: dates parsed, counts cast, vocabularies normalised, the township
-  resolved to its code and the natural key derived where the file has none,
-  next to the raw text (`raw_<key>`) that a rejection quotes;
-- `problems`: one line per broken rule (row, column, value, Chinese reason).
+Two temp tables, each made by one statement over the whole file:
+- `typed` (typed_in_one): every cell trimmed, full-width digits and letters folded,
+  '' as NULL; then dates parsed, counts cast, vocabularies normalised, the township
+  resolved to its code and the natural key derived where the file has none, next to
+  the raw text (`raw_<key>`) that a rejection quotes;
+- `problems` (find_problems): one line per broken rule (row, column, value, Chinese reason).
 Identifiers are formatted only through `ident`; every value is a bound parameter.
 """
 
@@ -124,25 +124,36 @@ class Validation:
     unchecked_references: dict[str, int] = field(default_factory=dict)  # roster -> rows
 
 
-def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
-    """`raw_rows` (an arrow table of strings) -> `staged`: trimmed, folded, '' as NULL.
+# A row needing more than '' -> NULL: an unusual character, or white space at either end of a
+# cell (cells joined by ROW_SEPARATOR, which no rule treats as white space or unusual).
+ROW_SEPARATOR = "\x1e"
+_EDGE = "[ \t\r\n]"
+UNTIDY_ROW = f"{UNUSUAL_CHARACTER}|(?:^|{ROW_SEPARATOR}){_EDGE}|{_EDGE}(?:{ROW_SEPARATOR}|$)"
+UNTIDY_CELL = f"{UNUSUAL_CHARACTER}|^{_EDGE}|{_EDGE}$"  # which cells of an untidy row
+
+
+def staged_select(register: Register, present: set[str], source: str) -> tuple[str, dict]:
+    """The SELECT that stages `source`'s strings: trimmed, folded, '' as NULL, and its parameters.
 
     Only the parameters the statement uses are bound: DuckDB refuses a named
-    parameter it does not see (a roster file without any date column).
+    parameter it does not see (a roster file without any date column). Most rows
+    are tidy: one regular expression over the row's joined cells says so, and only
+    the untidy cells of an untidy row pay for trimming and folding.
     """
     selects, params = ["row_no"], {}
+    cells = []
     for col in register.read_columns:
         name = ident(col.key)
         if col.key not in present:
             selects.append(f"CAST(NULL AS VARCHAR) AS {name}")
             continue
+        cells.append(f"coalesce({name}, '')")
         if _is_code(col):
             fold = "$fold_all_from, $fold_all_to"
             params |= {"fold_all_from": FOLD_ALL_FROM, "fold_all_to": FOLD_ALL_TO}
         else:
             fold = "$fold_from, $fold_to"
             params |= {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
-        params["trim"] = TRIM_CHARS
         # translate() walks its whole character map for every value: only pay for it,
         # and for dropping invisible characters and NFC, where an unusual character is
         # present at all. Ids differing only by a zero-width space then match.
@@ -151,11 +162,16 @@ def stage(con: duckdb.DuckDBPyConnection, register: Register, present: set[str])
             "$odd_spaces, ' ', 'g'))"
         )
         folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
-        selects.append(f"nullif(trim({folded}, $trim), '') AS {name}")
-        params |= {"unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE, "odd_spaces": ODD_SPACES}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT {', '.join(selects)} FROM raw_rows", params
-    )
+        tidy = f"nullif({name}, '')"
+        selects.append(f"CASE WHEN untidy THEN CASE WHEN regexp_matches({name}, $untidy_cell) "
+                       f"THEN nullif(trim({folded}, $trim), '') ELSE {tidy} END ELSE {tidy} END AS {name}")
+        params |= {"trim": TRIM_CHARS, "unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE,
+                   "odd_spaces": ODD_SPACES, "untidy_cell": UNTIDY_CELL}
+    if not cells:
+        return f"SELECT {', '.join(selects)} FROM {source}", params
+    params["untidy_row"] = UNTIDY_ROW
+    untidy = f"regexp_matches(concat_ws(chr(30), {', '.join(cells)}), $untidy_row) AS untidy"
+    return f"SELECT {', '.join(selects)} FROM (SELECT *, {untidy} FROM {source})", params
 
 
 def _is_code(col: Column) -> bool:
@@ -166,8 +182,8 @@ def _is_code(col: Column) -> bool:
         "township_code", "township", "outcome")
 
 
-def type_base(con: duckdb.DuckDBPyConnection, register: Register) -> None:
-    """`staged` -> `typed_base`: parsed values next to their raw text, township resolved."""
+def typed_base_select(register: Register, source: str) -> tuple[str, dict]:
+    """The SELECT that types `source` (staged strings), and its parameters."""
     selects, params = ["s.row_no"], {}
     for col in register.read_columns:
         raw = f"s.{ident(col.key)}"
@@ -179,27 +195,57 @@ def type_base(con: duckdb.DuckDBPyConnection, register: Register) -> None:
     if register.kind != "townships":
         joins = f"LEFT JOIN ({TOWNSHIP_LOOKUP}) tl ON tl.lookup_key = s.township"
         selects += ["tl.township_code AS township_code", "coalesce(tl.matches, 0) AS matches"]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE typed_base AS SELECT {', '.join(selects)} "
-        f"FROM staged s {joins}",
-        params,
-    )
+    return f"SELECT {', '.join(selects)} FROM {source} s {joins}", params
+
+
+# The columns names.resolve_references may change: what a derived value computed from them
+# (a log's hashed natural key, its attendees) must be computed anew from.
+RESOLVED_COLUMNS = ("deputy_ids", "station_id", "household_id")
+
+
+def derive_changed(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
+    """Derive anew, in `typed_base`, the rows whose RESOLVED_COLUMNS resolution changed from
+    `before_resolution`. Every derived value is computed from raw and typed columns only,
+    never from itself; a roster's derived id comes from its township and names, which
+    resolution never changes."""
+    derived = _derived_exprs(register, present)
+    watched = [c for c in RESOLVED_COLUMNS if c in {col.key for col in register.read_columns}]
+    if register.kind in ROSTER_IDS or not derived or not watched:
+        return
+    sets = ", ".join(f"{ident(k)} = {e}" for k, e in derived.items())
+    changed = " OR ".join(f"t.{ident(c)} IS DISTINCT FROM b.{ident(c)}" for c in watched)
+    sql = (f"UPDATE typed_base SET {sets} WHERE row_no IN (SELECT t.row_no FROM typed_base t "
+           f"JOIN before_resolution b USING (row_no) WHERE {changed})")
+    con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
+
+
+def derive_select(register: Register, present: set[str], source: str) -> tuple[str, dict]:
+    """The SELECT that adds the derived values to `source` (typed values), and its parameters."""
+    derived = _derived_exprs(register, present)
+    columns = {c.key for c in register.read_columns} | {"raw_" + c.key for c in register.read_columns}
+    replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if k in columns)
+    added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if k not in columns)
+    sql = f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM {source}"
+    return sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql}
+
+
+def typed_in_one(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
+    """`raw_rows` -> `typed` in one statement: staged (trimmed, folded, '' as NULL), typed
+    (values parsed next to their raw text, the township resolved) and derived, no table between.
+
+    Where the file names people or stations by name (names.needs_resolution), the loader
+    resolves the names to ids in it (names.resolve_references, on it renamed typed_base)
+    and derives the rows that changed again (derive_changed).
+    """
+    staged, staged_params = staged_select(register, present, "raw_rows")
+    base, base_params = typed_base_select(register, f"({staged})")
+    sql, params = derive_select(register, present, f"({base})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {sql}", staged_params | base_params | params)
     # Where names.resolve_references leaves the names it could not resolve.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE reference_problems "
         "(row_no BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
     )
-
-
-def derive(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
-    """`typed_base` -> `typed`: the values the contract or the file's shape derives."""
-    derived = _derived_exprs(register, present)
-    columns = {c.key for c in register.read_columns} | {"raw_" + c.key for c in register.read_columns}
-    replaced = ", ".join(f"{e} AS {ident(k)}" for k, e in derived.items() if k in columns)
-    added = "".join(f", {e} AS {ident(k)}" for k, e in derived.items() if k not in columns)
-    sql = (f"CREATE OR REPLACE TEMP TABLE typed AS "
-           f"SELECT * {f'REPLACE ({replaced})' if replaced else ''}{added} FROM typed_base")
-    con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
 
 
 def loaded_rosters(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -301,7 +347,7 @@ def _derived_exprs(register: Register, present: set[str]) -> dict[str, str]:
         title = "title" if "title" in present else "kind"
         absent("title", "kind")
         facts = f"CAST(date AS VARCHAR), township_code, coalesce(station_id, ''), {kind}, {title}"
-        derived["activity_id"] = f"coalesce(activity_id, 'A' || left(md5(concat_ws('|', {facts})), 16))"
+        derived["activity_id"] = f"coalesce(raw_activity_id, 'A' || left(md5(concat_ws('|', {facts})), 16))"
         derived["attendees"] = "CASE WHEN raw_attendees IS NULL THEN len(deputy_ids) ELSE attendees END"
     elif register.kind == "suggestions":
         facts = "CAST(received_on AS VARCHAR), township_code, coalesce(source, ''), summary"
@@ -317,7 +363,8 @@ def _derived_exprs(register: Register, present: set[str]) -> dict[str, str]:
         facts = (
             f"CAST(date AS VARCHAR), township_code, coalesce(village, ''), {target}, "
             "coalesce(household_id, ''), coalesce(enterprise, ''), "
-            "array_to_string(list_sort(coalesce(deputy_ids, [])), '、')"
+            "CASE WHEN len(deputy_ids) > 1 THEN array_to_string(list_sort(deputy_ids), '、') "
+            "ELSE coalesce(deputy_ids[1], '') END"
         )
         derived["visit_id"] = f"'V' || left(md5(concat_ws('|', {facts})), 16)"
     elif register.kind in ROSTER_IDS and register.natural_key not in present:
@@ -451,17 +498,28 @@ def find_problems(
     rosters = loaded_rosters(con) if rosters is None else rosters
     result = Validation()
     checks = column_checks(register) + register_checks(register, rosters)
+    assert len(checks) < 63, "one bit per rule in a BIGINT"
+    # One pass over `typed` marks each row with the rules it breaks, one bit a rule; the few
+    # rows marked are then listed rule by rule.
+    marks, rule_params = [], {}
+    for order, check in enumerate(checks):
+        marks.append(f"CASE WHEN {check.condition} THEN {1 << order} ELSE 0 END")
+        rule_params |= check.params
+    values = ", ".join(dict.fromkeys(ident("raw_" + check.column.key) for check in checks))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE marked AS SELECT * FROM (SELECT row_no, {values}, "
+                f"CAST({' + '.join(marks) or '0'} AS BIGINT) AS broken_rules FROM typed) WHERE broken_rules <> 0",
+                rule_params)
     parts, params = [], {}
     for order, check in enumerate(checks):
         value = ident("raw_" + check.column.key)
         reason = f"printf($reason{order}, {check.reason_args})" if check.reason_args else f"$reason{order}"
         parts.append(
             f"SELECT row_no, $col{order} AS column_name, CAST({value} AS VARCHAR) AS value, "
-            f"{reason} AS reason, {order} AS rule_order FROM typed WHERE {check.condition}"
+            f"{reason} AS reason, {order} AS rule_order FROM marked WHERE broken_rules & {1 << order} <> 0"
         )
         params |= {f"col{order}": check.column.header, f"reason{order}": check.reason}
-        params |= check.params
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {' UNION ALL '.join(parts)}", params)
+    con.execute("DROP TABLE marked")
     con.execute(
         "INSERT INTO problems SELECT row_no, column_name, value, reason, $order FROM reference_problems",
         {"order": len(checks)},
@@ -507,13 +565,19 @@ def _reject_duplicates(con, register: Register, order: int, sheets: list[str | N
                           ELSE replace(printf($reason, first_row & {mask}), '本文件', '本文件工作表「'
                                || list_extract($sheets, (first_row >> {ROW_BITS}) + 1) || '」') END"""
     for partition, column, same in _duplicate_rules(register):
+        # Only keys written twice are ordered by row: finding them is one hash aggregate.
+        keys = [k.strip() for k in partition.split(",")]
+        twice = " AND ".join(f"d.{k} IS NOT DISTINCT FROM t.{k}" for k in keys)
         con.execute(
             f"""
             INSERT INTO problems
             SELECT row_no, $column, value, {reason}, $order
             FROM (SELECT row_no, {ident("raw_" + column.key)} AS value,
                          row_number() OVER w AS n, first_value(row_no) OVER w AS first_row
-                  FROM typed WHERE row_no NOT IN (SELECT row_no FROM problems)
+                  FROM typed t WHERE row_no NOT IN (SELECT row_no FROM problems)
+                    AND EXISTS (SELECT 1 FROM (SELECT {partition} FROM typed
+                                               WHERE row_no NOT IN (SELECT row_no FROM problems)
+                                               GROUP BY ALL HAVING count(*) > 1) d WHERE {twice})
                   WINDOW w AS (PARTITION BY {partition} ORDER BY row_no))
             WHERE n > 1
             """,

@@ -185,14 +185,14 @@ def test_an_unexpected_reader_error_is_that_files_alone(tmp_path, db, capsys, mo
     bad, good = tmp_path / "活动记录_坏.csv", tmp_path / "活动记录_好.csv"
     bad.write_text(GOOD, encoding="utf-8")
     good.write_text(csv_text([HEADER, row(3)]), encoding="utf-8")
-    real = loader.read_file
+    real = loader._read
 
-    def failing(path, *args):
+    def failing(con, path, *args):
         if path.name == bad.name:
             raise RuntimeError("boom")
-        return real(path, *args)
+        return real(con, path, *args)
 
-    monkeypatch.setattr(loader, "read_file", failing)
+    monkeypatch.setattr(loader, "_read", failing)
     code, out = cli(capsys, str(bad), str(good), "--db", str(db))
     assert code == 2
     assert "读取文件「活动记录_坏.csv」时出错，未导入（程序内部错误 RuntimeError：boom）" in out

@@ -113,7 +113,7 @@ def test_every_command_has_chinese_help():
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
     assert set(commands) == {"load", "check", "mappings", "demo", "templates", "metrics", "summary", "briefings",
-                             "users", "audit"}
+                             "users", "audit", "export-parquet"}
     nested = commands["users"]._subparsers._group_actions[0].choices
     assert set(nested) == {"add", "passwd", "disable", "enable", "unlock", "list", "rankings"}
     for name, sub in [*commands.items(), *nested.items()]:
@@ -166,7 +166,7 @@ def big_activity_log(path: Path, rows: int) -> Path:
 @pytest.mark.slow
 def test_a_killed_load_leaves_the_published_database_intact(county_db, tmp_path):
     before = digest(county_db)
-    big = big_activity_log(tmp_path / "活动记录_大.csv", 400_000)
+    big = big_activity_log(tmp_path / "活动记录_大.csv", 2_000_000)  # seconds of work even for the fast reader
     loader = subprocess.Popen(
         [sys.executable, "-m", "etl", "load", str(big), "--db", str(county_db)],
         cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -176,7 +176,7 @@ def test_a_killed_load_leaves_the_published_database_intact(county_db, tmp_path)
     while not work.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert work.exists(), "the load never started writing its copy"
-    time.sleep(0.5)  # well inside reading and checking 400,000 rows
+    time.sleep(0.5)  # well inside reading and checking 2,000,000 rows
     os.kill(loader.pid, signal.SIGKILL)
     loader.wait()
     assert loader.returncode == -signal.SIGKILL
