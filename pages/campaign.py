@@ -67,7 +67,7 @@ else:
         judged=window.finished,
     ), key="campaign_progress")
 st.markdown("**统计期内的走访成效**")
-layout.compared_tiles(campaign.campaign_figures, TILES, selection)
+layout.compared_tiles(campaign.campaign_figures_over, TILES, selection)
 
 # County-wide: one row per township, and a township's own villages, groups and teams on request.
 drill_scope, drilled = scope, None

@@ -36,7 +36,7 @@ scope, period = selection.scope, selection.period
 
 # --- the roster's composition and the presidium's work (figures of the 工作总结) ---
 st.subheader("代表构成与代表工作")
-layout.compared_tiles(deputies.work_figures, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
+layout.compared_tiles(deputies.work_figures_over, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
 COMPOSITION_KEYS = {"性别": "deputies_by_gender", "年龄": "deputies_by_age_band", "学历": "deputies_by_education",
                     "职业": "deputies_by_occupation"}
 levels = fetch(deputies.level_split, scope, period)

@@ -20,7 +20,7 @@ if selection is None:
 
 layout.page_header("监督视察", selection)
 scope, period = selection.scope, selection.period
-layout.compared_tiles(inspections.headline, TILES, selection, per_row=3)
+layout.compared_tiles(inspections.headline_over, TILES, selection, per_row=3)
 
 st.subheader("监督活动月度分布")
 monthly = fetch(inspections.supervision_by_month, scope, period)

@@ -32,8 +32,8 @@ if selection is None:
 layout.page_header("活动站", selection)
 scope, period, station = selection.scope, selection.period, selection.station
 as_of = layout.as_of(selection)
-layout.compared_tiles(stations.headline, TILES, selection, station, as_of)
-layout.compared_tiles(stations.building_figures, list(stations.BUILDING_FIGURE_KEYS), selection, per_row=5)
+layout.compared_tiles(stations.headline_over, TILES, selection, station, as_of)
+layout.compared_tiles(stations.building_figures_over, list(stations.BUILDING_FIGURE_KEYS), selection, per_row=5)
 
 by_township = len(scope.township_codes) > 1 and station is None
 if by_township:

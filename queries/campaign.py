@@ -24,9 +24,18 @@ CAMPAIGN_METRICS = (
 )
 
 
+CAMPAIGN_KEYS = tuple(metric.__name__ for metric in CAMPAIGN_METRICS)
+
+
+def campaign_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The 代表行动 metrics under their contract keys for each period (本期, 上期, 同期): one visit
+    and one suggestion statement for all of them."""
+    return metrics.figures_over(con, scope, periods, CAMPAIGN_KEYS)
+
+
 def campaign_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
-    """The 代表行动 metrics under their contract keys (one call, so the page caches them together)."""
-    return {metric.__name__: metric(con, scope, period) for metric in CAMPAIGN_METRICS}
+    """The 代表行动 metrics under their contract keys."""
+    return campaign_figures_over(con, scope, (period,))[0]
 
 
 # A village or deputy group is named by itself when the scope is one township, and with

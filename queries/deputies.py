@@ -237,9 +237,14 @@ WORK_FIGURES = (
 WORK_FIGURE_KEYS = tuple(f.__name__ for f in WORK_FIGURES)
 
 
+def work_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The tiles of the 代表构成 section, under their metric keys, for each period (本期, 上期, 同期)."""
+    return metrics.figures_over(con, scope, periods, WORK_FIGURE_KEYS)
+
+
 def work_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
     """The tiles of the 代表构成 section, under their metric keys."""
-    return {f.__name__: f(con, scope, period) for f in WORK_FIGURES}
+    return work_figures_over(con, scope, (period,))[0]
 
 
 def _split_frame(split: dict[str, int], column: str) -> pd.DataFrame:

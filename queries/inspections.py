@@ -87,10 +87,14 @@ def supervision_activities(con: Con, scope: Scope, period: Period, cells: tuple[
     return run(con, SUPERVISION_ACTIVITIES_SQL, params).df()
 
 
+HEADLINE = ("inspections", "supervision", "evaluated_units")
+
+
+def headline_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict]:
+    """The page's tiles for each period (本期, 上期, 同期), from the metrics' one activity statement."""
+    return metrics.figures_over(con, scope, periods, HEADLINE)
+
+
 def headline(con: Con, scope: Scope, period: Period) -> dict:
     """The page's tiles, from the metric functions themselves."""
-    return {
-        "inspections": metrics.inspections(con, scope, period),
-        "supervision": metrics.supervision(con, scope, period),
-        "evaluated_units": metrics.evaluated_units(con, scope, period),
-    }
+    return headline_over(con, scope, (period,))[0]

@@ -261,26 +261,32 @@ STATION_TILES_SQL = f"""
 """
 
 
+def headline_over(
+    con: Con, scope: Scope, periods: tuple[Period, ...], station: str | None = None, as_of: dt.date = dt.date.max,
+) -> list[dict]:
+    """The tiles for each period (本期, 上期, 同期): 接待日 and 联系选民人次 from the metrics (for all
+    stations, one statement for every period) or the same definition narrowed to one station;
+    the number of stations and of missed station-months."""
+    if station is None:
+        counted = metrics.figures_over(con, scope, periods, ("reception_days", "voter_contacts"))
+    else:
+        counted = [dict(zip(("reception_days", "voter_contacts"), run(con, ONE_STATION_SQL, _params(
+            scope, period, kind=metrics.RECEPTION_KIND, station=station)).fetchall()[0], strict=True))
+            for period in periods]
+    tiles = []
+    for period, figures in zip(periods, counted, strict=True):
+        params = _station_params(scope, period, station, as_of, reception_kind=metrics.RECEPTION_KIND,
+                                 missed_mark=MISSED_MARK)
+        stations_total, months_missed = run(con, STATION_TILES_SQL, params).fetchall()[0]
+        tiles.append({**figures, "stations_total": stations_total, "reception_months_missed": months_missed})
+    return tiles
+
+
 def headline(
     con: Con, scope: Scope, period: Period, station: str | None = None, as_of: dt.date = dt.date.max,
 ) -> dict:
-    """The tiles: 接待日 and 联系选民人次 from the metric functions (for all stations) or the same
-    definition narrowed to one station; the number of stations and of missed station-months."""
-    if station is None:
-        receptions = metrics.reception_days(con, scope, period)
-        voters = metrics.voter_contacts(con, scope, period)
-    else:
-        receptions, voters = run(con, ONE_STATION_SQL, _params(
-            scope, period, kind=metrics.RECEPTION_KIND, station=station)).fetchall()[0]
-    params = _station_params(scope, period, station, as_of, reception_kind=metrics.RECEPTION_KIND,
-                             missed_mark=MISSED_MARK)
-    stations_total, months_missed = run(con, STATION_TILES_SQL, params).fetchall()[0]
-    return {
-        "reception_days": receptions,
-        "voter_contacts": voters,
-        "stations_total": stations_total,
-        "reception_months_missed": months_missed,
-    }
+    """The tiles of one period (headline_over)."""
+    return headline_over(con, scope, (period,), station, as_of)[0]
 
 
 # --- station building (活动站建设 of the 工作总结) ---------------------------------------
@@ -293,9 +299,14 @@ BUILDING_FIGURES = (
 BUILDING_FIGURE_KEYS = tuple(f.__name__ for f in BUILDING_FIGURES)
 
 
+def building_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The tiles of the 活动站建设 section, under their metric keys, for each period (本期, 上期, 同期)."""
+    return metrics.figures_over(con, scope, periods, BUILDING_FIGURE_KEYS)
+
+
 def building_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
     """The tiles of the 活动站建设 section, under their metric keys."""
-    return {f.__name__: f(con, scope, period) for f in BUILDING_FIGURES}
+    return building_figures_over(con, scope, (period,))[0]
 
 
 STATION_TALLY_FRAME_SQL = f"""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from queries import campaign, comparison, periods, stations, suggestions
 from queries.labels import METRICS
-from queries.metrics import Period, Scope, Settings, as_of_date, headline_figures, resolution_rate_same_age
+from queries.metrics import Period, Scope, Settings, as_of_date, compared_headline
 from ui.format import count, figure
 
 HEADLINE = [
@@ -46,11 +46,7 @@ def briefing_figures(
     con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, today: dt.date | None = None,
 ) -> BriefingFigures:
     earlier, last = periods.previous_period(period), periods.same_period_last_year(period)
-    now = headline_figures(con, scope, period, Settings(), today)
-    previous = headline_figures(con, scope, earlier, Settings(), today)
-    last_year = headline_figures(con, scope, last, Settings(), today)
-    previous["resolution_rate"] = resolution_rate_same_age(con, scope, period, earlier, today)
-    last_year["resolution_rate"] = resolution_rate_same_age(con, scope, period, last, today)
+    now, previous, last_year = compared_headline(con, scope, (period, earlier, last), Settings(), today)
     previous |= dict.fromkeys(WINDOWED)
     return BriefingFigures(now, previous, last_year)
 

@@ -113,21 +113,21 @@ def metric_tiles(
         st.caption("；".join(dict.fromkeys(shared)))
 
 
-def compared_tiles(query, keys: list[str], selection: Selection, *extra, per_row: int = 4,
-                   notes: dict | None = None) -> dict:
-    """Tiles for `keys` from `query(con, scope, period, *extra)` over the selection, with the
-    previous period and the same period last year beside them; returns this period's figures.
+def compared_periods(period) -> tuple:
+    """The period shown, the previous one (环比) and the same one last year (同比)."""
+    return period, previous_period(period), same_period_last_year(period)
 
-    Like is compared with like: 本期收集件办结率 against the earlier cohorts when they were as
-    young as this one (metrics.resolution_rate_same_age), coverage only with last year's window."""
-    scope, period = selection.scope, selection.period
-    earlier, last = previous_period(period), same_period_last_year(period)
-    now = fetch(query, scope, period, *extra)
-    previous = dict(fetch(query, scope, earlier, *extra))
-    last_year = dict(fetch(query, scope, last, *extra))
-    if "resolution_rate" in keys:
-        previous["resolution_rate"] = fetch(metrics.resolution_rate_same_age, scope, period, earlier, today())
-        last_year["resolution_rate"] = fetch(metrics.resolution_rate_same_age, scope, period, last, today())
+
+def compared_tiles(query_over, keys: list[str], selection: Selection, *extra, per_row: int = 4,
+                   notes: dict | None = None) -> dict:
+    """Tiles for `keys` from `query_over(con, scope, periods, *extra)` — one dict of figures per
+    period, all three in one call — over the selection's period, the previous period and the
+    same period last year; returns this period's figures.
+
+    Like is compared with like: the query compares 本期收集件办结率 with the earlier cohorts when
+    they were as young as this one (metrics.compared_headline), coverage only with last year's window."""
+    now, previous, last_year = (dict(f) for f in fetch(query_over, selection.scope,
+                                                       compared_periods(selection.period), *extra))
     for key in WINDOWED & set(keys):
         previous[key] = None
     metric_tiles(keys, now, previous, last_year, per_row, notes)
@@ -135,11 +135,12 @@ def compared_tiles(query, keys: list[str], selection: Selection, *extra, per_row
 
 
 def headline_tiles(keys: list[str], selection: Selection, per_row: int = 4) -> dict:
-    """The tiles of metrics.headline_figures (every contract metric, the cohort's count and
+    """The tiles of metrics.compared_headline (every contract metric, the cohort's count and
     window coverage), with the notes that say what the cohort and the window are."""
-    figures = fetch(metrics.headline_figures, selection.scope, selection.period, metrics.Settings(), today())
-    return compared_tiles(metrics.headline_figures, keys, selection, metrics.Settings(), today(), per_row=per_row,
-                          notes=tile_notes(figures))
+    extra = (metrics.Settings(), today())
+    now = fetch(metrics.compared_headline, selection.scope, compared_periods(selection.period), *extra)[0]
+    return compared_tiles(metrics.compared_headline, keys, selection, *extra, per_row=per_row,
+                          notes=tile_notes(now))
 
 
 def tile_notes(figures: dict) -> dict[str, str]:
