@@ -12,8 +12,7 @@ from ui import layout, presentation
 from ui.database import fetch
 from ui.filters import sidebar_filters, today
 
-TILES = ["problems_found", "problems_solved", "households_consoled", "enterprises_visited",
-         "campaign_suggestions", "campaign_motions"]
+TILES = list(campaign.TILE_KEYS)
 ALL_TOWNSHIPS = "全部乡镇（按乡镇汇总）"
 SHOWN_ROWS = {False: 25, True: 12}  # bars before the rest fold into 其余 (normal, presentation)
 
@@ -67,7 +66,7 @@ else:
         judged=window.finished,
     ), key="campaign_progress")
 st.markdown("**统计期内的走访成效**")
-layout.compared_tiles(campaign.campaign_figures_over, TILES, selection)
+layout.compared_tiles(campaign.tile_figures_over, TILES, selection)
 
 # County-wide: one row per township, and a township's own villages, groups and teams on request.
 drill_scope, drilled = scope, None
@@ -105,23 +104,19 @@ else:
         picked_villages = tuple(layout.drilldown("按村筛选", list(villages.village_label), clicked,
                                                  key="campaign_village_pick"))
 
-not_visited = fetch(campaign.households_not_visited, drill_scope, window, picked_villages)
-st.markdown(f"**{fmt.window(window)}内尚未走访的脱贫户（{len(not_visited)}户）**")
-if not_visited.empty:
-    layout.empty_note("未走访脱贫户")
-else:
-    layout.table(not_visited, headers("household_id", "head_name", "township_name", "village",
-                                      "source_file", "source_row"), key="campaign_not_visited",
-                 title="尚未走访的脱贫户")
+st.markdown(f"**{fmt.window(window)}内尚未走访的脱贫户**")
+layout.paged_table(campaign.households_not_visited, (drill_scope, window, picked_villages),
+                   headers("household_id", "head_name", "township_name", "village", "source_file", "source_row"),
+                   key="campaign_not_visited", title="尚未走访的脱贫户", noun="户", empty="未走访脱贫户",
+                   sorts={"township": "乡镇", "village": "村"})
 
-visits = fetch(campaign.visit_rows, drill_scope, period, picked_villages)
-st.markdown(f"**统计期内的走访记录（{len(visits)}条）**")
-if visits.empty:
-    layout.empty_note("走访")
-else:
-    layout.table(visits, headers("date", "township_name", "village", "target_kind", "household_id", "enterprise",
-                                 "deputy_names", "problems_found", "problems_solved", "consoled",
-                                 "source_file", "source_row"), key="campaign_visits", title="走访记录")
+st.markdown("**统计期内的走访记录**")
+layout.paged_table(campaign.visit_rows, (drill_scope, period, picked_villages),
+                   headers("date", "township_name", "village", "target_kind", "household_id", "enterprise",
+                           "deputy_names", "problems_found", "problems_solved", "consoled", "source_file",
+                           "source_row"), key="campaign_visits", title="走访记录", empty="走访",
+                   sorts={"date": "走访日期", "township": "乡镇", "village": "村", "target_kind": "对象类型",
+                          "problems_found": "发现问题数", "problems_solved": "解决问题数"})
 
 # --- deputies: participation by township, or a township's groups and teams, and who has not taken part ---
 st.subheader("代表参与走访")
@@ -154,10 +149,9 @@ else:
     picked_teams = layout.drilldown("按行动分队筛选", list(by_team.unit_label), clicked_teams,
                                     key="campaign_team_pick")
 
-absent = fetch(campaign.deputies_not_visiting, drill_scope, window, tuple(picked_groups), tuple(picked_teams))
-st.markdown(f"**{fmt.window(window)}内尚未参加走访的代表（{len(absent)}人）**")
-if absent.empty:
-    layout.empty_note("未参加走访的代表")
-else:
-    layout.table(absent, headers("deputy_id", "name", "level", "township_name", "group_name", "team_name", "phone",
-                                 "source_file", "source_row"), key="campaign_absent", title="尚未参加走访的代表")
+st.markdown(f"**{fmt.window(window)}内尚未参加走访的代表**")
+layout.paged_table(campaign.deputies_not_visiting, (drill_scope, window, tuple(picked_groups), tuple(picked_teams)),
+                   headers("deputy_id", "name", "level", "township_name", "group_name", "team_name", "phone",
+                           "source_file", "source_row"), key="campaign_absent", title="尚未参加走访的代表", noun="人",
+                   empty="未参加走访的代表",
+                   sorts={"township": "乡镇", "level": "代表层级", "group": "代表小组", "team": "行动分队"})

@@ -85,14 +85,9 @@ st.caption(f"虚线为全县平均：合计计算（各乡镇分子之和 ÷ 分
 names = list(dict.fromkeys(ranked["township_name"]))
 picked = layout.drilldown("查看明细的乡镇", names, clicked, key="cmp_drill")
 codes = ranked.loc[ranked["township_name"].isin(picked or names), "township_code"]
-rows = fetch(comparison.metric_rows, Scope(tuple(codes)), selection.period, metric, comparison.DRILL_LIMIT, today())
-if rows.empty:
-    layout.empty_note(label.name)
-else:
-    st.caption(f"「{label.name}」所依据的登记表记录（比率类指标列出分母的全部记录，状态栏标明是否计入分子）。")
-    layout.table(rows, comparison.drill_columns(metric), key="cmp_rows", title=f"{label.name}明细")
-    if len(rows) >= comparison.DRILL_LIMIT:
-        st.caption(f"仅显示前 {comparison.DRILL_LIMIT} 行，请选择乡镇缩小范围。")
+st.caption(f"「{label.name}」所依据的登记表记录（比率类指标列出分母的全部记录，状态栏标明是否计入分子）。")
+layout.paged_table(comparison.metric_rows, (Scope(tuple(codes)), selection.period, metric, today()),
+                   comparison.drill_columns(metric), key="cmp_rows", title=f"{label.name}明细", empty=label.name)
 
 st.subheader("乡镇 × 指标一览")
 card = comparison.scorecard(snapshot)

@@ -18,6 +18,8 @@ INACTIVE_COLUMNS = [
     "source_file", "source_row",
 ]
 DEED_COLUMNS = ["date", "kind", "title", "township_name", "source_file", "source_row"]
+RECORD_SORTS = {"township": "乡镇", "level": "代表层级", "activities": "参加活动（次）", "visits": "走访（次）",
+                "suggestions": "提出建议（条）", "reports_to_voters": "述职（次）"}
 
 
 def headers(columns: list[str]) -> dict[str, str]:
@@ -68,22 +70,19 @@ groups = tuple(group_column.multiselect("代表小组", options["groups"], key="
 stations = tuple(station_column.multiselect("活动站", options["stations"], key="deputies_stations",
                                             placeholder="全部"))
 
-records = fetch(deputies.deputy_records, scope, period, levels, groups, stations)
-st.subheader(f"代表履职情况（{len(records)}人）")
-if records.empty:
-    layout.empty_note("代表名册")
-else:
-    st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
-    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records", title="代表履职情况", pinned="name")
+st.subheader("代表履职情况")
+st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
+layout.paged_table(deputies.deputy_records, (scope, period, levels, groups, stations), headers(RECORD_COLUMNS),
+                   key="deputies_records", title="代表履职情况", pinned="name", noun="人", empty="代表名册",
+                   sorts=RECORD_SORTS)
 
-inactive = fetch(deputies.inactive_deputies, scope, period, levels, groups, stations)
-st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表（{len(inactive)}人）")
+st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
 st.caption(f"统计期末（{period.end:%Y-%m-%d}）前{deputies.INACTIVE_MONTHS}个月内没有参加任何活动或走访的代表，"
            "最久未履职的在前。")
-if inactive.empty:
-    layout.empty_note(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
-else:
-    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive", title="未履职代表")
+layout.paged_table(deputies.inactive_deputies, (scope, period, levels, groups, stations), headers(INACTIVE_COLUMNS),
+                   key="deputies_inactive", title="未履职代表", noun="人",
+                   empty=f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表",
+                   sorts={"last_active_on": "最近履职日期", "township": "乡镇", "level": "代表层级"})
 
 # --- one deputy ---
 st.subheader("代表个人履职")
@@ -128,9 +127,7 @@ else:
 
 kinds = layout.drilldown("按活动类型筛选", list(dict.fromkeys(calendar.kind)), clicked_kinds,
                          key="deputies_kind_pick")
-deeds = fetch(deputies.deputy_deeds, scope, deputy_id, period, tuple(kinds))
-st.markdown(f"**{name}统计期内的活动和走访明细（{len(deeds)}条）**")
-if deeds.empty:
-    layout.empty_note(f"{name}参加活动或走访的")
-else:
-    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds", title=f"{name}履职明细")
+st.markdown(f"**{name}统计期内的活动和走访明细**")
+layout.paged_table(deputies.deputy_deeds, (scope, deputy_id, period, tuple(kinds)), headers(DEED_COLUMNS),
+                   key="deputies_deeds", title=f"{name}履职明细", empty=f"{name}参加活动或走访的",
+                   sorts={"date": "日期", "kind": "活动类型"})

@@ -69,9 +69,10 @@ else:
     clicked = [grid.at[int(i), "cell"] for i in clicked_rows if int(i) in grid.index]
     cells = layout.drilldown("按活动站和月份筛选明细", [c for c in cell_names if counts[c]], clicked,
                              key="stations_cells", format_func=lambda c: f"{cell_names[c]}（{counts[c]}次）")
-rows = fetch(stations.station_activities, scope, period, station, tuple(cells))
-st.markdown(f"**活动明细**（{len(rows)}条）")
-layout.table(rows, STATIONS_LABELS["activities"], key="stations_rows", title="活动站活动明细")
+st.markdown("**活动明细**")
+layout.paged_table(stations.station_activities, (scope, period, station, tuple(cells)), STATIONS_LABELS["activities"],
+                   key="stations_rows", title="活动站活动明细",
+                   sorts={"date": "日期", "township": "乡镇", "station": "活动站", "kind": "活动类型"})
 
 st.subheader("接待选民日")
 if by_township:

@@ -73,10 +73,8 @@ for index, section in enumerate(summary.sections):
         part = f"中的“{figure.part}”" if figure.part else ""
         st.markdown(f"**[{picked}] {html.escape(figure.text)}**：{label.name}{html.escape(part)}"
                     f"（{which.start:%Y-%m-%d} 至 {which.end:%Y-%m-%d}）。口径：{label.definition}。")
-        rows = fetch(trace.figure_rows, figure.key, figure.part, scope, which)
-        if len(rows) >= trace.ROW_LIMIT:
-            st.caption(f"记录较多，此处列出前 {trace.ROW_LIMIT} 条。")
-        layout.table(rows, trace.columns(rows), key=f"summary_rows_{section.key}")
+        layout.paged_table(trace.figure_rows, (figure.key, figure.part, scope, which), trace.columns(figure.key),
+                           key=f"summary_rows_{section.key}", title=label.name)
 
 st.subheader("下载")
 uploaded = st.file_uploader("使用本单位修改过的模板（可选，.docx）", type=["docx"], key="summary_template")

@@ -38,6 +38,7 @@ from queries.metrics import (
     pooled_average,
     run,
 )
+from queries.paging import Listing, ListSpec, Page, listing
 from queries.scope import PeerGroup
 
 # The contract metrics compared (coverage over the coverage window), then the
@@ -70,7 +71,6 @@ BASE_METRIC = {
     "reception_compliance": "reception_days",
 }
 BY_MONTH, BY_QUARTER = "month", "quarter"
-DRILL_LIMIT = 2000
 
 # Buckets are periods (start, end); the snapshot is one bucket, a trend is one per month.
 # Each CTE restates one definition of queries/metrics.py for every bucket × township.
@@ -492,25 +492,21 @@ ACTIVITY_ROWS_SQL = """
     SELECT '活动记录' AS register, t.township_name, a.title AS record_id, CAST(a.date AS VARCHAR) AS record_date,
            a.kind AS category, a.title AS description,
            CASE WHEN a.voters_received IS NOT NULL THEN '接待选民' || a.voters_received || '人' ELSE '' END AS state,
-           a.source_file, a.source_row
+           a.source_file, a.source_row, a.township_code
     FROM activities_in($start, $end, $towns) a JOIN townships t USING (township_code)
     WHERE ($any_kind OR list_contains($kinds::VARCHAR[], a.kind))
       AND (NOT $voters_only OR a.voters_received IS NOT NULL)
-    ORDER BY a.date, a.township_code, a.source_file, a.source_row
-    LIMIT $limit
 """
 
 # Collected in the period (建议收集数, and the 办结率 base), or overdue at the as-of day (超期未办结).
 SUGGESTION_ROWS_SQL = """
     SELECT '建议意见登记' AS register, t.township_name, s.suggestion_id AS record_id,
            CAST(s.received_on AS VARCHAR) AS record_date, s.source AS category, s.summary AS description,
-           s.status AS state, s.source_file, s.source_row
+           s.status AS state, s.source_file, s.source_row, s.township_code
     FROM suggestions_of($towns) s JOIN townships t USING (township_code)
     WHERE CASE WHEN $overdue_only
                THEN s.status <> $resolved AND s.received_on <= $as_of AND $as_of - s.received_on > $limit
                ELSE s.received_on BETWEEN $start AND $end END
-    ORDER BY s.received_on, s.township_code, s.suggestion_id
-    LIMIT $limit_rows
 """
 
 # The roster behind 脱贫户走访覆盖率: every household, marked visited in the window or not (head name masked).
@@ -523,25 +519,22 @@ HOUSEHOLD_ROWS_SQL = f"""
            '' AS record_date, h.village AS category, mask_name(h.head_name) AS description,
            CASE WHEN h.household_id IN (SELECT household_id FROM ({WINDOW_VISITS}))
                 THEN $visited ELSE $not_visited END AS state,
-           h.source_file, h.source_row
+           h.source_file, h.source_row, h.township_code
     FROM households h JOIN townships t USING (township_code)
     WHERE h.township_code IN (SELECT unnest($towns))
-    ORDER BY h.township_code, h.household_id
-    LIMIT $limit
 """
 
 # The roster behind 代表参与率: every deputy, marked as having visited in the window or not.
-DEPUTY_ROWS_SQL = f"""
+DEPUTY_ROWS_SQL = """
     SELECT '代表名册' AS register, t.township_name, d.deputy_id AS record_id,
            '' AS record_date, d.level AS category, d.name AS description,
-           CASE WHEN d.deputy_id IN (SELECT deputy_id FROM visit_deputies
-                                     WHERE visit_id IN (SELECT visit_id FROM ({WINDOW_VISITS})))
+           CASE WHEN d.deputy_id IN (SELECT deputy_id FROM {visit_links}
+                                     WHERE date BETWEEN $window_start AND $window_end
+                                       AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR))
                 THEN $visited ELSE $not_visited END AS state,
-           d.source_file, d.source_row
+           d.source_file, d.source_row, d.township_code
     FROM deputies d JOIN townships t USING (township_code)
     WHERE d.township_code IN (SELECT unnest($towns))
-    ORDER BY d.township_code, d.deputy_id
-    LIMIT $limit
 """
 
 _ACTIVITY_FILTERS = {  # metric -> (any kind, kinds, only rows with voters received)
@@ -553,11 +546,24 @@ _ACTIVITY_FILTERS = {  # metric -> (any kind, kinds, only rows with voters recei
 }
 
 
+DRILL_COLUMNS = ["register", "township_name", "record_id", "record_date", "category", "description", "state",
+                 "source_file", "source_row"]
+DRILL_SHOWN_SQL = f"SELECT {', '.join('p.' + c for c in DRILL_COLUMNS)} FROM listed p"
+DRILL_LISTS = {
+    "activities": ListSpec(ACTIVITY_ROWS_SQL, DRILL_SHOWN_SQL, "record_date, township_code, source_file",
+                           "source_row"),
+    "suggestions": ListSpec(SUGGESTION_ROWS_SQL, DRILL_SHOWN_SQL, "record_date, township_code", "record_id"),
+    "households": ListSpec(HOUSEHOLD_ROWS_SQL, DRILL_SHOWN_SQL, "township_code", "record_id",
+                           orders={"state": "state"}),
+    "deputies": ListSpec(DEPUTY_ROWS_SQL, DRILL_SHOWN_SQL, "township_code", "record_id", orders={"state": "state"}),
+}
+
+
 def metric_rows(
-    con: Con, scope: Scope, period: Period, metric: str, limit: int = DRILL_LIMIT, today: dt.date | None = None,
+    con: Con, scope: Scope, period: Period, metric: str, today: dt.date | None = None, page: Page = Page(),
     window: CoverageWindow | None = None,
-) -> pd.DataFrame:
-    """The register rows behind `metric` for the scope's townships, with 来源文件 / 行号.
+) -> Listing:
+    """The register rows behind `metric` for the scope's townships, with 来源文件 / 行号, a page of them.
 
     Count metrics: exactly the rows counted. Rates: the rows of the denominator, with
     `state` telling whether each is in the numerator (已办结 / 已走访 / 已参加走访).
@@ -568,22 +574,20 @@ def metric_rows(
     marks = COMPARISON_LABELS["columns"]
     if base in _ACTIVITY_FILTERS:
         any_kind, kinds, voters_only = _ACTIVITY_FILTERS[base]
-        params = _params(scope, period, any_kind=any_kind, kinds=kinds, voters_only=voters_only, limit=limit)
-        return run(con, ACTIVITY_ROWS_SQL, params).df()
+        params = _params(scope, period, any_kind=any_kind, kinds=kinds, voters_only=voters_only)
+        return listing(con, DRILL_LISTS["activities"], params, page)
     if base in ("suggestions_collected", "resolution_rate", "overdue"):
         params = _params(scope, period, overdue_only=base == "overdue", resolved=RESOLVED,
-                         limit=Settings().time_limit_days, limit_rows=limit,
-                         as_of=as_of_date(con, period, today, scope))
-        return run(con, SUGGESTION_ROWS_SQL, params).df()
+                         limit=Settings().time_limit_days, as_of=as_of_date(con, period, today, scope))
+        return listing(con, DRILL_LISTS["suggestions"], params, page)
     window = window or coverage_windows(con, scope, period, today)[-1]
     in_window = {"window_start": window.start, "window_end": window.end, "window_campaign": window.campaign}
     if base in ("household_coverage", "campaign_household_coverage"):
-        params = _params(scope, period, visited=marks["visited"], not_visited=marks["not_visited"], limit=limit,
-                         **in_window)
-        return run(con, HOUSEHOLD_ROWS_SQL, params).df()
+        params = _params(scope, period, visited=marks["visited"], not_visited=marks["not_visited"], **in_window)
+        return listing(con, DRILL_LISTS["households"], params, page)
     params = _params(scope, period, visited=marks["deputy_visited"], not_visited=marks["deputy_not_visited"],
-                     limit=limit, **in_window)
-    return run(con, DEPUTY_ROWS_SQL, params).df()
+                     **in_window)
+    return listing(con, DRILL_LISTS["deputies"], params, page)
 
 
 # What the drill-down's 类别 column holds differs by register: say which.

@@ -100,12 +100,16 @@ def _with_links(con: Con, sql: str) -> str:
     return sql
 
 
-def run(con: Con, sql: str, params: dict) -> duckdb.DuckDBPyConnection:
-    """Execute with the parameters the statement names (DuckDB refuses unused ones), its link
-    tables filled in (LINKS)."""
+def prepared(con: Con, sql: str, params: dict) -> tuple[str, dict]:
+    """The statement with its link tables filled in (LINKS), and the parameters it names
+    (DuckDB refuses unused ones)."""
     sql = _with_links(con, sql)
-    used = {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
-    return con.execute(sql, used)
+    return sql, {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
+
+
+def run(con: Con, sql: str, params: dict) -> duckdb.DuckDBPyConnection:
+    """Execute with the parameters the statement names, its link tables filled in."""
+    return con.execute(*prepared(con, sql, params))
 
 
 def _scalar(con: Con, sql: str, params: dict):

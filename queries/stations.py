@@ -17,6 +17,7 @@ import pandas as pd
 
 from queries import metrics
 from queries.metrics import Con, Period, Scope, _params, run
+from queries.paging import Listing, ListSpec, Page, listing
 
 QUARTER_TARGET = 2  # 每站每季度 2 至 3 次活动: at least 2 passes
 PASSED, FAILED = "达标", "未达标"
@@ -80,6 +81,29 @@ STATION_MONTHS_SQL = f"""
 
 def _station_params(scope: Scope, period: Period, station: str | None, as_of: dt.date, **extra) -> dict:
     return _params(scope, period, station=station, as_of=as_of, **extra)
+
+
+# The stations whose judged months (ended by the as-of day) went without a reception day, the months joined.
+MISSED_RECEPTION = ListSpec(
+    base=f"""
+        WITH grid AS ({STATION_MONTHS_SQL})
+        SELECT township_code, township_name, station_id, station_label,
+               string_agg(month(month) || '月', '、' ORDER BY month) AS months
+        FROM grid WHERE reception_missed
+        GROUP BY ALL
+    """,
+    shown="SELECT p.township_name, p.station_label, p.months FROM listed p",
+    order="station_id", tiebreak="station_id", orders={"township": "township_code"},
+)
+
+
+def missed_reception(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, page: Page = Page(),
+) -> Listing:
+    """The stations that missed a reception day in a judged month of the period, with those months."""
+    params = _station_params(scope, period, None, as_of, reception_kind=metrics.RECEPTION_KIND,
+                             missed_mark=MISSED_MARK)
+    return listing(con, MISSED_RECEPTION, params, page)
 
 
 def station_months(
@@ -210,18 +234,26 @@ def station_voters(
     return run(con, STATION_VOTERS_SQL, _station_params(scope, period, station, as_of)).df()
 
 
-STATION_ACTIVITIES_SQL = """
-    SELECT strftime(a.date, '%Y-%m-%d') AS date, coalesce(t.township_name, a.township_code) AS township,
-           coalesce(s.station_name, a.station_id) AS station,
-           a.kind, a.theme, a.title, a.attendees, a.voters_received, a.source_file, a.source_row
-    FROM activities_in($start, $end, $towns) a
-    LEFT JOIN townships t ON t.township_code = a.township_code
-    LEFT JOIN stations s ON s.station_id = a.station_id
-    WHERE a.station_id IS NOT NULL AND ($station::VARCHAR IS NULL OR a.station_id = $station::VARCHAR)
-      AND (len($cells::VARCHAR[]) = 0
-           OR list_contains($cells::VARCHAR[], a.station_id || '|' || strftime(a.date, '%Y-%m')))
-    ORDER BY a.date, a.source_file, a.source_row
-"""
+STATION_ACTIVITIES = ListSpec(
+    base="""
+        SELECT a.date, a.township_code, a.station_id, a.kind, a.theme, a.title, a.attendees, a.voters_received,
+               a.source_file, a.source_row
+        FROM activities_in($start, $end, $towns) a
+        WHERE a.station_id IS NOT NULL AND ($station::VARCHAR IS NULL OR a.station_id = $station::VARCHAR)
+          AND (len($cells::VARCHAR[]) = 0
+               OR list_contains($cells::VARCHAR[], a.station_id || '|' || strftime(a.date, '%Y-%m')))
+    """,
+    shown="""
+        SELECT strftime(p.date, '%Y-%m-%d') AS date, coalesce(t.township_name, p.township_code) AS township,
+               coalesce(s.station_name, p.station_id) AS station,
+               p.kind, p.theme, p.title, p.attendees, p.voters_received, p.source_file, p.source_row
+        FROM listed p
+        LEFT JOIN townships t ON t.township_code = p.township_code
+        LEFT JOIN stations s ON s.station_id = p.station_id
+    """,
+    order="date, source_file", tiebreak="source_row",
+    orders={"date": "date", "township": "township_code", "station": "station_id", "kind": "kind"},
+)
 
 
 TOWNSHIP_VOTERS_SQL = f"""
@@ -243,10 +275,10 @@ def township_voters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.
 
 def station_activities(
     con: Con, scope: Scope, period: Period, station: str | None = None, cells: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    page: Page = Page(),
+) -> Listing:
     """The activity rows behind the grid, with source file and row, narrowed to station|month cells."""
-    params = _params(scope, period, station=station, cells=list(cells))
-    return run(con, STATION_ACTIVITIES_SQL, params).df()
+    return listing(con, STATION_ACTIVITIES, _params(scope, period, station=station, cells=list(cells)), page)
 
 
 # The two contract figures for one station: the metric definitions plus `station_id = $station`.

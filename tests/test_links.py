@@ -68,7 +68,7 @@ def test_a_file_published_before_reads_the_same_figures(con, older_file):
     try:
         assert metrics.every_metric(older, ALL, Q2) == metrics.every_metric(con, ALL, Q2)
         for scope in (ALL, metrics.Scope(("QH01",))):
-            assert (deputies.deputy_records(older, scope, Q2).equals(deputies.deputy_records(con, scope, Q2)))
+            assert (deputies.deputy_records(older, scope, Q2).rows.equals(deputies.deputy_records(con, scope, Q2).rows))
     finally:
         older.close()
 

@@ -16,12 +16,13 @@ import streamlit as st
 from charts.theme import for_projector
 from queries import frames, metrics
 from queries.labels import METRICS
+from queries.paging import EVERY_ROW, PAGE_ROWS, Listing, Page
 from queries.periods import describe, next_period, previous_period, same_period_last_year
 from reports.images import Stamp, png_bytes
-from ui import audit, presentation
+from ui import access, audit, presentation
 from ui import format as fmt
-from ui.database import fetch
-from ui.downloads import XLSX_MIME, Heading, xlsx_bytes
+from ui.database import database, fetch
+from ui.downloads import CSV_MIME, XLSX_MIME, Heading, fits_excel, listing_csv, listing_xlsx, xlsx_bytes
 from ui.filters import Selection, current_selection, request_period, today
 
 LOWER_IS_BETTER = {"overdue", "due_soon", "median_days_to_resolve", "reception_months_missed"}
@@ -206,7 +207,7 @@ def drilldown(label: str, options: list, clicked: list, key: str, format_func=st
 def table(
     frame: pd.DataFrame, columns: dict[str, str], key: str, title: str, height: int | None = None,
     number_formats: dict[str, str] | None = None, pinned: str | None = None, selection: Selection | None = None,
-    highlight: dict[str, list[str]] | None = None,
+    highlight: dict[str, list[str]] | None = None, download: bool = True,
 ) -> None:
     """A table with Chinese column names (`columns`: frame column -> header, in order) and
     its Excel download, named and headed by scope, period and `title`.
@@ -231,7 +232,86 @@ def table(
         screen = screen.format({h: (lambda v, f=f: v if isinstance(v, str) else ("" if pd.isna(v) else f % v))
                                 for h, f in formats.items()})
     st.dataframe(screen, hide_index=True, width="stretch", key=key, height=height or "auto", column_config=config)
-    download_table(picked, title, key, formats, selection)
+    if download:
+        download_table(picked, title, key, formats, selection)
+
+
+def paged_table(
+    query, args: tuple, columns: dict[str, str], key: str, title: str, sorts: dict[str, str] | None = None,
+    number_formats: dict[str, str] | None = None, pinned: str | None = None, selection: Selection | None = None,
+    noun: str = "条", empty: str | None = None,
+) -> Listing:
+    """A list paged in SQL: `query(con, *args, page)` (a queries.paging list) gives the table one
+    page and the list's length; the reader pages through it below the table and sorts it by the
+    columns of `sorts` (order key -> the column header it sorts by), in DuckDB, over the whole
+    list. Its download is the whole list, built only when asked: Excel up to a worksheet's
+    rows, CSV beyond. `empty` names what an empty list lacks (empty_note). Returns the Listing
+    (its `total` is what headings count)."""
+    state = st.session_state
+    if state.get(f"{key}__args") != repr(args):  # other filters: back to the first page
+        state[f"{key}__args"] = repr(args)
+        state.pop(f"{key}_page", None)
+    controls = st.container()
+    sort = state.get(f"{key}_sort")
+    page = Page(number=int(state.get(f"{key}_page", 1)) - 1, order=sort if sorts and sort in sorts else None,
+                descending=bool(state.get(f"{key}_descending")))
+    listed = fetch(query, *args, page)
+    if listed.total == 0:
+        empty_note(empty) if empty else st.info("没有符合条件的记录。")
+        return listed
+    if sorts and listed.total > PAGE_ROWS:
+        with controls:
+            left, right, _ = st.columns([2, 1, 3])
+            left.selectbox("排序（全部记录）", [None, *sorts], key=f"{key}_sort",
+                           format_func=lambda k: "默认顺序" if k is None else sorts[k])
+            right.toggle("从大到小", key=f"{key}_descending", disabled=state.get(f"{key}_sort") is None)
+    table(listed.rows, columns, key, title, number_formats=number_formats, pinned=pinned, selection=selection,
+          download=False)
+    shown = f"共 {listed.total} {noun}"
+    if listed.pages > 1:
+        state[f"{key}_page"] = listed.page.number + 1
+        last = listed.first_row + len(listed.rows) - 1
+        below, pager = st.columns([3, 1])
+        below.caption(f"{shown}，显示第 {listed.first_row}–{last} {noun}（每页 {PAGE_ROWS} {noun}）；"
+                      "点击列名只在本页内排序，按全部记录排序请用上方的“排序”，全部记录请下载。")
+        pager.number_input("页码", min_value=1, max_value=listed.pages, step=1, key=f"{key}_page",
+                           label_visibility="collapsed")
+    else:
+        st.caption(shown)
+    download_listing(query, args, listed.total, columns, key, title,
+                     {columns[c]: f for c, f in (number_formats or {}).items() if c in columns}, selection)
+    return listed
+
+
+def download_listing(
+    query, args: tuple, total: int, columns: dict[str, str], key: str, title: str,
+    formats: dict[str, str] | None = None, selection: Selection | None = None,
+) -> None:
+    """The button that builds the whole list when clicked (nothing is read before): the query is
+    run then on a cursor of its own, with the arguments the scope guard gives it now."""
+    selection = selection or current_selection()
+    guarded = access.guard(query, (*args, EVERY_ROW))
+    heading = Heading(title, stamp(selection).text() if selection else "")
+    as_excel = fits_excel(total)
+    suffix = ".xlsx" if as_excel else ".csv"
+    name = fmt.file_name(selection.scope_label, selection.period_label, title, suffix=suffix) if selection \
+        else fmt.file_name(title, suffix=suffix)
+
+    def build() -> bytes:
+        cursor = database().cursor()
+        try:
+            listed = query(cursor, *guarded)
+            if as_excel:
+                return listing_xlsx(listed.batches, columns, title, heading, formats)
+            return listing_csv(listed.batches, columns)
+        finally:
+            cursor.close()
+
+    st.download_button(
+        f"下载全部{total}条（{'Excel' if as_excel else 'CSV，超过 Excel 一张表的行数'}）",
+        data=audit.exported(build, name), file_name=name, mime=XLSX_MIME if as_excel else CSV_MIME,
+        key=f"{key}_xlsx", type="tertiary", icon=":material/table_view:", on_click="ignore",
+    )
 
 
 def download_table(
