@@ -215,7 +215,9 @@ def table(
     `number_formats` (frame column -> printf format) writes numbers as the rest of the
     product does (one decimal with % for rates); `pinned` keeps a column (the name) in
     view while a wide table scrolls sideways; `highlight` (frame column -> a background
-    colour per row, '' for none) marks cells such as 达标 / 未达标."""
+    colour per row, '' for none) marks cells such as 达标 / 未达标. A frame longer than a page
+    (a small aggregate: townships, counties, definitions) is shown a page at a time as well;
+    lists of register rows are paged in SQL instead (paged_table)."""
     picked = frame[list(columns)].rename(columns=columns)
     if picked.empty:
         st.info("没有符合条件的记录。")
@@ -224,16 +226,35 @@ def table(
     config = {header: st.column_config.NumberColumn(format=f) for header, f in formats.items()}
     if pinned:
         config[columns[pinned]] = st.column_config.Column(pinned=True)
-    screen = _for_screen(picked, formats)
+    first, last = _page_of(key, len(picked))
+    screen = _for_screen(picked.iloc[first:last], formats)
     if highlight:
-        colours = {columns[c]: marks for c, marks in highlight.items() if c in columns}
+        colours = {columns[c]: marks[first:last] for c, marks in highlight.items() if c in columns}
         screen = screen.style.apply(
             lambda col: [f"background-color: {m}" if m else "" for m in colours.get(col.name, [""] * len(col))])
         screen = screen.format({h: (lambda v, f=f: v if isinstance(v, str) else ("" if pd.isna(v) else f % v))
                                 for h, f in formats.items()})
     st.dataframe(screen, hide_index=True, width="stretch", key=key, height=height or "auto", column_config=config)
+    if len(picked) > PAGE_ROWS:
+        _pager(key, first + 1, last, len(picked), "条")
     if download:
         download_table(picked, title, key, formats, selection)
+
+
+def _page_of(key: str, rows: int) -> tuple[int, int]:
+    """The rows [first, last) of the page the reader is on (the pager's state), within `rows`."""
+    pages = max(1, -(-rows // PAGE_ROWS))
+    number = min(max(int(st.session_state.get(f"{key}_page", 1)), 1), pages)
+    st.session_state[f"{key}_page"] = number
+    return (number - 1) * PAGE_ROWS, min(number * PAGE_ROWS, rows)
+
+
+def _pager(key: str, first: int, last: int, total: int, noun: str, note: str = "") -> None:
+    """Where a long table stands (第 a–b 条 of N) and the page number to move to."""
+    below, pager = st.columns([3, 1])
+    below.caption(f"共 {total} {noun}，显示第 {first}–{last} {noun}（每页 {PAGE_ROWS} {noun}）{note}")
+    pager.number_input("页码", min_value=1, max_value=-(-total // PAGE_ROWS), step=1, key=f"{key}_page",
+                       label_visibility="collapsed")
 
 
 def paged_table(
@@ -248,11 +269,12 @@ def paged_table(
     rows, CSV beyond. `empty` names what an empty list lacks (empty_note). Returns the Listing
     (its `total` is what headings count)."""
     state = st.session_state
-    if state.get(f"{key}__args") != repr(args):  # other filters: back to the first page
-        state[f"{key}__args"] = repr(args)
+    sort = state.get(f"{key}_sort")
+    asked = repr((args, sort, bool(state.get(f"{key}_descending"))))
+    if state.get(f"{key}__asked") != asked:  # other filters or another sort: back to the first page
+        state[f"{key}__asked"] = asked
         state.pop(f"{key}_page", None)
     controls = st.container()
-    sort = state.get(f"{key}_sort")
     page = Page(number=int(state.get(f"{key}_page", 1)) - 1, order=sort if sorts and sort in sorts else None,
                 descending=bool(state.get(f"{key}_descending")))
     listed = fetch(query, *args, page)
@@ -267,17 +289,12 @@ def paged_table(
             right.toggle("从大到小", key=f"{key}_descending", disabled=state.get(f"{key}_sort") is None)
     table(listed.rows, columns, key, title, number_formats=number_formats, pinned=pinned, selection=selection,
           download=False)
-    shown = f"共 {listed.total} {noun}"
     if listed.pages > 1:
         state[f"{key}_page"] = listed.page.number + 1
-        last = listed.first_row + len(listed.rows) - 1
-        below, pager = st.columns([3, 1])
-        below.caption(f"{shown}，显示第 {listed.first_row}–{last} {noun}（每页 {PAGE_ROWS} {noun}）；"
-                      "点击列名只在本页内排序，按全部记录排序请用上方的“排序”，全部记录请下载。")
-        pager.number_input("页码", min_value=1, max_value=listed.pages, step=1, key=f"{key}_page",
-                           label_visibility="collapsed")
+        _pager(key, listed.first_row, listed.first_row + len(listed.rows) - 1, listed.total, noun,
+               "；点击列名只在本页内排序，按全部记录排序请用上方的“排序”，全部记录请下载。" if sorts else "")
     else:
-        st.caption(shown)
+        st.caption(f"共 {listed.total} {noun}")
     download_listing(query, args, listed.total, columns, key, title,
                      {columns[c]: f for c, f in (number_formats or {}).items() if c in columns}, selection)
     return listed
