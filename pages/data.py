@@ -80,19 +80,24 @@ with tabs[2]:
     if selection:
         titles = dict(data.COMPLETENESS_REGISTERS)
         kind = st.radio("登记表", list(titles), format_func=titles.get, horizontal=True, key="data_grid_register")
-        grid = fetch(data.completeness, selection.scope, selection.period)
+        drill = layout.area_drill(selection.scope, "data_grid")  # counties first above one county
+        by = data.BY_COUNTY if drill.level == layout.COUNTIES else data.BY_TOWNSHIP
+        grid = fetch(data.completeness, drill.scope, selection.period, by)
         part = grid[grid["register"] == kind]
         if part["records"].sum() == 0:
             layout.empty_note(EMPTY_WHAT[kind])
         else:
+            word = "县" if by == data.BY_COUNTY else "乡镇"
             clicked = layout.chart(figures.heatmap(
-                part, "month", "township_name", "records", f"{titles[kind]}月度完整性", "月份", "乡镇",
-                "每格为该乡镇当月的记录条数，“空”表示当月没有记录（活动按活动日期、建议按收集日期、走访按走访日期）",
+                part, "month", "township_name", "records", f"{drill.name}{titles[kind]}月度完整性", "月份", word,
+                f"每格为该{word}当月的记录条数，“空”表示当月没有记录（活动按活动日期、建议按收集日期、走访按走访日期）",
                 "记录数（条）", text="cell_text",
             ), key="data_grid", select="y")
             names = list(dict.fromkeys(part["township_name"]))
-            picked = layout.drilldown("查看记录的乡镇", names, clicked, key="data_grid_drill")
-            codes = part.loc[part["township_name"].isin(picked or names), "township_code"].unique()
+            picked = layout.drilldown(f"查看记录的{word}", names, clicked, key="data_grid_drill")
+            units = set(part.loc[part["township_name"].isin(picked or names), "township_code"])
+            codes = sorted(units) if by == data.BY_TOWNSHIP else [
+                code for code, _, county, *_ in fetch(data.township_roster, drill.scope) if county in units]
             # An activity is named by its type and title: its id is often a derived hash.
             shown = {k: v for k, v in ROW_COLUMNS.items() if not (kind == "activities" and k == "record_id")}
             layout.paged_table(data.register_rows, (Scope(tuple(codes)), selection.period, kind), shown,
@@ -175,7 +180,7 @@ with tabs[5]:
 with tabs[6]:
     st.caption("看板上每个数字的统计口径（统计期含起止两日）。")
     layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions",
-                 title="指标口径")
+                 title="指标口径", paged=False)  # the product's own fixed list, read whole
 
 if account.can_manage:
     with tabs[7]:

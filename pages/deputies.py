@@ -18,6 +18,7 @@ INACTIVE_COLUMNS = [
     "source_file", "source_row",
 ]
 DEED_COLUMNS = ["date", "kind", "title", "township_name", "source_file", "source_row"]
+MOST_STATIONS = 200
 RECORD_SORTS = {"township": "乡镇", "level": "代表层级", "activities": "参加活动（次）", "visits": "走访（次）",
                 "suggestions": "提出建议（条）", "reports_to_voters": "述职（次）"}
 
@@ -67,8 +68,12 @@ options = fetch(deputies.filter_options, scope)
 level_column, group_column, station_column = st.columns(3)
 levels = tuple(level_column.multiselect("代表层级", options["levels"], key="deputies_levels", placeholder="全部"))
 groups = tuple(group_column.multiselect("代表小组", options["groups"], key="deputies_groups", placeholder="全部"))
-stations = tuple(station_column.multiselect("活动站", options["stations"], key="deputies_stations",
-                                            placeholder="全部"))
+if len(options["stations"]) > MOST_STATIONS:  # a province's 16,000 stations are no list to pick from
+    station_column.caption("按活动站筛选：请先在左侧选定一个县或乡镇。")
+    stations: tuple[str, ...] = ()
+else:
+    stations = tuple(station_column.multiselect("活动站", options["stations"], key="deputies_stations",
+                                                placeholder="全部"))
 
 st.subheader("代表履职情况")
 st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
@@ -86,7 +91,11 @@ layout.paged_table(deputies.inactive_deputies, (scope, period, levels, groups, s
 
 # --- one deputy ---
 st.subheader("代表个人履职")
-roster = fetch(deputies.deputy_roster, scope)
+if wanted_deputy and not fetch(deputies.deputy_township, scope, wanted_deputy):
+    wanted_deputy = None
+one = layout.pick_township(scope, "deputies_pick", wanted_deputy and fetch(deputies.deputy_township, scope,
+                                                                           wanted_deputy))
+roster = fetch(deputies.deputy_roster, one)
 if not roster:
     layout.empty_note("代表名册")
     st.stop()

@@ -19,6 +19,7 @@ LIMITS = metrics.Settings()
 RATE_NOTE = "统计期内收集的意见建议中目前已办结的比例（本期收集件办结率），虚线为所选范围合计"
 # A long list of groups shows its lowest rates and folds the rest (the table lists all).
 SHOWN_GROUPS = {False: 20, True: 10}  # normal, presentation
+MOST_PICKS = 100
 
 
 def headers(*columns: str) -> dict[str, str]:
@@ -106,8 +107,10 @@ else:
         categories = layout.drilldown("按类别筛选明细", by_category["label"].tolist(), clicked_categories,
                                       key="suggestions_pick_category")
     with right:
-        handlers = layout.drilldown("按承办单位筛选明细", by_handler["label"].tolist(), clicked_handlers,
-                                    key="suggestions_pick_handler")
+        # A province has thousands of units (each township's own): the pick lists the lowest rates.
+        handlers = layout.drilldown(
+            "按承办单位筛选明细" + (f"（列出办结率最低的{MOST_PICKS}个）" if len(by_handler) > MOST_PICKS else ""),
+            by_handler["label"].head(MOST_PICKS).tolist(), clicked_handlers, key="suggestions_pick_handler")
     st.caption("统计期内收集的意见建议明细：")
     layout.paged_table(sq.collected_rows, (scope, period, tuple(categories), tuple(handlers)), COLLECTED_COLUMNS,
                        key="suggestions_collected_rows", title="意见建议明细", sorts=SORTS)

@@ -136,6 +136,24 @@ def coverage_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.D
     return run(con, COVERAGE_BY_TOWNSHIP_SQL, _window_params(scope, window)).df()
 
 
+# A province's view: one row per county, its townships' households added up.
+COVERAGE_BY_COUNTY_SQL = f"""
+    WITH {VISITED_HOUSEHOLDS_CTE}
+    SELECT t.county AS county,
+           count(v.household_id) AS households_visited,
+           count(*) AS households_total,
+           round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
+    FROM roster r LEFT JOIN visited v USING (household_id) JOIN townships t USING (township_code)
+    GROUP BY ALL
+    ORDER BY coverage_percent, households_total DESC, county
+"""
+
+
+def coverage_by_county(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Households visited / on the roster per county: the view of a scope above one county."""
+    return run(con, COVERAGE_BY_COUNTY_SQL, _window_params(scope, window)).df()
+
+
 # Roster households with no visit in the window (head names masked), narrowed to villages.
 HOUSEHOLDS_NOT_VISITED = ListSpec(
     base=f"""
@@ -255,6 +273,23 @@ def participation_by_group(con: Con, scope: Scope, window: CoverageWindow) -> pd
 def participation_by_team(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
     """Deputies visiting / on the roster per 行动分队 (no team: 未填写), lowest first."""
     return run(con, PARTICIPATION_BY_TEAM_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
+
+
+PARTICIPATION_BY_COUNTY_SQL = f"""
+    WITH {VISITING_DEPUTIES_CTE}
+    SELECT t.county AS county, t.county AS unit_label,
+           count(v.deputy_id) AS deputies_visiting,
+           count(*) AS deputies_total,
+           round(100.0 * count(v.deputy_id) / count(*), 1) AS participation_percent
+    FROM roster r LEFT JOIN visiting v USING (deputy_id) JOIN townships t USING (township_code)
+    GROUP BY ALL
+    ORDER BY participation_percent, deputies_total DESC, county
+"""
+
+
+def participation_by_county(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Deputies visiting / on the roster per county: the view of a scope above one county."""
+    return run(con, PARTICIPATION_BY_COUNTY_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
 
 
 def participation_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:

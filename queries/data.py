@@ -220,21 +220,29 @@ COMPLETENESS_SQL = """
         SELECT 'visits', township_code, date_trunc('month', date)::DATE, count(*)
         FROM visits_in($start, $end, $towns) GROUP BY ALL
     )
-    SELECT r.register, t.township_code, t.township_name, m.month,
-           coalesce(f.n, 0) AS records,
-           CASE WHEN f.n IS NULL THEN $empty ELSE CAST(f.n AS VARCHAR) END AS cell_text
+    SELECT r.register, {unit_code} AS township_code, {unit_name} AS township_name, m.month,
+           sum(coalesce(f.n, 0))::BIGINT AS records,
+           CASE WHEN count(f.n) = 0 THEN $empty ELSE CAST(sum(f.n) AS VARCHAR) END AS cell_text
     FROM registers r CROSS JOIN towns t CROSS JOIN months m
     LEFT JOIN records f ON f.register = r.register AND f.township_code = t.township_code AND f.month = m.month
-    ORDER BY r.register_order, t.county, t.township_code, m.month
+    GROUP BY r.register, r.register_order, t.county, {unit_code}, {unit_name}, m.month
+    ORDER BY r.register_order, t.county, {unit_code}, m.month
 """
+BY_TOWNSHIP, BY_COUNTY = "township", "county"
+UNIT_COMPLETENESS_SQL = {  # a county's cell adds up its townships' (and is 空 only when all are)
+    BY_TOWNSHIP: COMPLETENESS_SQL.format(unit_code="t.township_code", unit_name="t.township_name"),
+    BY_COUNTY: COMPLETENESS_SQL.format(unit_code="t.county", unit_name="t.county"),
+}
 EMPTY_CELL = "空"
 
 
-def completeness(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period) -> pd.DataFrame:
-    """Records per register × township × month of the period; a month without any is marked 空,
-    so a township that has not sent its register for a month stands out."""
+def completeness(
+    con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, by: str = BY_TOWNSHIP,
+) -> pd.DataFrame:
+    """Records per register × township (or county) × month of the period; a month without any is
+    marked 空, so a township that has not sent its register for a month stands out."""
     params = _params(scope, period, kinds=[kind for kind, _ in COMPLETENESS_REGISTERS], empty=EMPTY_CELL)
-    return run(con, COMPLETENESS_SQL, params).df()
+    return run(con, UNIT_COMPLETENESS_SQL[by], params).df()
 
 
 # The rows behind a completeness cell: what each log register holds for a township and period.

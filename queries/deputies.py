@@ -38,6 +38,14 @@ def filter_options(con: Con, scope: Scope) -> dict[str, list[str]]:
     return {"levels": levels or [], "groups": groups or [], "stations": stations or []}
 
 
+def deputy_township(con: Con, scope: Scope, deputy_id: str) -> str | None:
+    """The township of a roster deputy of the scope (None: not one of its deputies)."""
+    found = run(con, "SELECT township_code FROM deputies WHERE deputy_id = $deputy "
+                     "AND township_code IN (SELECT unnest($towns))",
+                {"deputy": deputy_id, "towns": list(scope.township_codes)}).fetchall()
+    return found[0][0] if found else None
+
+
 def deputy_roster(con: Con, scope: Scope) -> list[tuple[str, str]]:
     """(id, name) of the roster deputies of the scope, for picking one deputy."""
     return run(

@@ -38,7 +38,7 @@ STATIONS_CTE = """
     ),
     shown AS (
         SELECT l.station_id, s.established_on, coalesce(s.township_code, a.township_code) AS township_code,
-               coalesce(t.township_name, s.township_code, a.township_code) AS township_name,
+               coalesce(t.township_name, s.township_code, a.township_code) AS township_name, t.county,
                coalesce(s.station_name, l.station_id) || '（' || l.station_id || '）' AS station_label
         FROM station_list l LEFT JOIN stations s ON s.station_id = l.station_id
         LEFT JOIN (SELECT station_id, any_value(township_code) AS township_code FROM acts GROUP BY ALL) a
@@ -59,7 +59,7 @@ STATION_MONTHS_SQL = f"""
         FROM acts GROUP BY ALL
     ),
     grid AS (
-        SELECT s.station_id, s.station_label, s.township_code, s.township_name, m.month,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, s.county, m.month,
                coalesce(c.activities, 0) AS activities,
                coalesce(c.reception_days, 0) AS reception_days,
                (m.month >= $start AND last_day(m.month) <= $end AND last_day(m.month) <= $as_of
@@ -125,7 +125,7 @@ STATION_QUARTERS_SQL = f"""
         WHERE q >= $start AND (q + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE <= least($end, $as_of)
     ),
     counted AS (
-        SELECT s.station_id, s.station_label, s.township_code, s.township_name, q.quarter_start,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, s.county, q.quarter_start,
                strftime(q.quarter_start, '%Y') || '年' || $quarter_names[quarter(q.quarter_start)] AS quarter_label,
                count(a.station_id) AS activities
         FROM shown s CROSS JOIN quarters q
@@ -157,7 +157,7 @@ def station_quarters(
 
 TOWNSHIP_MONTHS_SQL = f"""
     WITH station_grid AS ({STATION_MONTHS_SQL})
-    SELECT township_code, township_name, month,
+    SELECT {{unit_code}} AS township_code, {{unit_name}} AS township_name, month,
            sum(activities)::INTEGER AS activities,
            count(*) AS stations,
            count(*) FILTER (WHERE judged) AS stations_judged,
@@ -176,19 +176,25 @@ TOWNSHIP_MONTHS_SQL = f"""
 """
 
 
+BY_TOWNSHIP, BY_COUNTY = "township", "county"
+UNIT_COLUMNS = {BY_TOWNSHIP: {"unit_code": "township_code", "unit_name": "township_name"},
+                BY_COUNTY: {"unit_code": "county", "unit_name": "county"}}  # a county by its name
+UNIT_MONTHS_SQL = {unit: TOWNSHIP_MONTHS_SQL.format(**columns) for unit, columns in UNIT_COLUMNS.items()}
+
+
 def township_months(
-    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max,
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, by: str = BY_TOWNSHIP,
 ) -> pd.DataFrame:
-    """Township × month: activities at its stations (and per station), and how many judged
-    stations went without a reception day (缺N站)."""
+    """Township (or, `by` county, county) × month: activities at its stations (and per station),
+    and how many judged stations went without a reception day (缺N站)."""
     params = _station_params(scope, period, None, as_of, reception_kind=metrics.RECEPTION_KIND,
                              missed_mark=MISSED_MARK)
-    return run(con, TOWNSHIP_MONTHS_SQL, params).df()
+    return run(con, UNIT_MONTHS_SQL[by], params).df()
 
 
 TOWNSHIP_QUARTERS_SQL = f"""
     WITH station_quarters AS ({STATION_QUARTERS_SQL})
-    SELECT township_code, township_name, quarter_start, quarter_label,
+    SELECT {{unit_code}} AS township_code, {{unit_name}} AS township_name, quarter_start, quarter_label,
            count(*) AS stations, count(*) FILTER (WHERE passed) AS stations_passed,
            count(*) FILTER (WHERE passed) / count(*) AS passed_share,
            count(*) FILTER (WHERE passed) || '/' || count(*) || '站达标' AS cell_text
@@ -198,11 +204,16 @@ TOWNSHIP_QUARTERS_SQL = f"""
 """
 
 
-def township_quarters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max) -> pd.DataFrame:
-    """Township × full ended quarter: stations that reached the quarterly target, of those judged."""
+UNIT_QUARTERS_SQL = {unit: TOWNSHIP_QUARTERS_SQL.format(**columns) for unit, columns in UNIT_COLUMNS.items()}
+
+
+def township_quarters(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, by: str = BY_TOWNSHIP,
+) -> pd.DataFrame:
+    """Township (or county) × full ended quarter: stations that reached the quarterly target, of those judged."""
     params = _station_params(scope, period, None, as_of, quarter_names=QUARTER_NAMES, target=QUARTER_TARGET,
                              passed_word=PASSED, failed_word=FAILED)
-    return run(con, TOWNSHIP_QUARTERS_SQL, params).df()
+    return run(con, UNIT_QUARTERS_SQL[by], params).df()
 
 
 STATION_VOTERS_SQL = f"""
@@ -212,7 +223,7 @@ STATION_VOTERS_SQL = f"""
         SELECT station_id, count(*) AS deputies FROM deputies WHERE station_id IS NOT NULL GROUP BY station_id
     ),
     joined AS (
-        SELECT s.station_id, s.station_label, s.township_code, s.township_name,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, s.county,
                coalesce(v.voters_received, 0) AS voters_received, coalesce(d.deputies, 0) AS deputies
         FROM shown s
         LEFT JOIN voters v ON v.station_id = s.station_id
@@ -258,7 +269,8 @@ STATION_ACTIVITIES = ListSpec(
 
 TOWNSHIP_VOTERS_SQL = f"""
     WITH per_station AS ({STATION_VOTERS_SQL})
-    SELECT township_code, township_name, sum(voters_received)::BIGINT AS voters_received,
+    SELECT {{unit_code}} AS township_code, {{unit_name}} AS township_name,
+           sum(voters_received)::BIGINT AS voters_received,
            sum(deputies)::BIGINT AS deputies,
            CASE WHEN sum(deputies) > 0 THEN round(sum(voters_received) / sum(deputies), 1) END AS voters_per_deputy,
            any_value(overall_per_deputy) AS overall_per_deputy
@@ -268,9 +280,14 @@ TOWNSHIP_VOTERS_SQL = f"""
 """
 
 
-def township_voters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max) -> pd.DataFrame:
-    """Voters received per deputy assigned to a station, per township (its stations pooled)."""
-    return run(con, TOWNSHIP_VOTERS_SQL, _station_params(scope, period, None, as_of)).df()
+UNIT_VOTERS_SQL = {unit: TOWNSHIP_VOTERS_SQL.format(**columns) for unit, columns in UNIT_COLUMNS.items()}
+
+
+def township_voters(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, by: str = BY_TOWNSHIP,
+) -> pd.DataFrame:
+    """Voters received per deputy assigned to a station, per township or county (its stations pooled)."""
+    return run(con, UNIT_VOTERS_SQL[by], _station_params(scope, period, None, as_of)).df()
 
 
 def station_activities(

@@ -234,12 +234,18 @@ def attention_items(
                     "group_name": "代表小组"}), absent.total, (campaign.deputies_not_visiting, absent_args),
             ))
     if len(scope.township_codes) > 1:
-        below = below_average(comparison.township_metrics(con, scope, period, today=today, window=shown_window))
+        # Above one county the counties are compared (a province's 2,000 names are no list to read).
+        counties = con.execute("SELECT count(DISTINCT county) FROM townships WHERE township_code IN "
+                               "(SELECT unnest($towns))", {"towns": list(scope.township_codes)}).fetchall()[0][0]
+        by = comparison.BY_COUNTY if counties > 1 else comparison.BY_TOWNSHIP
+        unit, average = ("县", "平均") if by == comparison.BY_COUNTY else ("乡镇", "全县平均")
+        below = below_average(comparison.township_metrics(con, scope, period, today=today, window=shown_window,
+                                                          by=by))
         if len(below):
             items.append(Attention(
-                "明显低于全县平均的乡镇", below,
-                {"metric": "指标", "average": "全县平均（合计计算）", "margin": "判定差距",
-                 "townships": "低于平均的乡镇（数值）"},
+                f"明显低于{average}的{unit}", below,
+                {"metric": "指标", "average": f"{average}（合计计算）", "margin": "判定差距",
+                 "townships": f"低于平均的{unit}（数值）"},
             ))
     return items
 

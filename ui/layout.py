@@ -7,13 +7,14 @@ download's callable after the run, when the page's selection is no longer at han
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from charts.theme import for_projector
+from queries import data as data_queries
 from queries import frames, metrics
 from queries.labels import METRICS
 from queries.paging import EVERY_ROW, PAGE_ROWS, Listing, Page
@@ -207,7 +208,7 @@ def drilldown(label: str, options: list, clicked: list, key: str, format_func=st
 def table(
     frame: pd.DataFrame, columns: dict[str, str], key: str, title: str, height: int | None = None,
     number_formats: dict[str, str] | None = None, pinned: str | None = None, selection: Selection | None = None,
-    highlight: dict[str, list[str]] | None = None, download: bool = True,
+    highlight: dict[str, list[str]] | None = None, download: bool = True, paged: bool = True,
 ) -> None:
     """A table with Chinese column names (`columns`: frame column -> header, in order) and
     its Excel download, named and headed by scope, period and `title`.
@@ -216,8 +217,9 @@ def table(
     product does (one decimal with % for rates); `pinned` keeps a column (the name) in
     view while a wide table scrolls sideways; `highlight` (frame column -> a background
     colour per row, '' for none) marks cells such as 达标 / 未达标. A frame longer than a page
-    (a small aggregate: townships, counties, definitions) is shown a page at a time as well;
-    lists of register rows are paged in SQL instead (paged_table)."""
+    (a small aggregate: townships, counties) is shown a page at a time as well (`paged` off:
+    the product's own fixed lists, such as the 口径); lists of register rows are paged in SQL
+    instead (paged_table)."""
     picked = frame[list(columns)].rename(columns=columns)
     if picked.empty:
         st.info("没有符合条件的记录。")
@@ -226,7 +228,7 @@ def table(
     config = {header: st.column_config.NumberColumn(format=f) for header, f in formats.items()}
     if pinned:
         config[columns[pinned]] = st.column_config.Column(pinned=True)
-    first, last = _page_of(key, len(picked))
+    first, last = _page_of(key, len(picked)) if paged else (0, len(picked))
     screen = _for_screen(picked.iloc[first:last], formats)
     if highlight:
         colours = {columns[c]: marks[first:last] for c, marks in highlight.items() if c in columns}
@@ -235,7 +237,7 @@ def table(
         screen = screen.format({h: (lambda v, f=f: v if isinstance(v, str) else ("" if pd.isna(v) else f % v))
                                 for h, f in formats.items()})
     st.dataframe(screen, hide_index=True, width="stretch", key=key, height=height or "auto", column_config=config)
-    if len(picked) > PAGE_ROWS:
+    if paged and len(picked) > PAGE_ROWS:
         _pager(key, first + 1, last, len(picked), "条")
     if download:
         download_table(picked, title, key, formats, selection)
@@ -371,6 +373,75 @@ def _plain(value) -> str:
 def with_scope(selection: Selection, scope) -> Selection:
     """The same selection over another scope (乡镇对比 when a county publishes its rankings)."""
     return replace(selection, scope=scope, scope_label=f"{selection.county or ''}全部乡镇（县人大已公开排名）")
+
+
+def with_county(selection: Selection, county: str) -> Selection:
+    """The same selection narrowed to one county's townships (a drill from a province's counties)."""
+    from queries.metrics import Scope
+
+    roster = fetch(data_queries.township_roster, selection.scope)
+    codes = tuple(code for code, _, of, *_ in roster if of == county)
+    return replace(selection, scope=Scope(codes), scope_label=f"{county}全部乡镇", county=county)
+
+
+COUNTIES, TOWNSHIPS, ONE = "county", "township", "one"  # what a drilled view compares
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Where a page's comparison stands: the counties of a scope above one county, one county's
+    (or the scope's) townships, or one township; `scope` is what its charts and lists count,
+    `name` the county's or township's name for titles ('' at the top)."""
+
+    scope: object
+    level: str
+    name: str = ""
+
+
+def area_drill(scope, key: str) -> Drill:
+    """County first, then its townships: a province office sees counties and drills to one
+    county's townships, then to one township (its villages, stations, groups)."""
+    from queries.metrics import Scope
+
+    roster = fetch(data_queries.township_roster, scope)
+    counties = sorted({county for _, _, county, *_ in roster})
+    name = ""
+    if len(counties) > 1:
+        county = st.selectbox("查看县", [None, *counties], key=f"{key}_county",
+                              format_func=lambda c: "全部县（按县汇总）" if c is None else c)
+        if county is None:
+            return Drill(scope, COUNTIES)
+        roster = [row for row in roster if row[2] == county]
+        scope, name = Scope(tuple(code for code, *_ in roster)), county
+    if len(roster) > 1:
+        names = {code: township for code, township, *_ in roster}
+        township = st.selectbox("查看乡镇", [None, *names], key=f"{key}_township",
+                                format_func=lambda c: "全部乡镇（按乡镇汇总）" if c is None else names[c])
+        if township is None:
+            return Drill(scope, TOWNSHIPS, name)
+        return Drill(Scope((township,)), ONE, names[township])
+    return Drill(scope, ONE, name)
+
+
+def pick_township(scope, key: str, wanted: str | None = None):
+    """One township of the scope, picked county first when the scope spans counties (a
+    province's 2,000 townships are never one list): `wanted` (a code) is the first pick."""
+    from queries.metrics import Scope
+
+    roster = fetch(data_queries.township_roster, scope)
+    if len(roster) <= 1:
+        return scope
+    counties = sorted({county for _, _, county, *_ in roster})
+    first = next((row for row in roster if row[0] == wanted), roster[0])
+    if len(counties) > 1:
+        if st.session_state.get(f"{key}_county") not in counties:
+            st.session_state[f"{key}_county"] = first[2]
+        county = st.selectbox("县", counties, key=f"{key}_county")
+        roster = [row for row in roster if row[2] == county]
+    names = {code: name for code, name, *_ in roster}
+    if st.session_state.get(f"{key}_township") not in names:
+        st.session_state[f"{key}_township"] = first[0] if first[0] in names else next(iter(names))
+    return Scope((st.selectbox("乡镇", list(names), key=f"{key}_township", format_func=names.get),))
 
 
 def with_period(selection: Selection, period) -> Selection:
