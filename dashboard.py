@@ -35,14 +35,15 @@ PAGES = {
     ],
     "比较与数据": [
         st.Page(HERE / "pages/comparison.py", title="乡镇对比", icon=":material/leaderboard:"),
-        st.Page(HERE / "pages/data.py", title="数据", icon=":material/database:"),
     ],
 }
-
+# The desks where data and accounts are kept: in the menu, not among the pages a presenter steps through.
+DESKS = [st.Page(HERE / "pages/data.py", title="数据", icon=":material/database:")]
 if account.can_manage:
-    PAGES["比较与数据"].append(
-        st.Page(HERE / "pages/accounts.py", title="账号管理", icon=":material/manage_accounts:"))
+    DESKS.append(st.Page(HERE / "pages/accounts.py", title="账号管理", icon=":material/manage_accounts:"))
+presented = [page for section in PAGES.values() for page in section]
+PAGES["比较与数据"].extend(DESKS)
 
 current = st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar")
-presentation.page_bar([page for section in PAGES.values() for page in section], current)
+presentation.page_bar(presented, current)
 current.run()

@@ -1,6 +1,7 @@
 """乡镇对比: the townships of a scope side by side on the contract's definitions, ranked, on a
 scorecard and over time; one township sees itself against its county average and rank."""
 
+import pandas as pd
 import streamlit as st
 
 from charts import figures
@@ -34,8 +35,15 @@ def one_township() -> None:
     st.subheader("本乡镇在全县的位次")
     st.caption("与所在县全部乡镇比较：全县平均为合计计算（各乡镇分子之和 ÷ 分母之和，计数为合计 ÷ 乡镇数），"
                "即其他页面所示的全县数字；名次按该指标从好到差排列（超期未办结越少越靠前），不列出其他乡镇。"
+               f"偏离全县平均超过{comparison.margin_words('resolution_rate')}（比率）或"
+               f"{comparison.margin_words('inspections')}（其他指标）才算好于或低于平均。"
                "县人大可在「账号管理」中选择是否向乡镇公开各乡镇排名。")
-    layout.table(standing, COMPARISON_LABELS["standing"], key="cmp_standing", title="本乡镇在全县的位次")
+    rows = pd.DataFrame([{
+        "name": comparison.label(row.metric).name, "value": shown(row.metric, row.value),
+        "average": shown(row.metric, row.average), "rank": f"第{row.rank}名 / 共{row.townships}个乡镇",
+        "verdict": comparison.against_average(row.metric, row.value, row.average),
+    } for row in standing.itertuples()], columns=list(COMPARISON_LABELS["standing"]))
+    layout.table(rows, COMPARISON_LABELS["standing"], key="cmp_standing", title="本乡镇在全县的位次")
 
 
 selection = sidebar_filters()

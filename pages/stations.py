@@ -141,7 +141,8 @@ elif tally.empty:
     layout.empty_note("活动站名册")
 else:
     layout.chart(figures.bars(
-        tally, "station_label", "activities", f"本届以来各活动站开展活动次数（{term.start:%Y年%-m月}起）", "活动站",
+        tally, "station_label", "activities",
+        f"本届以来各活动站开展活动次数（{term.start:%Y年%-m月}至{term.end:%Y年%-m月%-d日}）", "活动站",
         "活动次数（次）", f"{METRICS['station_activities_min'].definition}（统计期取本届）；虚线为最少一站的次数",
         horizontal=True, text_format="%{x}", reference=("最少一站", float(tally["fewest"].iloc[0])),
     ), key="stations_term_tally")

@@ -74,7 +74,8 @@ for index, section in enumerate(summary.sections):
         st.markdown(f"**[{picked}] {html.escape(figure.text)}**：{label.name}{html.escape(part)}"
                     f"（{which.start:%Y-%m-%d} 至 {which.end:%Y-%m-%d}）。口径：{label.definition}。")
         layout.paged_table(trace.figure_rows, (figure.key, figure.part, scope, which), trace.columns(figure.key),
-                           key=f"summary_rows_{section.key}", title=label.name)
+                           key=f"summary_rows_{section.key}", title=f"{label.name}明细",
+                           selection=layout.with_period(selection, which))
 
 st.subheader("下载")
 uploaded = st.file_uploader("使用本单位修改过的模板（可选，.docx）", type=["docx"], key="summary_template")

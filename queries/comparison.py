@@ -407,6 +407,18 @@ def lagging(frame: pd.DataFrame, metric: str) -> tuple[float | None, pd.DataFram
     return average, values[worse]
 
 
+def against_average(metric: str, value, average) -> str:
+    """好于平均 / 低于平均 when the figure is on that side of the pooled average by more than
+    the stated margin (as `lagging` judges), else 与平均相当; — when either is missing."""
+    if value is None or average is None or pd.isna(value) or pd.isna(average):
+        return "—"
+    scale = 100 if metric in RATES else 1  # rates are compared in percent, as they are shown
+    gap = (float(value) - float(average)) / scale
+    if abs(gap) <= margin(metric, float(average) / scale):
+        return "与平均相当"
+    return "好于平均" if (gap < 0) == (metric in LOWER_IS_BETTER) else "低于平均"
+
+
 def margin_words(metric: str) -> str:
     """The margin as the page and briefing state it."""
     return f"{RATE_MARGIN * 100:.0f}个百分点" if metric in RATES else f"{RELATIVE_MARGIN:.0%}"

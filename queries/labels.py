@@ -130,8 +130,8 @@ SUGGESTION_COLUMNS: dict[str, str] = {
 
 # 乡镇对比 (pages/comparison.py): the normalised figures it adds, and its table headers.
 COMPARISON_LABELS: dict[str, dict] = {
-    "standing": {"name": "指标", "value": "本乡镇", "average": "全县平均", "rank": "本乡镇名次",
-                 "townships": "参与排名的乡镇数"},
+    "standing": {"name": "指标", "value": "本乡镇", "average": "全县平均（合计计算）", "rank": "全县排名",
+                 "verdict": "与平均相比"},
     "metrics": {
         "supervision_per_100_deputies": MetricLabel(
             "每百名代表监督活动次数", "次", "监督活动次数 ÷ 代表名册人数 × 100"),

@@ -14,6 +14,7 @@ import pytest
 
 from queries import comparison as c
 from queries import metrics as m
+from queries.scope import PeerGroup
 
 Q2 = m.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
 EMPTY = m.Period(dt.date(2010, 1, 1), dt.date(2010, 3, 31))
@@ -241,16 +242,16 @@ def test_lagging_needs_the_stated_margin(con):
 
 
 def test_standing_shows_one_township_against_its_county(con):
-    standing = c.standing(con, "QH02", Q2).set_index("metric")
+    # The peers are every township the account may compare with; only its own county's count.
+    standing = c.township_standing(con, m.Scope(("QH02",)), PeerGroup(ALL.township_codes), Q2).set_index("metric")
     # 青禾县 is QH01 and QH02 (QH03 is in 白水县): 办结率 QH02 50 %, pooled (3 + 1) / (5 + 2).
     assert standing.loc["resolution_rate", "value"] == pytest.approx(50.0)
-    assert standing.loc["resolution_rate", "average"] == pytest.approx(400 / 7)
-    assert (standing.loc["resolution_rate", "rank"], standing.loc["resolution_rate", "ranked"]) == (2, 2)
+    assert standing.loc["resolution_rate", "average"] == pytest.approx(round(400 / 7, 1))
+    assert (standing.loc["resolution_rate", "rank"], standing.loc["resolution_rate", "townships"]) == (2, 2)
     assert standing.loc["overdue", "rank"] == 1  # 1 each: a tie shares the first place
     # Nothing of another township leaves the function: no names, no codes.
     text = standing.to_string()
     assert "青河镇" not in text and "QH01" not in text
-    assert list(standing.columns) == ["value", "average", "rank", "ranked"]
 
 
 def test_scorecard_has_a_pooled_county_total_row(con):

@@ -39,9 +39,10 @@ def assert_hand_counted_q2_qh01(at: AppTest) -> None:
     assert len(at.get("plotly_chart")) == 5
     assert tile(at, "活动站总数") == "2个" and tile(at, "新设立活动站数") == "0个"  # S01 (2018), S02 (2019)
     assert tile(at, "每站最少活动次数") == "1次"  # S01 A01 A02 A11, S02 A05
-    # Term since 2021-10-01: S02 A05 only; S01 A13 (03-31) A01 A02 A11 A14 (07-01).
+    # Term since 2021-10-01 up to the period's end (2024-06-30): S02 A05 only; S01 A13 (03-31) A01 A02 A11
+    # (A14 on 07-01 is after the quarter shown).
     tally = chart_specs(at)[4]["data"][0]
-    assert tally["y"] == ["东村代表联络站（S02）", "青河镇代表活动站（S01）"] and plotly_values(tally["x"]) == [1, 5]
+    assert tally["y"] == ["东村代表联络站（S02）", "青河镇代表活动站（S01）"] and plotly_values(tally["x"]) == [1, 4]
     rows = at.dataframe[0].value
     assert list(rows["行号"]) == [4, 5, 8, 14]  # A01 A02 A05 A11
     assert set(rows["来源文件"]) == {"活动记录.xlsx"}
