@@ -674,10 +674,10 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     if register.link_table:
         link = ident(register.link_table)
         con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
-        # No DISTINCT needed: a key is accepted once (duplicates are rejected), its ids are list_distinct.
+        carried = "".join(f", {ident(c)}" for c in register.link_columns)
         con.execute(
-            f"INSERT INTO {link} SELECT {key}, unnest(deputy_ids) FROM accepted "
-            "WHERE len(deputy_ids) > 0"
+            f"INSERT INTO {link} ({key}, deputy_id{carried}) SELECT DISTINCT {key}, unnest(deputy_ids){carried} "
+            "FROM accepted WHERE len(deputy_ids) > 0"
         )
     return warnings
 

@@ -74,6 +74,9 @@ class Register:
     natural_key: str  # key column; activities/visits derive it when absent
     columns: tuple[Column, ...]
     link_table: str | None = None  # where the deputy_ids list is normalised to
+    # The row's own columns each link carries too (etl/schema.sql): what the queries count a
+    # deputy's activities and visits by, read from the link table without joining the rows.
+    link_columns: tuple[str, ...] = ()
     # Columns read only to find a row's references (a household by its head's name),
     # never stored and never in a template.
     inputs: tuple[Column, ...] = ()
@@ -191,6 +194,7 @@ ACTIVITIES = Register(
     keyword="活动",
     natural_key="activity_id",
     link_table="activity_deputies",
+    link_columns=("date", "kind", "township_code"),
     columns=(
         Column("活动编号", "activity_id", note="可不填，系统按日期、乡镇、活动站、类型、名称生成",
                synonyms=_synonyms("编号", "记录编号")),
@@ -227,6 +231,7 @@ SUGGESTIONS = Register(
     keyword="建议",
     natural_key="suggestion_id",
     link_table="suggestion_deputies",
+    link_columns=("received_on",),
     columns=(
         Column("编号", "suggestion_id", True, note="唯一；新导出文件中相同编号将更新原记录",
                synonyms=_synonyms("登记编号", "建议编号", "意见编号", "卡号", "案号", "登记号")),
@@ -269,6 +274,7 @@ VISITS = Register(
     keyword="走访",
     natural_key="visit_id",
     link_table="visit_deputies",
+    link_columns=("date", "campaign"),
     columns=(
         Column("日期", "date", True, DATE, synonyms=_synonyms("走访日期", "走访时间", "时间")),
         Column("乡镇", "township", True, note="填乡镇代码或乡镇名称", synonyms=TOWNSHIP_WORDS),

@@ -158,6 +158,23 @@ CREATE TABLE IF NOT EXISTS visits (
 
 CREATE TABLE IF NOT EXISTS visit_deputies (visit_id VARCHAR, deputy_id VARCHAR);
 
+-- Each link also carries what the queries count a deputy's records by, copied from its row
+-- (etl/registers.py link_columns): a province holds millions of links, and joining them to
+-- their rows on a text key costs a scan of both tables for every figure of a deputy.
+ALTER TABLE activity_deputies ADD COLUMN IF NOT EXISTS date DATE;
+ALTER TABLE activity_deputies ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE activity_deputies ADD COLUMN IF NOT EXISTS township_code VARCHAR;
+ALTER TABLE suggestion_deputies ADD COLUMN IF NOT EXISTS received_on DATE;
+ALTER TABLE visit_deputies ADD COLUMN IF NOT EXISTS date DATE;
+ALTER TABLE visit_deputies ADD COLUMN IF NOT EXISTS campaign VARCHAR;
+-- Links written before they carried these get them once (every row has its date: later loads find none).
+UPDATE activity_deputies SET date = a.date, kind = a.kind, township_code = a.township_code
+FROM activities a WHERE activity_deputies.date IS NULL AND a.activity_id = activity_deputies.activity_id;
+UPDATE suggestion_deputies SET received_on = s.received_on
+FROM suggestions s WHERE suggestion_deputies.received_on IS NULL AND s.suggestion_id = suggestion_deputies.suggestion_id;
+UPDATE visit_deputies SET date = v.date, campaign = v.campaign
+FROM visits v WHERE visit_deputies.date IS NULL AND v.visit_id = visit_deputies.visit_id;
+
 -- ==== macros ====
 -- (etl/export_parquet.open_export defines these over the Parquet export too.)
 

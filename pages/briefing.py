@@ -73,8 +73,13 @@ if not attention:
     st.success("本季度没有需要特别关注的事项。")
 for index, item in enumerate(attention):
     with st.expander(item.title, expanded=True):
-        layout.table(item.rows, item.columns, key=f"attention_{index}", title=item.title.split(" ")[0],
-                     selection=selection)
+        if item.source:  # a list that may be long: paged, its export the whole list
+            query, args = item.source
+            layout.paged_table(query, args, item.columns, key=f"attention_{index}", title=item.title.split(" ")[0],
+                               selection=selection)
+        else:
+            layout.table(item.rows, item.columns, key=f"attention_{index}", title=item.title.split(" ")[0],
+                         selection=selection)
 
 # The Word file is assembled when the button is clicked (its charts take seconds to draw),
 # from what this run has built: nothing is looked up then.

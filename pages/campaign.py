@@ -6,15 +6,12 @@ import streamlit as st
 from charts import figures
 from queries import campaign, frames, metrics
 from queries.labels import CAMPAIGN_COLUMNS, METRICS
-from queries.metrics import Scope
 from ui import format as fmt
 from ui import layout, presentation
 from ui.database import fetch
 from ui.filters import sidebar_filters, today
 
-TILES = ["problems_found", "problems_solved", "households_consoled", "enterprises_visited",
-         "campaign_suggestions", "campaign_motions"]
-ALL_TOWNSHIPS = "全部乡镇（按乡镇汇总）"
+TILES = list(campaign.TILE_KEYS)
 SHOWN_ROWS = {False: 25, True: 12}  # bars before the rest fold into 其余 (normal, presentation)
 
 
@@ -44,7 +41,6 @@ if selection is None:
 
 layout.page_header("代表行动", selection)
 scope, period = selection.scope, selection.period
-county_wide = len(scope.township_codes) > 1
 windows = fetch(metrics.coverage_windows, scope, period, today())
 if len(windows) > 1:
     names = {fmt.window(w): w for w in windows}
@@ -67,17 +63,14 @@ else:
         judged=window.finished,
     ), key="campaign_progress")
 st.markdown("**统计期内的走访成效**")
-layout.compared_tiles(campaign.campaign_figures, TILES, selection)
+layout.compared_tiles(campaign.tile_figures_over, TILES, selection)
 
-# County-wide: one row per township, and a township's own villages, groups and teams on request.
-drill_scope, drilled = scope, None
-if county_wide:
-    roster = dict(fetch(campaign.township_names, scope))
-    options = [ALL_TOWNSHIPS, *roster]
-    picked = st.selectbox("查看乡镇", options, key="campaign_township",
-                          format_func=lambda code: code if code == ALL_TOWNSHIPS else roster[code])
-    if picked != ALL_TOWNSHIPS:
-        drill_scope, drilled = Scope((picked,)), roster[picked]
+# Above one township: one row per county (above one county) or per township, and a county's
+# townships or a township's own villages, groups and teams on request.
+drill = layout.area_drill(scope, "campaign")
+drill_scope, drilled = drill.scope, drill.name or None
+UNIT = {layout.COUNTIES: ("county", "county", "个县", "县"), layout.TOWNSHIPS: ("township_name", "unit_label", "个乡镇",
+                                                                              "乡镇")}
 
 # --- households: coverage over the window, by township or village, and who is still not visited ---
 st.subheader("脱贫户走访覆盖")
@@ -91,11 +84,13 @@ else:
         f"{drilled or ''}脱贫户走访累计覆盖率（逐日）", "日期", "覆盖率（%）",
         f"截至当日，{fmt.window(window)}内至少走访一次的名册内脱贫户 ÷ 名册脱贫户总数", share=True,
     ), key="campaign_cumulative")
-    if county_wide and drilled is None:
-        towns = fetch(campaign.coverage_by_township, scope, window)
-        share_bars(towns, "township_name", "coverage_percent", ("households_visited", "households_total"), "户",
-                   "个乡镇", "各乡镇脱贫户走访覆盖率", "乡镇", "各乡镇已走访的名册脱贫户 ÷ 该乡镇名册脱贫户数；"
-                   "在上方“查看乡镇”中选一个乡镇可看其各村", now["campaign_household_coverage"])
+    if drill.level in UNIT:
+        label, _, noun, word = UNIT[drill.level]
+        query = campaign.coverage_by_county if drill.level == layout.COUNTIES else campaign.coverage_by_township
+        share_bars(fetch(query, drill_scope, window), label, "coverage_percent",
+                   ("households_visited", "households_total"), "户", noun, f"{drilled or ''}各{word}脱贫户走访覆盖率",
+                   word, f"各{word}已走访的名册脱贫户 ÷ 该{word}名册脱贫户数；在上方选一个{word}可看其下一级",
+                   fetch(metrics.window_coverage, drill_scope, window)["campaign_household_coverage"])
     else:
         villages = fetch(campaign.coverage_by_village, drill_scope, window)
         clicked = share_bars(villages, "village_label", "coverage_percent", ("households_visited", "households_total"),
@@ -105,23 +100,19 @@ else:
         picked_villages = tuple(layout.drilldown("按村筛选", list(villages.village_label), clicked,
                                                  key="campaign_village_pick"))
 
-not_visited = fetch(campaign.households_not_visited, drill_scope, window, picked_villages)
-st.markdown(f"**{fmt.window(window)}内尚未走访的脱贫户（{len(not_visited)}户）**")
-if not_visited.empty:
-    layout.empty_note("未走访脱贫户")
-else:
-    layout.table(not_visited, headers("household_id", "head_name", "township_name", "village",
-                                      "source_file", "source_row"), key="campaign_not_visited",
-                 title="尚未走访的脱贫户")
+st.markdown(f"**{fmt.window(window)}内尚未走访的脱贫户**")
+layout.paged_table(campaign.households_not_visited, (drill_scope, window, picked_villages),
+                   headers("household_id", "head_name", "township_name", "village", "source_file", "source_row"),
+                   key="campaign_not_visited", title="尚未走访的脱贫户", noun="户", empty="未走访脱贫户",
+                   sorts={"township": "乡镇", "village": "村"})
 
-visits = fetch(campaign.visit_rows, drill_scope, period, picked_villages)
-st.markdown(f"**统计期内的走访记录（{len(visits)}条）**")
-if visits.empty:
-    layout.empty_note("走访")
-else:
-    layout.table(visits, headers("date", "township_name", "village", "target_kind", "household_id", "enterprise",
-                                 "deputy_names", "problems_found", "problems_solved", "consoled",
-                                 "source_file", "source_row"), key="campaign_visits", title="走访记录")
+st.markdown("**统计期内的走访记录**")
+layout.paged_table(campaign.visit_rows, (drill_scope, period, picked_villages),
+                   headers("date", "township_name", "village", "target_kind", "household_id", "enterprise",
+                           "deputy_names", "problems_found", "problems_solved", "consoled", "source_file",
+                           "source_row"), key="campaign_visits", title="走访记录", empty="走访",
+                   sorts={"date": "走访日期", "township": "乡镇", "village": "村", "target_kind": "对象类型",
+                          "problems_found": "发现问题数", "problems_solved": "解决问题数"})
 
 # --- deputies: participation by township, or a township's groups and teams, and who has not taken part ---
 st.subheader("代表参与走访")
@@ -129,12 +120,13 @@ picked_groups: list = []
 picked_teams: list = []
 if now["campaign_deputies_visiting"] == 0:
     layout.empty_note("代表参加走访")
-elif county_wide and drilled is None:
-    towns = fetch(campaign.participation_by_township, scope, window)
-    share_bars(towns, "unit_label", "participation_percent", ("deputies_visiting", "deputies_total"), "人", "个乡镇",
-               "各乡镇代表参与率", "乡镇",
-               "各乡镇参加走访的名册代表 ÷ 该乡镇名册代表数；选一个乡镇可看其代表小组和行动分队",
-               now["campaign_deputy_participation"])
+elif drill.level in UNIT:
+    _, label, noun, word = UNIT[drill.level]
+    query = campaign.participation_by_county if drill.level == layout.COUNTIES else campaign.participation_by_township
+    share_bars(fetch(query, drill_scope, window), label, "participation_percent",
+               ("deputies_visiting", "deputies_total"), "人", noun, f"{drilled or ''}各{word}代表参与率", word,
+               f"各{word}参加走访的名册代表 ÷ 该{word}名册代表数；选一个{word}可看其下一级（乡镇：代表小组和行动分队）",
+               fetch(metrics.window_coverage, drill_scope, window)["campaign_deputy_participation"])
 else:
     by_group = fetch(campaign.participation_by_group, drill_scope, window)
     by_team = fetch(campaign.participation_by_team, drill_scope, window)
@@ -154,10 +146,9 @@ else:
     picked_teams = layout.drilldown("按行动分队筛选", list(by_team.unit_label), clicked_teams,
                                     key="campaign_team_pick")
 
-absent = fetch(campaign.deputies_not_visiting, drill_scope, window, tuple(picked_groups), tuple(picked_teams))
-st.markdown(f"**{fmt.window(window)}内尚未参加走访的代表（{len(absent)}人）**")
-if absent.empty:
-    layout.empty_note("未参加走访的代表")
-else:
-    layout.table(absent, headers("deputy_id", "name", "level", "township_name", "group_name", "team_name", "phone",
-                                 "source_file", "source_row"), key="campaign_absent", title="尚未参加走访的代表")
+st.markdown(f"**{fmt.window(window)}内尚未参加走访的代表**")
+layout.paged_table(campaign.deputies_not_visiting, (drill_scope, window, tuple(picked_groups), tuple(picked_teams)),
+                   headers("deputy_id", "name", "level", "township_name", "group_name", "team_name", "phone",
+                           "source_file", "source_row"), key="campaign_absent", title="尚未参加走访的代表", noun="人",
+                   empty="未参加走访的代表",
+                   sorts={"township": "乡镇", "level": "代表层级", "group": "代表小组", "team": "行动分队"})

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import figures
-from queries import comparison
+from queries import comparison, data
 from queries.labels import COMPARISON_LABELS
 from queries.metrics import Scope, Settings
 from queries.scope import PeerGroup
@@ -63,7 +63,21 @@ if len(selection.scope.township_codes) < 2:
     one_township()  # one township picked: the same view, among the townships of its county
     st.stop()
 
-snapshot = fetch(comparison.township_metrics, selection.scope, selection.period, Settings(), today())
+# Above one county, counties are compared first (a county × indicator table, bars per county),
+# and one county's townships on request: a province never draws 2,000 bars.
+counties = sorted({county for _, _, county, *_ in fetch(data.township_roster, selection.scope)})
+by = comparison.BY_TOWNSHIP
+if len(counties) > 1:
+    drill = st.selectbox("查看县", [None, *counties], key="cmp_county",
+                         format_func=lambda c: "全部县（按县汇总）" if c is None else c)
+    if drill is None:
+        by = comparison.BY_COUNTY
+    else:
+        selection = layout.with_county(selection, drill)
+unit = comparison.UNIT_WORDS[by]
+average_name = "全县平均" if by == comparison.BY_TOWNSHIP else "平均"
+
+snapshot = fetch(comparison.township_metrics, selection.scope, selection.period, Settings(), today(), None, by)
 if comparison.is_empty(snapshot):
     layout.empty_note("代表活动、意见建议或走访")
     st.stop()
@@ -76,49 +90,56 @@ average = comparison.county_average(snapshot, metric)
 
 st.subheader("排名表")
 order = "越少越靠前" if metric in comparison.LOWER_IS_BETTER else "越多越靠前"
-st.caption(f"按「{label.name}」排名（{order}，无法计算的排在最后）；点击列名可按该列重新排序，表格可左右拖动，乡镇名固定。"
-           "每百名代表、每站指标的分母为名册人数、站数；覆盖率按最近一次专项行动（或本年累计）统计。")
-layout.table(ranked, comparison.ranking_columns(), key="cmp_ranking", title="乡镇对比排名",
-             number_formats=comparison.number_formats(), pinned="township_name")
+st.caption(f"按「{label.name}」排名（{order}，无法计算的排在最后）；点击列名可按该列重新排序，表格可左右拖动，{unit}名固定。"
+           "每百名代表、每站指标的分母为名册人数、站数；覆盖率按最近一次专项行动（或本年累计）统计。"
+           + ("各县的数字为其所辖乡镇合计计算。" if by == comparison.BY_COUNTY else ""))
+layout.table(ranked, comparison.ranking_columns(by), key="cmp_ranking", title=f"{unit}对比排名",
+             number_formats=comparison.number_formats(), pinned="township_name", selection=selection)
 
+bars, summed = comparison.readable_bars(snapshot, ranked, metric)
 clicked = layout.chart(figures.bars(
-    ranked, "township_name", metric, f"各乡镇{label.name}对比", "乡镇", comparison.axis_title(metric),
-    label.definition, horizontal=True, text_format=comparison.text_format(metric),
-    reference=("全县平均", average, shown(metric, average)) if average is not None else None,
+    bars, "township_name", metric, f"各{unit}{label.name}对比", unit, comparison.axis_title(metric),
+    label.definition + (f"；列出最好和最差的各{comparison.SHOWN_EACH_END}个{unit}，其余{summed}个合并计算"
+                        if summed else ""),
+    horizontal=True, text_format=comparison.text_format(metric),
+    reference=(average_name, average, shown(metric, average)) if average is not None else None,
     percent=metric in comparison.RATES,
-), key="cmp_bars", select="y")
-st.caption(f"虚线为全县平均：合计计算（各乡镇分子之和 ÷ 分母之和，计数为合计 ÷ 乡镇数），即 {shown(metric, average)}；"
-           f"低于平均超过{comparison.margin_words(metric)}才算落后。")
+), key="cmp_bars", select="y", selection=selection)
+st.caption(f"虚线为{average_name}：合计计算（各{unit}分子之和 ÷ 分母之和，计数为合计 ÷ {unit}数），"
+           f"即 {shown(metric, average)}；低于平均超过{comparison.margin_words(metric)}才算落后。")
 
 names = list(dict.fromkeys(ranked["township_name"]))
-picked = layout.drilldown("查看明细的乡镇", names, clicked, key="cmp_drill")
-codes = ranked.loc[ranked["township_name"].isin(picked or names), "township_code"]
-rows = fetch(comparison.metric_rows, Scope(tuple(codes)), selection.period, metric, comparison.DRILL_LIMIT, today())
-if rows.empty:
-    layout.empty_note(label.name)
-else:
-    st.caption(f"「{label.name}」所依据的登记表记录（比率类指标列出分母的全部记录，状态栏标明是否计入分子）。")
-    layout.table(rows, comparison.drill_columns(metric), key="cmp_rows", title=f"{label.name}明细")
-    if len(rows) >= comparison.DRILL_LIMIT:
-        st.caption(f"仅显示前 {comparison.DRILL_LIMIT} 行，请选择乡镇缩小范围。")
+picked = layout.drilldown(f"查看明细的{unit}", names, [c for c in clicked if not str(c).startswith("其余")],
+                          key="cmp_drill")
+units = ranked.loc[ranked["township_name"].isin(picked or names), "township_code"]
+codes = units if by == comparison.BY_TOWNSHIP else [
+    code for code, _, county, *_ in fetch(data.township_roster, selection.scope) if county in set(units)]
+st.caption(f"「{label.name}」所依据的登记表记录（比率类指标列出分母的全部记录，状态栏标明是否计入分子）。")
+layout.paged_table(comparison.metric_rows, (Scope(tuple(codes)), selection.period, metric, today()),
+                   comparison.drill_columns(metric), key="cmp_rows", title=f"{label.name}明细", empty=label.name,
+                   selection=selection)
 
-st.subheader("乡镇 × 指标一览")
-card = comparison.scorecard(snapshot)
-st.caption("每行一个乡镇，最后一行为全县合计（比率为合计计算）。接待日达标率 = 已开展接待日的站月数 ÷ 应开展的站月数，"
+st.subheader(f"{unit} × 指标一览")
+card = comparison.scorecard(snapshot, "全县合计" if by == comparison.BY_TOWNSHIP else "合计")
+st.caption(f"每行一个{unit}，最后一行为合计（比率为合计计算）。接待日达标率 = 已开展接待日的站月数 ÷ 应开展的站月数，"
            "满100%为达标。")
-layout.table(card, comparison.scorecard_columns(), key="cmp_scorecard", title="乡镇指标一览",
+layout.table(card, comparison.scorecard_columns(by), key="cmp_scorecard", title=f"{unit}指标一览",
              number_formats=comparison.number_formats(), pinned="township_name",
-             highlight=comparison.scorecard_highlight(card))
+             highlight=comparison.scorecard_highlight(card), selection=selection)
 
 st.subheader(f"{label.name}变化趋势")
 if metric in comparison.WINDOWED:
     st.info("覆盖率按专项行动统计，不分月显示趋势；请选择其他指标查看变化。")
 else:
-    by = st.radio("时间粒度", list(GRANULARITY), horizontal=True, key="cmp_by")
-    trend = fetch(comparison.township_trend, selection.scope, selection.period, metric, GRANULARITY[by], today())
+    granularity = st.radio("时间粒度", list(GRANULARITY), horizontal=True, key="cmp_by")
+    trend = fetch(comparison.township_trend, selection.scope, selection.period, metric, GRANULARITY[granularity],
+                  today(), by)
+    drawn = comparison.readable_trends(ranked)
+    names_of = dict(zip(snapshot["township_code"], snapshot["township_name"], strict=True))
     layout.chart(figures.small_multiples(
-        trend, "bucket", dict(zip(snapshot["township_code"], snapshot["township_name"], strict=True)),
-        f"各乡镇{label.name}{by}变化", comparison.axis_title(metric),
-        f"{label.definition}；{by}分段统计，超期未办结按各段末日（未结束的按数据截至日）计",
+        trend, "bucket", {code: names_of[code] for code in drawn}, f"各{unit}{label.name}{granularity}变化",
+        comparison.axis_title(metric),
+        f"{label.definition}；{granularity}分段统计，超期未办结按各段末日（未结束的按数据截至日）计"
+        + (f"；列出排名最前和最后的各{comparison.TRENDS_EACH_END}个{unit}" if len(drawn) < len(ranked) else ""),
         percent=metric in comparison.RATES, whole=comparison.value_format(metric) == "%d",
-    ), key="cmp_trend")
+    ), key="cmp_trend", selection=selection)

@@ -55,46 +55,56 @@ tabs = st.tabs(TABS + (["审计日志"] if account.can_manage else []),  # the a
 
 with tabs[0]:
     # The account's whole scope, whatever the sidebar picks: a file usually covers many townships.
-    history = fetch(data.load_history, access.account_scope(), Viewer()) if selection else None
-    if history is None or history.empty:
+    if selection is None:
         st.info("还没有导入记录。")
     else:
         st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数 + 跳过行数；跳过的是合计行、"
                    "表尾等不是记录的行），最新的在前。")
-        layout.table(history, LOG_COLUMNS, key="data_log", title="导入记录")
+        layout.paged_table(data.load_history, (access.account_scope(), Viewer()), LOG_COLUMNS, key="data_log",
+                           title="导入记录", noun="次", empty="导入",
+                           sorts={"loaded_at": "导入时间", "file_name": "文件", "rows_rejected": "拒绝行数"})
         warnings = fetch(data.load_warnings, access.account_scope(), Viewer())
-        if not warnings.empty:
-            st.warning(f"有 {len(warnings)} 行已导入但需要核实"
+        if warnings.total:
+            st.warning(f"有 {warnings.total} 行已导入但需要核实"
                        "（办理状态从已办结退回，或同一次导入的两个文件内容不一致）：")
-            layout.table(warnings, WARNING_COLUMNS, key="data_warnings", title="需要核实的行")
+            layout.paged_table(data.load_warnings, (access.account_scope(), Viewer()), WARNING_COLUMNS,
+                               key="data_warnings", title="需要核实的行", noun="行")
 
 with tabs[1]:
     if selection:
         st.caption("所选范围内各乡镇每种登记表的行数，以及三种记录类登记表中最新一条记录的日期（不受统计期影响）。")
-        layout.table(fetch(data.register_counts, selection.scope), COUNT_COLUMNS, key="data_counts",
-                     title="各乡镇数据量")
+        layout.paged_table(data.register_counts, (selection.scope,), COUNT_COLUMNS, key="data_counts",
+                           title="各乡镇数据量", noun="个乡镇",
+                           sorts={"activities": "活动记录（行）", "suggestions": "建议意见登记（行）",
+                                  "visits": "走访记录（行）", "activities_latest": "活动记录最新日期",
+                                  "suggestions_latest": "建议最新收集日期", "visits_latest": "走访记录最新日期"})
 
 with tabs[2]:
     if selection:
         titles = dict(data.COMPLETENESS_REGISTERS)
         kind = st.radio("登记表", list(titles), format_func=titles.get, horizontal=True, key="data_grid_register")
-        grid = fetch(data.completeness, selection.scope, selection.period)
+        drill = layout.area_drill(selection.scope, "data_grid")  # counties first above one county
+        by = data.BY_COUNTY if drill.level == layout.COUNTIES else data.BY_TOWNSHIP
+        grid = fetch(data.completeness, drill.scope, selection.period, by)
         part = grid[grid["register"] == kind]
         if part["records"].sum() == 0:
             layout.empty_note(EMPTY_WHAT[kind])
         else:
+            word = "县" if by == data.BY_COUNTY else "乡镇"
             clicked = layout.chart(figures.heatmap(
-                part, "month", "township_name", "records", f"{titles[kind]}月度完整性", "月份", "乡镇",
-                "每格为该乡镇当月的记录条数，“空”表示当月没有记录（活动按活动日期、建议按收集日期、走访按走访日期）",
+                part, "month", "township_name", "records", f"{drill.name}{titles[kind]}月度完整性", "月份", word,
+                f"每格为该{word}当月的记录条数，“空”表示当月没有记录（活动按活动日期、建议按收集日期、走访按走访日期）",
                 "记录数（条）", text="cell_text",
             ), key="data_grid", select="y")
             names = list(dict.fromkeys(part["township_name"]))
-            picked = layout.drilldown("查看记录的乡镇", names, clicked, key="data_grid_drill")
-            codes = part.loc[part["township_name"].isin(picked or names), "township_code"].unique()
-            rows = fetch(data.register_rows, Scope(tuple(codes)), selection.period, kind)
+            picked = layout.drilldown(f"查看记录的{word}", names, clicked, key="data_grid_drill")
+            units = set(part.loc[part["township_name"].isin(picked or names), "township_code"])
+            codes = sorted(units) if by == data.BY_TOWNSHIP else [
+                code for code, _, county, *_ in fetch(data.township_roster, drill.scope) if county in units]
             # An activity is named by its type and title: its id is often a derived hash.
             shown = {k: v for k, v in ROW_COLUMNS.items() if not (kind == "activities" and k == "record_id")}
-            layout.table(rows, shown, key="data_grid_rows", title=f"{titles[kind]}记录")
+            layout.paged_table(data.register_rows, (Scope(tuple(codes)), selection.period, kind), shown,
+                               key="data_grid_rows", title=f"{titles[kind]}记录", empty=EMPTY_WHAT[kind])
 
 with tabs[3]:
     scope = access.account_scope() if selection else None  # the account's whole scope, not the sidebar's pick
@@ -182,7 +192,7 @@ with tabs[5]:
 with tabs[6]:
     st.caption("看板上每个数字的统计口径（统计期含起止两日）。")
     layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions",
-                 title="指标口径")
+                 title="指标口径", paged=False)  # the product's own fixed list, read whole
 
 if account.can_manage:
     with tabs[7]:

@@ -20,6 +20,9 @@ INACTIVE_COLUMNS = [
     "source_file", "source_row",
 ]
 DEED_COLUMNS = ["date", "kind", "title", "township_name", "source_file", "source_row"]
+MOST_STATIONS = 200
+RECORD_SORTS = {"township": "乡镇", "level": "代表层级", "activities": "参加活动（次）", "visits": "走访（次）",
+                "suggestions": "提出建议（条）", "reports_to_voters": "述职（次）"}
 
 
 def headers(columns: list[str]) -> dict[str, str]:
@@ -38,7 +41,7 @@ scope, period = selection.scope, selection.period
 
 # --- the roster's composition and the presidium's work (figures of the 工作总结) ---
 st.subheader("代表构成与代表工作")
-layout.compared_tiles(deputies.work_figures, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
+layout.compared_tiles(deputies.work_figures_over, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
 COMPOSITION_KEYS = {"性别": "deputies_by_gender", "年龄": "deputies_by_age_band", "学历": "deputies_by_education",
                     "职业": "deputies_by_occupation"}
 levels = fetch(deputies.level_split, scope, period)
@@ -67,29 +70,34 @@ options = fetch(deputies.filter_options, scope)
 level_column, group_column, station_column = st.columns(3)
 levels = tuple(level_column.multiselect("代表层级", options["levels"], key="deputies_levels", placeholder="全部"))
 groups = tuple(group_column.multiselect("代表小组", options["groups"], key="deputies_groups", placeholder="全部"))
-stations = tuple(station_column.multiselect("活动站", options["stations"], key="deputies_stations",
-                                            placeholder="全部"))
-
-records = fetch(deputies.deputy_records, scope, period, levels, groups, stations)
-st.subheader(f"代表履职情况（{len(records)}人）")
-if records.empty:
-    layout.empty_note("代表名册")
+if len(options["stations"]) > MOST_STATIONS:  # a province's 16,000 stations are no list to pick from
+    station_column.caption("按活动站筛选：请先在左侧选定一个县或乡镇。")
+    stations: tuple[str, ...] = ()
 else:
-    st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
-    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records", title="代表履职情况", pinned="name")
+    stations = tuple(station_column.multiselect("活动站", options["stations"], key="deputies_stations",
+                                                placeholder="全部"))
 
-inactive = fetch(deputies.inactive_deputies, scope, period, levels, groups, stations)
-st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表（{len(inactive)}人）")
+st.subheader("代表履职情况")
+st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
+layout.paged_table(deputies.deputy_records, (scope, period, levels, groups, stations), headers(RECORD_COLUMNS),
+                   key="deputies_records", title="代表履职情况", pinned="name", noun="人", empty="代表名册",
+                   sorts=RECORD_SORTS)
+
+st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
 st.caption(f"统计期末（{period.end:%Y-%m-%d}）前{deputies.INACTIVE_MONTHS}个月内没有参加任何活动或走访的代表，"
            "最久未履职的在前。")
-if inactive.empty:
-    layout.empty_note(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
-else:
-    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive", title="未履职代表")
+layout.paged_table(deputies.inactive_deputies, (scope, period, levels, groups, stations), headers(INACTIVE_COLUMNS),
+                   key="deputies_inactive", title="未履职代表", noun="人",
+                   empty=f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表",
+                   sorts={"last_active_on": "最近履职日期", "township": "乡镇", "level": "代表层级"})
 
 # --- one deputy ---
 st.subheader("代表个人履职")
-roster = fetch(deputies.deputy_roster, scope)
+if wanted_deputy and not fetch(deputies.deputy_township, scope, wanted_deputy):
+    wanted_deputy = None
+one = layout.pick_township(scope, "deputies_pick", wanted_deputy and fetch(deputies.deputy_township, scope,
+                                                                           wanted_deputy))
+roster = fetch(deputies.deputy_roster, one)
 if not roster:
     layout.empty_note("代表名册")
     st.stop()
@@ -133,9 +141,7 @@ else:
 
 kinds = layout.drilldown("按活动类型筛选", list(dict.fromkeys(calendar.kind)), clicked_kinds,
                          key="deputies_kind_pick")
-deeds = fetch(deputies.deputy_deeds, scope, deputy_id, period, tuple(kinds))
-st.markdown(f"**{md(name)}统计期内的活动和走访明细（{len(deeds)}条）**")
-if deeds.empty:
-    layout.empty_note(f"{md(name)}参加活动或走访的")
-else:
-    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds", title=f"{name}履职明细")
+st.markdown(f"**{md(name)}统计期内的活动和走访明细**")
+layout.paged_table(deputies.deputy_deeds, (scope, deputy_id, period, tuple(kinds)), headers(DEED_COLUMNS),
+                   key="deputies_deeds", title=f"{name}履职明细", empty=f"{md(name)}参加活动或走访的",
+                   sorts={"date": "日期", "kind": "活动类型"})

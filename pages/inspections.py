@@ -20,7 +20,7 @@ if selection is None:
 
 layout.page_header("监督视察", selection)
 scope, period = selection.scope, selection.period
-layout.compared_tiles(inspections.headline, TILES, selection, per_row=3)
+layout.compared_tiles(inspections.headline_over, TILES, selection, per_row=3)
 
 st.subheader("监督活动月度分布")
 monthly = fetch(inspections.supervision_by_month, scope, period)
@@ -37,9 +37,10 @@ else:
     clicked = [monthly.at[int(i), "cell"] for i in clicked_rows if int(i) in monthly.index]
     cells = layout.drilldown("按月份和活动类型筛选明细", held, clicked, key="inspections_cells",
                              format_func=lambda cell: cell_names.get(cell, cell))
-    rows = fetch(inspections.supervision_activities, scope, period, tuple(cells))
-    st.markdown(f"**活动明细**（{len(rows)}条）")
-    layout.table(rows, INSPECTIONS_LABELS["activities"], key="inspections_rows", title="监督活动明细")
+    st.markdown("**活动明细**")
+    layout.paged_table(inspections.supervision_activities, (scope, period, tuple(cells)),
+                       INSPECTIONS_LABELS["activities"], key="inspections_rows", title="监督活动明细",
+                       sorts={"date": "日期", "township": "乡镇", "kind": "活动类型", "theme": "主题"})
 
 theme_column, unit_column = st.columns(2)
 with theme_column:
@@ -54,9 +55,7 @@ with theme_column:
         ), key="inspections_themes")
 with unit_column:
     st.markdown("**评议对象**")
-    units = fetch(inspections.evaluated_units, scope, period)
-    if units.empty:
-        layout.empty_note("评议")
-    else:
-        layout.table(units, INSPECTIONS_LABELS["units"], key="inspections_units", title="评议对象")
+    units = layout.paged_table(inspections.evaluated_units, (scope, period), INSPECTIONS_LABELS["units"],
+                               key="inspections_units", title="评议对象", noun="个", empty="评议")
+    if units.total:
         st.caption(f"口径：{METRICS['evaluated_units'].definition}（未填写评议对象的评议活动不计入）。")

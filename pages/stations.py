@@ -8,16 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from charts import figures
-from queries import campaign, stations
+from queries import frames, stations
 from queries import summary as summary_queries
 from queries.labels import METRICS, STATIONS_LABELS
-from queries.metrics import Scope
 from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
 
 TILES = ["reception_days", "voter_contacts", "stations_total", "reception_months_missed"]
-ALL_TOWNSHIPS = "全部乡镇（按乡镇汇总）"
 TOWNSHIP_QUARTERS = {"township_name": "乡镇", "quarter_label": "季度", "stations": "评定站数（个）",
                      "stations_passed": "达标站数（个）"}
 TOWNSHIP_VOTERS = {"township_name": "乡镇", "voters_received": "联系选民（人次）", "deputies": "驻站代表（人）",
@@ -32,29 +30,32 @@ if selection is None:
 layout.page_header("活动站", selection)
 scope, period, station = selection.scope, selection.period, selection.station
 as_of = layout.as_of(selection)
-layout.compared_tiles(stations.headline, TILES, selection, station, as_of)
-layout.compared_tiles(stations.building_figures, list(stations.BUILDING_FIGURE_KEYS), selection, per_row=5)
+layout.compared_tiles(stations.headline_over, TILES, selection, station, as_of)
+layout.compared_tiles(stations.building_figures_over, list(stations.BUILDING_FIGURE_KEYS), selection, per_row=5)
 
-by_township = len(scope.township_codes) > 1 and station is None
+# Above one township (and no station picked): counties (above one county) or townships, with
+# a drill to one county's townships and to one township's stations.
+drill = layout.area_drill(scope, "stations") if station is None else layout.Drill(scope, layout.ONE)
+scope, by_township = drill.scope, drill.level != layout.ONE
+unit = stations.BY_COUNTY if drill.level == layout.COUNTIES else stations.BY_TOWNSHIP
+word, named = ("县" if unit == stations.BY_COUNTY else "乡镇"), drill.name
+
 if by_township:
-    roster = dict(fetch(campaign.township_names, scope))
-    picked = st.selectbox("查看乡镇", [ALL_TOWNSHIPS, *roster], key="stations_township",
-                          format_func=lambda code: code if code == ALL_TOWNSHIPS else roster[code])
-    if picked != ALL_TOWNSHIPS:
-        scope, by_township = Scope((picked,)), False
-
-grid = fetch(stations.station_months, scope, period, station, as_of)
-if grid.empty or grid["activities"].sum() == 0:
+    towns = fetch(stations.township_months, scope, period, as_of, unit)
+    nothing = towns.empty or towns["activities"].sum() == 0
+else:
+    grid = fetch(stations.station_months, scope, period, station, as_of)
+    nothing = grid.empty or grid["activities"].sum() == 0
+if nothing:
     layout.empty_note("活动站开展的活动")
     st.stop()
 
 st.subheader("各站每月活动")
 if by_township:
-    towns = fetch(stations.township_months, scope, period, as_of)
     layout.chart(figures.heatmap(
-        towns, "month", "township_name", "activities_per_station", "各乡镇活动站每月活动（站均次数）", "月份", "乡镇",
-        f"{METRICS['station_activities'].definition}，按活动日期计入当月；格中为该乡镇各站合计次数，颜色为站均次数；"
-        "在上方“查看乡镇”中选一个乡镇可看其各站",
+        towns, "month", "township_name", "activities_per_station", f"{named}各{word}活动站每月活动（站均次数）", "月份",
+        word, f"{METRICS['station_activities'].definition}，按活动日期计入当月；"
+        f"格中为该{word}各站合计次数，颜色为站均次数；在上方选一个{word}可看其下一级",
         "站均次数（次）", text="activities_text", levels=figures.PER_MONTH,
     ), key="stations_township_grid")
     cells: list = []
@@ -69,15 +70,17 @@ else:
     clicked = [grid.at[int(i), "cell"] for i in clicked_rows if int(i) in grid.index]
     cells = layout.drilldown("按活动站和月份筛选明细", [c for c in cell_names if counts[c]], clicked,
                              key="stations_cells", format_func=lambda c: f"{cell_names[c]}（{counts[c]}次）")
-rows = fetch(stations.station_activities, scope, period, station, tuple(cells))
-st.markdown(f"**活动明细**（{len(rows)}条）")
-layout.table(rows, STATIONS_LABELS["activities"], key="stations_rows", title="活动站活动明细")
+st.markdown("**活动明细**")
+layout.paged_table(stations.station_activities, (scope, period, station, tuple(cells)), STATIONS_LABELS["activities"],
+                   key="stations_rows", title="活动站活动明细",
+                   sorts={"date": "日期", "township": "乡镇", "station": "活动站", "kind": "活动类型"})
 
 st.subheader("接待选民日")
 if by_township:
     layout.chart(figures.heatmap(
-        towns, "month", "township_name", "reception_share", "各乡镇每月开展接待日的站（“缺N站”为当月未开展的站数）",
-        "月份", "乡镇", f"{METRICS['reception_days'].definition}；只评定已结束的整月，设站前的月份不评定",
+        towns, "month", "township_name", "reception_share",
+        f"{named}各{word}每月开展接待日的站（“缺N站”为当月未开展的站数）", "月份", word,
+        f"{METRICS['reception_days'].definition}；只评定已结束的整月，设站前的月份不评定",
         "开展接待日的站所占比例", text="reception_text", share=True,
     ), key="stations_township_reception")
 else:
@@ -88,17 +91,18 @@ else:
     ), key="stations_reception")
 
 st.subheader("季度活动达标")
-quarters = fetch(stations.station_quarters, scope, period, station, as_of)
+quarters = fetch(stations.township_quarters, scope, period, as_of, unit) if by_township else fetch(
+    stations.station_quarters, scope, period, station, as_of)
 note = f"每站每季度应开展2至3次各类活动，满{stations.QUARTER_TARGET}次为达标；只评定已结束的完整季度"
 if quarters.empty:
     layout.empty_note("已结束的完整季度")
 elif by_township:
-    town_quarters = fetch(stations.township_quarters, scope, period, as_of)
     layout.chart(figures.heatmap(
-        town_quarters, "quarter_label", "township_name", "passed_share", "各乡镇活动站季度达标情况", "季度", "乡镇",
+        quarters, "quarter_label", "township_name", "passed_share", f"{named}各{word}活动站季度达标情况", "季度", word,
         note + "；格中为达标站数/评定站数", "达标站所占比例", text="cell_text", share=True,
     ), key="stations_township_quarters")
-    layout.table(town_quarters, TOWNSHIP_QUARTERS, key="stations_township_quarter_rows", title="各乡镇活动站季度达标")
+    layout.table(quarters, TOWNSHIP_QUARTERS | {"township_name": word}, key="stations_township_quarter_rows",
+                 title=f"各{word}活动站季度达标")
 else:
     layout.chart(figures.heatmap(
         quarters, "quarter_label", "station_label", "activities", "每站每季度活动达标情况", "季度", "活动站",
@@ -107,19 +111,22 @@ else:
     layout.table(quarters, STATIONS_LABELS["quarters"], key="stations_quarter_rows", title="活动站季度达标")
 
 st.subheader("驻站代表联系选民")
-voters = fetch(stations.township_voters if by_township else stations.station_voters, scope, period, *(
-    () if by_township else (station,)), as_of)
+voters = fetch(stations.township_voters, scope, period, as_of, unit) if by_township else fetch(
+    stations.station_voters, scope, period, station, as_of)
 label = "township_name" if by_township else "station_label"
 overall = voters["overall_per_deputy"].iloc[0] if len(voters) else None
+barred, pooled = frames.ends_with_rest(voters, label, "voters_per_deputy", ("voters_received", "deputies"),
+                                       f"个{word}" if by_township else "个站")
 layout.chart(figures.bars(
-    voters, label, "voters_per_deputy", f"每名驻站代表联系选民人次（{'按乡镇' if by_township else '按活动站'}）",
-    "乡镇" if by_township else "活动站", "人次（人次/人）",
-    "活动记录中接待选民人数之和 ÷ 代表名册中驻站的代表人数；无驻站代表的站不计算",
+    barred, label, "voters_per_deputy", f"每名驻站代表联系选民人次（{'按' + word if by_township else '按活动站'}）",
+    word if by_township else "活动站", "人次（人次/人）",
+    "活动记录中接待选民人数之和 ÷ 代表名册中驻站的代表人数；无驻站代表的站不计算"
+    + (f"；列出最高和最低的各10个，其余{pooled}个合并计算" if pooled else ""),
     horizontal=True, text_format="%{x:.1f}",
     reference=("各站合计", float(overall)) if overall is not None and pd.notna(overall) else None,
 ), key="stations_voters")
-layout.table(voters, TOWNSHIP_VOTERS if by_township else STATIONS_LABELS["voters"], key="stations_voter_rows",
-             title="驻站代表联系选民")
+layout.table(voters, TOWNSHIP_VOTERS | {"township_name": word} if by_township else STATIONS_LABELS["voters"],
+             key="stations_voter_rows", title="驻站代表联系选民")
 
 st.subheader("本届各站活动")
 try:
@@ -129,7 +136,7 @@ except summary_queries.NoTermStart as problem:
     st.stop()
 tally = None if by_township else fetch(stations.station_tally, scope, term)
 if tally is None:
-    st.caption("在上方“查看乡镇”中选一个乡镇，可看其各活动站本届以来的活动次数。")
+    st.caption("在上方选一个乡镇，可看其各活动站本届以来的活动次数。")
 elif tally.empty:
     layout.empty_note("活动站名册")
 else:

@@ -19,11 +19,18 @@ LIMITS = metrics.Settings()
 RATE_NOTE = "统计期内收集的意见建议中目前已办结的比例（本期收集件办结率），虚线为所选范围合计"
 # A long list of groups shows its lowest rates and folds the rest (the table lists all).
 SHOWN_GROUPS = {False: 20, True: 10}  # normal, presentation
+MOST_PICKS = 100
 
 
-def headers(frame):
-    """Chinese headers for the frame's columns, in the frame's order."""
-    return {column: SUGGESTION_COLUMNS[column] for column in frame.columns}
+def headers(*columns: str) -> dict[str, str]:
+    return {column: SUGGESTION_COLUMNS[column] for column in columns}
+
+
+LISTED = ("suggestion_id", "received_on", "township", "category", "summary", "handler", "deputy_names", "status")
+COLLECTED_COLUMNS = headers(*LISTED, "resolved_on", "outcome", "satisfaction", "source_file", "source_row")
+OPEN_COLUMNS = headers(*LISTED, "days_open", "due_on", "source_file", "source_row")
+SORTS = {"received_on": "收集日期", "township": "乡镇", "category": "类别", "handler": "承办单位"}
+OPEN_SORTS = {"days_open": "已办理天数", **SORTS}
 
 
 def rate_bars(frame, label_title: str, noun: str, title: str, key: str, overall: float) -> list:
@@ -100,11 +107,13 @@ else:
         categories = layout.drilldown("按类别筛选明细", by_category["label"].tolist(), clicked_categories,
                                       key="suggestions_pick_category")
     with right:
-        handlers = layout.drilldown("按承办单位筛选明细", by_handler["label"].tolist(), clicked_handlers,
-                                    key="suggestions_pick_handler")
-    rows = fetch(sq.collected_rows, scope, period, tuple(categories), tuple(handlers))
-    st.caption(f"统计期内收集的意见建议明细：{len(rows)}条")
-    layout.table(rows, headers(rows), key="suggestions_collected_rows", title="意见建议明细")
+        # A province has thousands of units (each township's own): the pick lists the lowest rates.
+        handlers = layout.drilldown(
+            "按承办单位筛选明细" + (f"（列出办结率最低的{MOST_PICKS}个）" if len(by_handler) > MOST_PICKS else ""),
+            by_handler["label"].head(MOST_PICKS).tolist(), clicked_handlers, key="suggestions_pick_handler")
+    st.caption("统计期内收集的意见建议明细：")
+    layout.paged_table(sq.collected_rows, (scope, period, tuple(categories), tuple(handlers)), COLLECTED_COLUMNS,
+                       key="suggestions_collected_rows", title="意见建议明细", sorts=SORTS)
 
 outcomes, satisfaction = st.columns(2)
 with outcomes:
@@ -125,16 +134,17 @@ with satisfaction:
             "统计期内办结且有满意度评价的，按评价分列", text_format="%{y}条",
         ), key="suggestions_satisfaction")
 
-for title, name, query, what in [
-    (f"超期未办结（截至 {fmt.day(as_of)}，{now['overdue']}条）", "超期未办结", sq.overdue_list, "超期未办结的意见建议"),
+for title, name, query, what, key in [
+    (f"超期未办结（截至 {fmt.day(as_of)}，{now['overdue']}条）", "超期未办结", sq.overdue_list, "超期未办结的意见建议",
+     "overdue"),
     (f"临期：{fmt.day(as_of)}后{LIMITS.due_soon_days}天内到期（{now['due_soon']}条）", "临期意见建议",
-     sq.due_soon_list, "临期的意见建议"),
+     sq.due_soon_list, "临期的意见建议", "due_soon"),
 ]:
     st.subheader(title)
-    listed = fetch(query, scope, period, LIMITS, today())
-    if listed.empty:
+    if not now[key]:
         layout.empty_note(what)
     else:
         st.caption(f"已办理天数算至 {fmt.day(as_of)}（{METRICS['overdue'].definition.split('；')[1]}）；"
                    f"办理时限为收集后{LIMITS.time_limit_days}天。")
-        layout.table(listed, headers(listed), key=f"suggestions_{query.__name__}", title=name)
+        layout.paged_table(query, (scope, period, LIMITS, today()), OPEN_COLUMNS, key=f"suggestions_{query.__name__}",
+                           title=name, sorts=OPEN_SORTS)

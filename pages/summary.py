@@ -72,11 +72,9 @@ for index, section in enumerate(summary.sections):
         part = f"中的“{figure.part}”" if figure.part else ""
         st.markdown(f"**[{picked}] {md(figure.text)}**：{label.name}{md(part)}"
                     f"（{which.start:%Y-%m-%d} 至 {which.end:%Y-%m-%d}）。口径：{label.definition}。")
-        rows = fetch(trace.figure_rows, figure.key, figure.part, scope, which)
-        if len(rows) >= trace.ROW_LIMIT:
-            st.caption(f"记录较多，此处列出前 {trace.ROW_LIMIT} 条。")
-        layout.table(rows, trace.columns(rows), key=f"summary_rows_{section.key}", title=f"{label.name}明细",
-                     selection=layout.with_period(selection, which))
+        layout.paged_table(trace.figure_rows, (figure.key, figure.part, scope, which), trace.columns(figure.key),
+                           key=f"summary_rows_{section.key}", title=f"{label.name}明细",
+                           selection=layout.with_period(selection, which))
 
 st.subheader("下载")
 uploaded = st.file_uploader("使用本单位修改过的模板（可选，.docx）", type=["docx"], key="summary_template")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from queries import metrics
 from queries.metrics import NOT_FILLED, Con, CoverageWindow, Period, Scope, _params, run
+from queries.paging import Listing, ListSpec, Page, listing
 
 # The figures the page shows as progress bars and tiles, all from queries/metrics.py.
 CAMPAIGN_METRICS = (
@@ -24,9 +25,28 @@ CAMPAIGN_METRICS = (
 )
 
 
+CAMPAIGN_KEYS = tuple(metric.__name__ for metric in CAMPAIGN_METRICS)
+
+
+def campaign_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The 代表行动 metrics under their contract keys for each period (本期, 上期, 同期): one visit
+    and one suggestion statement for all of them."""
+    return metrics.figures_over(con, scope, periods, CAMPAIGN_KEYS)
+
+
+# The page's tiles: the period's visit results (coverage is shown over the coverage window).
+TILE_KEYS = ("problems_found", "problems_solved", "households_consoled", "enterprises_visited",
+             "campaign_suggestions", "campaign_motions")
+
+
+def tile_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The tiles' figures for each period (本期, 上期, 同期), without the in-period coverage no tile shows."""
+    return metrics.figures_over(con, scope, periods, TILE_KEYS)
+
+
 def campaign_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
-    """The 代表行动 metrics under their contract keys (one call, so the page caches them together)."""
-    return {metric.__name__: metric(con, scope, period) for metric in CAMPAIGN_METRICS}
+    """The 代表行动 metrics under their contract keys."""
+    return campaign_figures_over(con, scope, (period,))[0]
 
 
 # A village or deputy group is named by itself when the scope is one township, and with
@@ -45,7 +65,8 @@ def _window_params(scope: Scope, window: CoverageWindow, **extra) -> dict:
 WINDOW_VISITS = "date BETWEEN $start AND $end AND ($campaign::VARCHAR IS NULL OR campaign = $campaign::VARCHAR)"
 
 # The condition of metrics.window_coverage: a roster household of the scope with a visit
-# of the window (the visit's own township does not matter).
+# of the window (the visit's own township does not matter). Only the roster's households'
+# visits are read, so one township reads little of a province.
 VISITED_HOUSEHOLDS_CTE = f"""
     roster AS (
         SELECT h.*, coalesce(t.township_name, h.township_code) AS township_name
@@ -54,7 +75,8 @@ VISITED_HOUSEHOLDS_CTE = f"""
     ),
     visited AS (
         SELECT household_id, min(date) AS first_visit FROM visits
-        WHERE {WINDOW_VISITS} AND household_id IS NOT NULL
+        WHERE {WINDOW_VISITS} AND household_id IN (SELECT household_id FROM households
+                                                   WHERE township_code IN (SELECT unnest($towns)))
         GROUP BY household_id
     )
 """
@@ -114,62 +136,103 @@ def coverage_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.D
     return run(con, COVERAGE_BY_TOWNSHIP_SQL, _window_params(scope, window)).df()
 
 
-HOUSEHOLDS_NOT_VISITED_SQL = f"""
+# A province's view: one row per county, its townships' households added up.
+COVERAGE_BY_COUNTY_SQL = f"""
     WITH {VISITED_HOUSEHOLDS_CTE}
-    SELECT household_id, mask_name(head_name) AS head_name, township_name, village,
-           source_file, source_row
-    FROM roster r
-    WHERE household_id NOT IN (SELECT household_id FROM visited)
-      AND (len($villages::VARCHAR[]) = 0 OR list_contains($villages::VARCHAR[], {_with_township("village")}))
-    ORDER BY township_code, village, household_id
+    SELECT t.county AS county,
+           count(v.household_id) AS households_visited,
+           count(*) AS households_total,
+           round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
+    FROM roster r LEFT JOIN visited v USING (household_id) JOIN townships t USING (township_code)
+    GROUP BY ALL
+    ORDER BY coverage_percent, households_total DESC, county
 """
+
+
+def coverage_by_county(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Households visited / on the roster per county: the view of a scope above one county."""
+    return run(con, COVERAGE_BY_COUNTY_SQL, _window_params(scope, window)).df()
+
+
+# Roster households with no visit in the window (head names masked), narrowed to villages.
+HOUSEHOLDS_NOT_VISITED = ListSpec(
+    base=f"""
+        WITH {VISITED_HOUSEHOLDS_CTE}
+        SELECT household_id, head_name, township_code, township_name, village, source_file, source_row
+        FROM roster r
+        WHERE household_id NOT IN (SELECT household_id FROM visited)
+          AND (len($villages::VARCHAR[]) = 0 OR list_contains($villages::VARCHAR[], {_with_township("village")}))
+    """,
+    shown="""
+        SELECT p.household_id, mask_name(p.head_name) AS head_name, p.township_name, p.village,
+               p.source_file, p.source_row
+        FROM listed p
+    """,
+    order="township_code, village", tiebreak="household_id",
+    orders={"township": "township_code", "village": "village"},
+)
 
 
 def households_not_visited(
-    con: Con, scope: Scope, window: CoverageWindow, villages: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    con: Con, scope: Scope, window: CoverageWindow, villages: tuple[str, ...] = (), page: Page = Page(),
+) -> Listing:
     """Roster households with no visit in the window (head names masked), narrowed to the
     picked village labels of coverage_by_village; no pick means all."""
-    return run(con, HOUSEHOLDS_NOT_VISITED_SQL, _window_params(scope, window, villages=list(villages))).df()
+    return listing(con, HOUSEHOLDS_NOT_VISITED, _window_params(scope, window, villages=list(villages)), page)
 
 
-# The visits of the scope in the period; a household visit sits in its roster village.
-VISIT_ROWS_SQL = f"""
-    WITH named AS (
-        SELECT vd.visit_id, string_agg(coalesce(d.name, vd.deputy_id), '、' ORDER BY vd.deputy_id) AS deputy_names
-        FROM visit_deputies vd LEFT JOIN deputies d USING (deputy_id)
-        GROUP BY vd.visit_id
-    ),
-    placed AS (
-        SELECT v.*, coalesce(h.village, v.village, $not_filled) AS village_name,
-               coalesce(t.township_name, v.township_code) AS township_name
-        FROM visits_in($start, $end, $towns) v
-        LEFT JOIN households h USING (household_id)
-        LEFT JOIN townships t ON t.township_code = v.township_code
-    )
-    SELECT CAST(p.date AS VARCHAR) AS date, p.township_name, p.village_name AS village, p.target_kind,
-           coalesce(p.household_id, '') AS household_id, coalesce(p.enterprise, '') AS enterprise,
-           coalesce(n.deputy_names, '') AS deputy_names,
-           coalesce(p.problems_found, 0) AS problems_found, coalesce(p.problems_solved, 0) AS problems_solved,
-           CASE WHEN p.consoled THEN '是' WHEN NOT p.consoled THEN '否' ELSE '' END AS consoled,
-           p.source_file, p.source_row
-    FROM placed p LEFT JOIN named n USING (visit_id)
-    WHERE len($villages::VARCHAR[]) = 0
-       OR list_contains($villages::VARCHAR[], {_with_township("p.village_name")})
-    ORDER BY p.date, p.source_file, p.source_row
-"""
+# The visits of the scope in the period; a household visit sits in its roster village. The
+# visiting deputies are named for the page's visits only (their links carry the visit's date,
+# so only the links of the page's days are read).
+VISIT_ROWS = ListSpec(
+    base=f"""
+        WITH placed AS (
+            SELECT v.visit_id, v.date, v.township_code, v.target_kind, v.household_id, v.enterprise,
+                   v.problems_found, v.problems_solved, v.consoled, v.source_file, v.source_row,
+                   coalesce(h.village, v.village, $not_filled) AS village_name,
+                   coalesce(t.township_name, v.township_code) AS township_name
+            FROM visits_in($start, $end, $towns) v
+            LEFT JOIN households h USING (household_id)
+            LEFT JOIN townships t ON t.township_code = v.township_code
+        )
+        SELECT * FROM placed
+        WHERE len($villages::VARCHAR[]) = 0
+           OR list_contains($villages::VARCHAR[], {_with_township("village_name")})
+    """,
+    ctes=""",
+    named AS (
+        SELECT l.visit_id, string_agg(coalesce(d.name, l.deputy_id), '、' ORDER BY l.deputy_id) AS deputy_names
+        FROM {visit_links} l LEFT JOIN deputies d USING (deputy_id)
+        WHERE l.date BETWEEN (SELECT min(date) FROM listed) AND (SELECT max(date) FROM listed)
+          AND l.visit_id IN (SELECT visit_id FROM listed)
+        GROUP BY l.visit_id
+    )""",
+    shown="""
+        SELECT CAST(p.date AS VARCHAR) AS date, p.township_name, p.village_name AS village, p.target_kind,
+               coalesce(p.household_id, '') AS household_id, coalesce(p.enterprise, '') AS enterprise,
+               coalesce(n.deputy_names, '') AS deputy_names,
+               coalesce(p.problems_found, 0) AS problems_found, coalesce(p.problems_solved, 0) AS problems_solved,
+               CASE WHEN p.consoled THEN '是' WHEN NOT p.consoled THEN '否' ELSE '' END AS consoled,
+               p.source_file, p.source_row
+        FROM listed p LEFT JOIN named n USING (visit_id)
+    """,
+    order="date, source_file", tiebreak="source_row",
+    orders={"date": "date", "township": "township_code", "village": "village_name", "target_kind": "target_kind",
+            "problems_found": "problems_found", "problems_solved": "problems_solved"},
+)
 
 
-def visit_rows(con: Con, scope: Scope, period: Period, villages: tuple[str, ...] = ()) -> pd.DataFrame:
+def visit_rows(
+    con: Con, scope: Scope, period: Period, villages: tuple[str, ...] = (), page: Page = Page(),
+) -> Listing:
     """The 走访记录 rows behind the charts, with their file and row, narrowed to picked villages."""
-    return run(con, VISIT_ROWS_SQL,
-               _params(scope, period, villages=list(villages), not_filled=NOT_FILLED)).df()
+    return listing(con, VISIT_ROWS, _params(scope, period, villages=list(villages), not_filled=NOT_FILLED), page)
 
 
 # --- deputy participation ------------------------------------------------------
 
 # The condition of metrics.window_coverage: a roster deputy of the scope named on a visit
-# of the window (wherever the visit was).
+# of the window (wherever the visit was; a visit's link carries its date and campaign).
 VISITING_DEPUTIES_CTE = f"""
     roster AS (
         SELECT d.*, coalesce(t.township_name, d.township_code) AS township_name,
@@ -179,8 +242,9 @@ VISITING_DEPUTIES_CTE = f"""
         WHERE d.township_code IN (SELECT unnest($towns))
     ),
     visiting AS (
-        SELECT DISTINCT vd.deputy_id FROM visit_deputies vd
-        WHERE vd.visit_id IN (SELECT visit_id FROM visits WHERE {WINDOW_VISITS})
+        SELECT DISTINCT deputy_id FROM {{visit_links}}
+        WHERE {WINDOW_VISITS} AND deputy_id IN (SELECT deputy_id FROM deputies
+                                              WHERE township_code IN (SELECT unnest($towns)))
     )
 """
 
@@ -194,11 +258,11 @@ PARTICIPATION_BY_SQL = f"""
     GROUP BY ALL
     ORDER BY participation_percent, deputies_total DESC, township_code, unit_name
 """
-PARTICIPATION_BY_GROUP_SQL = PARTICIPATION_BY_SQL.format(unit="group_or_blank")
-PARTICIPATION_BY_TEAM_SQL = PARTICIPATION_BY_SQL.format(unit="team_or_blank")
+PARTICIPATION_BY_GROUP_SQL = PARTICIPATION_BY_SQL.format(unit="group_or_blank", visit_links="{visit_links}")
+PARTICIPATION_BY_TEAM_SQL = PARTICIPATION_BY_SQL.format(unit="team_or_blank", visit_links="{visit_links}")
 
 
-PARTICIPATION_BY_TOWNSHIP_SQL = PARTICIPATION_BY_SQL.format(unit="township_name")
+PARTICIPATION_BY_TOWNSHIP_SQL = PARTICIPATION_BY_SQL.format(unit="township_name", visit_links="{visit_links}")
 
 
 def participation_by_group(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
@@ -211,33 +275,60 @@ def participation_by_team(con: Con, scope: Scope, window: CoverageWindow) -> pd.
     return run(con, PARTICIPATION_BY_TEAM_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
 
 
+PARTICIPATION_BY_COUNTY_SQL = f"""
+    WITH {VISITING_DEPUTIES_CTE}
+    SELECT t.county AS county, t.county AS unit_label,
+           count(v.deputy_id) AS deputies_visiting,
+           count(*) AS deputies_total,
+           round(100.0 * count(v.deputy_id) / count(*), 1) AS participation_percent
+    FROM roster r LEFT JOIN visiting v USING (deputy_id) JOIN townships t USING (township_code)
+    GROUP BY ALL
+    ORDER BY participation_percent, deputies_total DESC, county
+"""
+
+
+def participation_by_county(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Deputies visiting / on the roster per county: the view of a scope above one county."""
+    return run(con, PARTICIPATION_BY_COUNTY_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
+
+
 def participation_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
     """Deputies visiting / on the roster per township: the county-wide view (one row each)."""
     frame = run(con, PARTICIPATION_BY_TOWNSHIP_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
     return frame.assign(unit_label=frame["township_name"])
 
 
-DEPUTIES_NOT_VISITING_SQL = f"""
-    WITH {VISITING_DEPUTIES_CTE}
-    SELECT deputy_id, name, level, township_name, group_or_blank AS group_name, team_or_blank AS team_name,
-           mask_phone(phone) AS phone, source_file, source_row
-    FROM roster
-    WHERE deputy_id NOT IN (SELECT deputy_id FROM visiting)
-      AND (len($groups::VARCHAR[]) = 0
-           OR list_contains($groups::VARCHAR[], {_with_township("group_or_blank")}))
-      AND (len($teams::VARCHAR[]) = 0
-           OR list_contains($teams::VARCHAR[], {_with_township("team_or_blank")}))
-    ORDER BY township_code, deputy_id
-"""
+# Roster deputies with no visit in the window (phones masked), narrowed to groups and teams.
+DEPUTIES_NOT_VISITING = ListSpec(
+    base=f"""
+        WITH {VISITING_DEPUTIES_CTE}
+        SELECT deputy_id, name, level, township_code, township_name, group_or_blank, team_or_blank, phone,
+               source_file, source_row
+        FROM roster
+        WHERE deputy_id NOT IN (SELECT deputy_id FROM visiting)
+          AND (len($groups::VARCHAR[]) = 0
+               OR list_contains($groups::VARCHAR[], {_with_township("group_or_blank")}))
+          AND (len($teams::VARCHAR[]) = 0
+               OR list_contains($teams::VARCHAR[], {_with_township("team_or_blank")}))
+    """,
+    shown="""
+        SELECT p.deputy_id, p.name, p.level, p.township_name, p.group_or_blank AS group_name,
+               p.team_or_blank AS team_name, mask_phone(p.phone) AS phone, p.source_file, p.source_row
+        FROM listed p
+    """,
+    order="township_code", tiebreak="deputy_id",
+    orders={"township": "township_code", "level": "level", "group": "group_or_blank", "team": "team_or_blank"},
+)
 
 
 def deputies_not_visiting(
     con: Con, scope: Scope, window: CoverageWindow, groups: tuple[str, ...] = (), teams: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    page: Page = Page(),
+) -> Listing:
     """Roster deputies with no visit in the window (phones masked), narrowed to the picked
     group / team labels of participation_by_group / _by_team; no pick means all."""
-    return run(con, DEPUTIES_NOT_VISITING_SQL,
-               _window_params(scope, window, groups=list(groups), teams=list(teams), not_filled=NOT_FILLED)).df()
+    return listing(con, DEPUTIES_NOT_VISITING, _window_params(
+        scope, window, groups=list(groups), teams=list(teams), not_filled=NOT_FILLED), page)
 
 
 def township_names(con: Con, scope: Scope) -> list[tuple[str, str]]:

@@ -38,6 +38,7 @@ from queries.metrics import (
     pooled_average,
     run,
 )
+from queries.paging import Listing, ListSpec, Page, listing
 from queries.scope import PeerGroup
 
 # The contract metrics compared (coverage over the coverage window), then the
@@ -70,7 +71,6 @@ BASE_METRIC = {
     "reception_compliance": "reception_days",
 }
 BY_MONTH, BY_QUARTER = "month", "quarter"
-DRILL_LIMIT = 2000
 
 # Buckets are periods (start, end); the snapshot is one bucket, a trend is one per month.
 # Each CTE restates one definition of queries/metrics.py for every bucket × township.
@@ -79,9 +79,11 @@ TOWNSHIP_METRICS_SQL = """
         SELECT *, least(bucket_end, $as_of::DATE) AS bucket_as_of
         FROM (SELECT unnest($starts::DATE[]) AS bucket_start, unnest($ends::DATE[]) AS bucket_end)
     ),
-    towns AS (
-        SELECT township_code, township_name FROM townships
-        WHERE township_code IN (SELECT unnest($towns))
+    towns AS (  -- a township's name carries its county where another township of the scope has the name
+        SELECT township_code, county,
+               CASE WHEN count(*) OVER (PARTITION BY township_name) > 1 THEN township_name || '（' || county || '）'
+                    ELSE township_name END AS township_name
+        FROM townships WHERE township_code IN (SELECT unnest($towns))
     ),
     acts AS (  -- activities_total, inspections, supervision, reception_days, voter_contacts
         SELECT b.bucket_start, a.township_code,
@@ -105,9 +107,14 @@ TOWNSHIP_METRICS_SQL = """
         FROM suggestions_of($towns) s CROSS JOIN buckets b
         GROUP BY ALL
     ),
+    scope_visits AS MATERIALIZED (  -- the visits of the scope's roster households, in any township
+        SELECT household_id, date FROM visits
+        WHERE date BETWEEN $start AND $end
+          AND household_id IN (SELECT household_id FROM households WHERE township_code IN (SELECT unnest($towns)))
+    ),
     visited AS (  -- households with a visit in the bucket, in any township (as households_visited)
         SELECT DISTINCT b.bucket_start, v.household_id
-        FROM visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end
+        FROM scope_visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end
     ),
     house AS (
         SELECT b.bucket_start, h.township_code, count(*) AS households_total,
@@ -117,10 +124,14 @@ TOWNSHIP_METRICS_SQL = """
         WHERE h.township_code IN (SELECT unnest($towns))
         GROUP BY ALL
     ),
+    scope_links AS MATERIALIZED (  -- the visits of the scope's roster deputies (a link carries its date)
+        SELECT DISTINCT deputy_id, date FROM {visit_links}
+        WHERE date BETWEEN $start AND $end
+          AND deputy_id IN (SELECT deputy_id FROM deputies WHERE township_code IN (SELECT unnest($towns)))
+    ),
     visiting AS (  -- deputies on a visit in the bucket (as deputies_visiting)
-        SELECT DISTINCT b.bucket_start, vd.deputy_id
-        FROM visit_deputies vd JOIN visits v USING (visit_id)
-        JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end
+        SELECT DISTINCT b.bucket_start, l.deputy_id
+        FROM scope_links l JOIN buckets b ON l.date BETWEEN b.bucket_start AND b.bucket_end
     ),
     deps AS (
         SELECT b.bucket_start, d.township_code, count(*) AS deputies_total,
@@ -134,20 +145,21 @@ TOWNSHIP_METRICS_SQL = """
         SELECT township_code, count(*) AS stations_total FROM stations
         WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
-    window_visits AS (  -- the coverage window's visits (metrics.window_coverage), one for all buckets
-        SELECT * FROM visits WHERE date BETWEEN $window_start AND $window_end
-          AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
-    ),
-    window_house AS (
+    window_house AS (  -- the coverage window's visits (metrics.window_coverage), one for all buckets
         SELECT township_code,
-               count(*) FILTER (WHERE household_id IN (SELECT household_id FROM window_visits))
+               count(*) FILTER (WHERE household_id IN (
+                   SELECT household_id FROM visits WHERE date BETWEEN $window_start AND $window_end
+                     AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
+                     AND household_id IN (SELECT household_id FROM households
+                                          WHERE township_code IN (SELECT unnest($towns)))))
                    AS campaign_households_visited
         FROM households WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
     window_deps AS (
         SELECT township_code,
-               count(*) FILTER (WHERE deputy_id IN (SELECT deputy_id FROM visit_deputies
-                                                    WHERE visit_id IN (SELECT visit_id FROM window_visits)))
+               count(*) FILTER (WHERE deputy_id IN (
+                   SELECT deputy_id FROM {visit_links} WHERE date BETWEEN $window_start AND $window_end
+                     AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)))
                    AS campaign_deputies_visiting
         FROM deputies WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
@@ -173,7 +185,7 @@ TOWNSHIP_METRICS_SQL = """
         GROUP BY ALL
     ),
     counted AS (
-        SELECT b.bucket_start, b.bucket_end, t.township_code, t.township_name,
+        SELECT b.bucket_start, b.bucket_end, t.township_code, t.township_name, t.county,
                coalesce(a.activities_total, 0) AS activities_total,
                coalesce(a.inspections, 0) AS inspections,
                coalesce(a.supervision, 0) AS supervision,
@@ -200,6 +212,11 @@ TOWNSHIP_METRICS_SQL = """
         LEFT JOIN window_house wh ON wh.township_code = t.township_code
         LEFT JOIN window_deps wd ON wd.township_code = t.township_code
         LEFT JOIN reception r ON r.bucket_start = b.bucket_start AND r.township_code = t.township_code
+    ),
+    units AS (  -- the unit compared: each township, or each county (its townships' parts added up)
+        SELECT bucket_start, bucket_end, {unit_code} AS township_code, {unit_name} AS township_name,
+               {parts}
+        FROM counted GROUP BY ALL
     )
     SELECT *,
            collected_resolved / nullif(suggestions_collected, 0) AS resolution_rate,
@@ -213,14 +230,29 @@ TOWNSHIP_METRICS_SQL = """
            activities_total / nullif(stations_total, 0) AS activities_per_station,
            reception_days / nullif(stations_total, 0) AS reception_days_per_station,
            voter_contacts / nullif(stations_total, 0) AS voter_contacts_per_station
-    FROM counted
+    FROM units
     ORDER BY township_code, bucket_start
 """
+# Every part `counted` holds: additive, so a county's is the sum of its townships'.
+PARTS = ["activities_total", "inspections", "supervision", "reception_days", "voter_contacts",
+         "suggestions_collected", "collected_resolved", "overdue", "households_total", "households_visited",
+         "deputies_total", "deputies_visiting", "stations_total", "campaign_households_visited",
+         "campaign_deputies_visiting", "reception_months_due", "reception_months_held"]
+BY_TOWNSHIP, BY_COUNTY = "township", "county"
+UNITS = {  # how a unit is named (code, name): a county by its name in both
+    BY_TOWNSHIP: ("township_code", "township_name"),
+    BY_COUNTY: ("county", "county"),
+}
+UNIT_METRICS_SQL = {
+    unit: TOWNSHIP_METRICS_SQL.format(unit_code=code, unit_name=name, visit_links="{visit_links}",
+                                      parts=", ".join(f"sum({part})::BIGINT AS {part}" for part in PARTS))
+    for unit, (code, name) in UNITS.items()
+}
 
 
 def _bucketed(
     con: Con, scope: Scope, buckets: list[Period], settings: Settings, today: dt.date | None,
-    window: CoverageWindow | None = None,
+    window: CoverageWindow | None = None, by: str = BY_TOWNSHIP,
 ) -> pd.DataFrame:
     """Every compared figure per bucket × township (one statement)."""
     overall = Period(min(b.start for b in buckets), max(b.end for b in buckets))
@@ -233,18 +265,20 @@ def _bucketed(
         as_of=as_of_date(con, overall, today, scope),
         window_start=window.start, window_end=window.end, window_campaign=window.campaign,
     )
-    frame = run(con, TOWNSHIP_METRICS_SQL, params).df()
+    frame = run(con, UNIT_METRICS_SQL[by], params).df()
     # NULL ratios (no denominator) arrive as NaN; keep them as missing, not as 0.
     return frame.astype({key: "float64" for key in RATES | set(NORMALISED)})
 
 
 def township_metrics(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
-    window: CoverageWindow | None = None,
+    window: CoverageWindow | None = None, by: str = BY_TOWNSHIP,
 ) -> pd.DataFrame:
-    """One row per township of the scope: every compared metric, its parts and denominators
-    (coverage over `window`, by default the latest coverage window of the scope and period)."""
-    frame = _bucketed(con, scope, [period], settings, today, window)
+    """One row per township of the scope (or, `by` county, per county: its townships' parts added
+    up, its rates pooled): every compared metric, its parts and denominators (coverage over
+    `window`, by default the latest coverage window of the scope and period). A unit's name is
+    in `township_name` (a township's with its county where two of the scope share the name)."""
+    frame = _bucketed(con, scope, [period], settings, today, window, by)
     return frame.drop(columns=["bucket_start", "bucket_end"])
 
 
@@ -261,6 +295,7 @@ def buckets_of(period: Period, by: str = BY_MONTH) -> list[Period]:
 
 def township_trend(
     con: Con, scope: Scope, period: Period, metric: str, by: str = BY_MONTH, today: dt.date | None = None,
+    unit: str = BY_TOWNSHIP,
 ) -> pd.DataFrame:
     """One metric per month (or quarter) per township, wide: `bucket` + one column per township code.
 
@@ -269,7 +304,7 @@ def township_trend(
     """
     if metric not in TRENDED:
         raise ValueError(f"not a metric with a trend: {metric}")
-    long = _bucketed(con, scope, buckets_of(period, by), Settings(), today)
+    long = _bucketed(con, scope, buckets_of(period, by), Settings(), today, by=unit)
     wide = long.pivot(index="bucket_start", columns="township_code", values=metric)
     wide = wide.reindex(columns=list(dict.fromkeys(long["township_code"]))).reset_index()
     if metric in RATES:
@@ -318,9 +353,12 @@ def ranking(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     return shown[["rank", *shown.columns.drop("rank")]]
 
 
-def ranking_columns() -> dict[str, str]:
+UNIT_WORDS = {BY_TOWNSHIP: "乡镇", BY_COUNTY: "县"}
+
+
+def ranking_columns(by: str = BY_TOWNSHIP) -> dict[str, str]:
     """Frame column -> Chinese header (with unit) for the ranking table."""
-    headers = {"rank": COMPARISON_LABELS["columns"]["rank"], "township_name": COMPARISON_LABELS["columns"]["township"]}
+    headers = {"rank": COMPARISON_LABELS["columns"]["rank"], "township_name": UNIT_WORDS[by]}
     headers |= {key: axis_title(key) for key in COMPARED}
     headers |= {key: COMPARISON_LABELS["columns"][key] for key in DENOMINATORS}
     return headers
@@ -436,15 +474,41 @@ def _one_decimal(metric: str, value: float):
 SCORECARD = ["reception_compliance", "reception_days", "supervision", "suggestions_collected", "resolution_rate",
              "overdue", "campaign_household_coverage", "campaign_deputy_participation"]
 TOTAL_ROW = "全县合计"
+MOST_BARS = 30  # a bar chart of more units than this shows the best and the worst, the rest summed up
+SHOWN_EACH_END = 10
+MOST_TRENDS = 24  # small multiples: beyond this, the best and the worst few
+TRENDS_EACH_END = 6
 
 
-def scorecard(frame: pd.DataFrame) -> pd.DataFrame:
+def readable_bars(frame: pd.DataFrame, ranked: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, int]:
+    """The ranked rows a bar chart can show: all of them up to MOST_BARS, else the best and the
+    worst SHOWN_EACH_END and one row between them for the rest (其余N个, its figure pooled over
+    their parts from `frame` as the average is). Returns (rows, how many were summed up)."""
+    if len(ranked) <= MOST_BARS:
+        return ranked, 0
+    best, worst = ranked.iloc[:SHOWN_EACH_END], ranked.iloc[-SHOWN_EACH_END:]
+    middle = ranked.iloc[SHOWN_EACH_END:-SHOWN_EACH_END]
+    rest = frame[frame["township_code"].isin(middle["township_code"])]
+    value = county_average(rest, metric)
+    summed = {"township_code": "", "township_name": f"其余{len(middle)}个", metric: value, "rank": None}
+    return pd.concat([best, pd.DataFrame([summed]), worst], ignore_index=True), len(middle)
+
+
+def readable_trends(ranked: pd.DataFrame) -> list[str]:
+    """The units whose trend is drawn: all up to MOST_TRENDS, else the best and the worst few."""
+    codes = list(ranked["township_code"])
+    if len(codes) <= MOST_TRENDS:
+        return codes
+    return [*codes[:TRENDS_EACH_END], *codes[-TRENDS_EACH_END:]]
+
+
+def scorecard(frame: pd.DataFrame, total_row: str = TOTAL_ROW) -> pd.DataFrame:
     """One row per township and a last row for the whole scope (counts summed, ratios
     pooled), the SCORECARD indicators with rates in percent."""
     parts = sorted({part for key in SCORECARD if key in POOLED_PARTS for part in POOLED_PARTS[key][:2]}
                    - set(SCORECARD))
     rows = frame[["township_name", *SCORECARD, *parts]].copy()
-    total = {"township_name": TOTAL_ROW}
+    total = {"township_name": total_row}
     for key in SCORECARD:
         total[key] = pooled_average(frame, key) if key in POOLED_PARTS else frame[key].sum()
     total |= {part: frame[part].sum() for part in parts}
@@ -454,9 +518,9 @@ def scorecard(frame: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def scorecard_columns() -> dict[str, str]:
+def scorecard_columns(by: str = BY_TOWNSHIP) -> dict[str, str]:
     """Frame column -> Chinese header for the scorecard."""
-    return {"township_name": COMPARISON_LABELS["columns"]["township"]} | {key: axis_title(key) for key in SCORECARD}
+    return {"township_name": UNIT_WORDS[by]} | {key: axis_title(key) for key in SCORECARD}
 
 
 PASS, SHORT = "#D8EFE0", "#F8D7D3"  # 达标 / 未达标 or 落后 (pale, so the figures stay readable)
@@ -504,25 +568,21 @@ ACTIVITY_ROWS_SQL = """
     SELECT '活动记录' AS register, t.township_name, a.title AS record_id, CAST(a.date AS VARCHAR) AS record_date,
            a.kind AS category, a.title AS description,
            CASE WHEN a.voters_received IS NOT NULL THEN '接待选民' || a.voters_received || '人' ELSE '' END AS state,
-           a.source_file, a.source_row
+           a.source_file, a.source_row, a.township_code
     FROM activities_in($start, $end, $towns) a JOIN townships t USING (township_code)
     WHERE ($any_kind OR list_contains($kinds::VARCHAR[], a.kind))
       AND (NOT $voters_only OR a.voters_received IS NOT NULL)
-    ORDER BY a.date, a.township_code, a.source_file, a.source_row
-    LIMIT $limit
 """
 
 # Collected in the period (建议收集数, and the 办结率 base), or overdue at the as-of day (超期未办结).
 SUGGESTION_ROWS_SQL = """
     SELECT '建议意见登记' AS register, t.township_name, s.suggestion_id AS record_id,
            CAST(s.received_on AS VARCHAR) AS record_date, s.source AS category, s.summary AS description,
-           s.status AS state, s.source_file, s.source_row
+           s.status AS state, s.source_file, s.source_row, s.township_code
     FROM suggestions_of($towns) s JOIN townships t USING (township_code)
     WHERE CASE WHEN $overdue_only
                THEN s.status <> $resolved AND s.received_on <= $as_of AND $as_of - s.received_on > $limit
                ELSE s.received_on BETWEEN $start AND $end END
-    ORDER BY s.received_on, s.township_code, s.suggestion_id
-    LIMIT $limit_rows
 """
 
 # The roster behind 脱贫户走访覆盖率: every household, marked visited in the window or not (head name masked).
@@ -535,25 +595,22 @@ HOUSEHOLD_ROWS_SQL = f"""
            '' AS record_date, h.village AS category, mask_name(h.head_name) AS description,
            CASE WHEN h.household_id IN (SELECT household_id FROM ({WINDOW_VISITS}))
                 THEN $visited ELSE $not_visited END AS state,
-           h.source_file, h.source_row
+           h.source_file, h.source_row, h.township_code
     FROM households h JOIN townships t USING (township_code)
     WHERE h.township_code IN (SELECT unnest($towns))
-    ORDER BY h.township_code, h.household_id
-    LIMIT $limit
 """
 
 # The roster behind 代表参与率: every deputy, marked as having visited in the window or not.
-DEPUTY_ROWS_SQL = f"""
+DEPUTY_ROWS_SQL = """
     SELECT '代表名册' AS register, t.township_name, d.deputy_id AS record_id,
            '' AS record_date, d.level AS category, d.name AS description,
-           CASE WHEN d.deputy_id IN (SELECT deputy_id FROM visit_deputies
-                                     WHERE visit_id IN (SELECT visit_id FROM ({WINDOW_VISITS})))
+           CASE WHEN d.deputy_id IN (SELECT deputy_id FROM {visit_links}
+                                     WHERE date BETWEEN $window_start AND $window_end
+                                       AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR))
                 THEN $visited ELSE $not_visited END AS state,
-           d.source_file, d.source_row
+           d.source_file, d.source_row, d.township_code
     FROM deputies d JOIN townships t USING (township_code)
     WHERE d.township_code IN (SELECT unnest($towns))
-    ORDER BY d.township_code, d.deputy_id
-    LIMIT $limit
 """
 
 _ACTIVITY_FILTERS = {  # metric -> (any kind, kinds, only rows with voters received)
@@ -565,11 +622,24 @@ _ACTIVITY_FILTERS = {  # metric -> (any kind, kinds, only rows with voters recei
 }
 
 
+DRILL_COLUMNS = ["register", "township_name", "record_id", "record_date", "category", "description", "state",
+                 "source_file", "source_row"]
+DRILL_SHOWN_SQL = f"SELECT {', '.join('p.' + c for c in DRILL_COLUMNS)} FROM listed p"
+DRILL_LISTS = {
+    "activities": ListSpec(ACTIVITY_ROWS_SQL, DRILL_SHOWN_SQL, "record_date, township_code, source_file",
+                           "source_row"),
+    "suggestions": ListSpec(SUGGESTION_ROWS_SQL, DRILL_SHOWN_SQL, "record_date, township_code", "record_id"),
+    "households": ListSpec(HOUSEHOLD_ROWS_SQL, DRILL_SHOWN_SQL, "township_code", "record_id",
+                           orders={"state": "state"}),
+    "deputies": ListSpec(DEPUTY_ROWS_SQL, DRILL_SHOWN_SQL, "township_code", "record_id", orders={"state": "state"}),
+}
+
+
 def metric_rows(
-    con: Con, scope: Scope, period: Period, metric: str, limit: int = DRILL_LIMIT, today: dt.date | None = None,
+    con: Con, scope: Scope, period: Period, metric: str, today: dt.date | None = None, page: Page = Page(),
     window: CoverageWindow | None = None,
-) -> pd.DataFrame:
-    """The register rows behind `metric` for the scope's townships, with 来源文件 / 行号.
+) -> Listing:
+    """The register rows behind `metric` for the scope's townships, with 来源文件 / 行号, a page of them.
 
     Count metrics: exactly the rows counted. Rates: the rows of the denominator, with
     `state` telling whether each is in the numerator (已办结 / 已走访 / 已参加走访).
@@ -580,22 +650,20 @@ def metric_rows(
     marks = COMPARISON_LABELS["columns"]
     if base in _ACTIVITY_FILTERS:
         any_kind, kinds, voters_only = _ACTIVITY_FILTERS[base]
-        params = _params(scope, period, any_kind=any_kind, kinds=kinds, voters_only=voters_only, limit=limit)
-        return run(con, ACTIVITY_ROWS_SQL, params).df()
+        params = _params(scope, period, any_kind=any_kind, kinds=kinds, voters_only=voters_only)
+        return listing(con, DRILL_LISTS["activities"], params, page)
     if base in ("suggestions_collected", "resolution_rate", "overdue"):
         params = _params(scope, period, overdue_only=base == "overdue", resolved=RESOLVED,
-                         limit=Settings().time_limit_days, limit_rows=limit,
-                         as_of=as_of_date(con, period, today, scope))
-        return run(con, SUGGESTION_ROWS_SQL, params).df()
+                         limit=Settings().time_limit_days, as_of=as_of_date(con, period, today, scope))
+        return listing(con, DRILL_LISTS["suggestions"], params, page)
     window = window or coverage_windows(con, scope, period, today)[-1]
     in_window = {"window_start": window.start, "window_end": window.end, "window_campaign": window.campaign}
     if base in ("household_coverage", "campaign_household_coverage"):
-        params = _params(scope, period, visited=marks["visited"], not_visited=marks["not_visited"], limit=limit,
-                         **in_window)
-        return run(con, HOUSEHOLD_ROWS_SQL, params).df()
+        params = _params(scope, period, visited=marks["visited"], not_visited=marks["not_visited"], **in_window)
+        return listing(con, DRILL_LISTS["households"], params, page)
     params = _params(scope, period, visited=marks["deputy_visited"], not_visited=marks["deputy_not_visited"],
-                     limit=limit, **in_window)
-    return run(con, DEPUTY_ROWS_SQL, params).df()
+                     **in_window)
+    return listing(con, DRILL_LISTS["deputies"], params, page)
 
 
 # What the drill-down's 类别 column holds differs by register: say which.

@@ -11,6 +11,7 @@ from etl.registers import BY_KIND, REGISTERS
 from etl.report import status_word
 from queries.labels import METRICS
 from queries.metrics import Period, Scope, _params, run
+from queries.paging import Listing, ListSpec, Page, listing
 from queries.privacy import mask_text
 from queries.scope import Viewer, visible_loads
 
@@ -61,7 +62,7 @@ CURRENT_WARNINGS_SQL = """
 WARNING_COLUMNS = ["file_name", "sheet", "row_no", "record_id", "warning"]
 
 
-def load_warnings(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> pd.DataFrame:
+def load_warnings(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, page: Page = Page()) -> Listing:
     """Rows that loaded but deserve a look, from each file's latest load the viewer may see
     (visible_loads; ids are not personal).
 
@@ -70,12 +71,14 @@ def load_warnings(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) 
     """
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_warnings'").fetchall()
     if not exists[0][0]:
-        return pd.DataFrame(columns=WARNING_COLUMNS)
-    sql = CURRENT_WARNINGS_SQL.replace(
+        return Listing(pd.DataFrame(columns=WARNING_COLUMNS), 0, page)
+    base = CURRENT_WARNINGS_SQL.replace(
         "    ORDER BY w.load_id, w.row_no",
-        f"      AND w.load_id IN (SELECT l.load_id FROM load_log l WHERE {visible_loads(con)})\n"
-        "    ORDER BY w.load_id, w.row_no")
-    return run(con, sql, _viewer_params(scope, viewer)).df()
+        f"      AND w.load_id IN (SELECT l.load_id FROM load_log l WHERE {visible_loads(con)})")
+    spec = ListSpec(base=base.replace("SELECT w.file_name,", "SELECT w.load_id, w.file_name,"),
+                    shown="SELECT p.file_name, p.sheet, p.row_no, p.record_id, p.warning FROM listed p",
+                    order="load_id, row_no", tiebreak="file_name, record_id")
+    return listing(con, spec, _viewer_params(scope, viewer), page)
 
 
 def _viewer_params(scope: Scope, viewer: Viewer) -> dict:
@@ -154,22 +157,29 @@ def station_roster(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple]:
 # --- the 数据 page ------------------------------------------------------------
 
 LOAD_HISTORY_SQL = """
-    SELECT date_trunc('second', loaded_at) AS loaded_at, file_name, kind, coalesce(sheet, '') AS sheet,
+    SELECT load_id, date_trunc('second', loaded_at) AS loaded_at, file_name, kind, coalesce(sheet, '') AS sheet,
            rows_read, rows_accepted, rows_rejected, coalesce(rows_skipped, 0) AS rows_skipped, status,
            coalesce(message, '') AS message{loaded_by}
     FROM load_log l
     WHERE {visible}
-    ORDER BY loaded_at DESC, load_id DESC
-    LIMIT $limit
 """
 
 
-def load_history(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, limit: int = 1000) -> pd.DataFrame:
+def load_history(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, page: Page = Page()) -> Listing:
     """The loads the viewer may see, newest first, with register, result and who loaded: what came in, and when."""
     scoped = "township_codes" in visible_loads(con)
-    sql = LOAD_HISTORY_SQL.format(visible=visible_loads(con),
-                                  loaded_by=", coalesce(loaded_by, '') AS loaded_by" if scoped else ", '' AS loaded_by")
-    frame = run(con, sql, {"limit": limit, **_viewer_params(scope, viewer)}).df()
+    spec = ListSpec(
+        base=LOAD_HISTORY_SQL.format(visible=visible_loads(con), loaded_by=", coalesce(loaded_by, '') AS loaded_by"
+                                     if scoped else ", '' AS loaded_by"),
+        shown="""SELECT p.loaded_at, p.file_name, p.kind, p.sheet, p.rows_read, p.rows_accepted, p.rows_rejected,
+                        p.rows_skipped, p.status, p.message, p.loaded_by FROM listed p""",
+        order="loaded_at DESC", tiebreak="load_id DESC", after=_worded,
+        orders={"loaded_at": "loaded_at", "file_name": "file_name", "rows_rejected": "rows_rejected"})
+    return listing(con, spec, _viewer_params(scope, viewer), page)
+
+
+def _worded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The register's and the result's Chinese words."""
     frame["register"] = frame["kind"].map({kind: r.title for kind, r in BY_KIND.items()}).fillna("—")
     frame["result"] = [status_word(status, rejected) for status, rejected in zip(
         frame["status"], frame["rows_rejected"].fillna(0).astype(int), strict=True)]
@@ -205,9 +215,22 @@ REGISTER_COUNTS_SQL = """
 """
 
 
-def register_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+REGISTER_COUNTS = ListSpec(
+    base=REGISTER_COUNTS_SQL.replace("    ORDER BY t.county, t.township_code\n", "").replace(
+        "SELECT t.township_code, t.township_name,", "SELECT t.county, t.township_code, t.township_name,"),
+    shown="""SELECT p.township_code, p.township_name, p.stations, p.deputies, p.households, p.activities,
+                    p.activities_latest, p.suggestions, p.suggestions_latest, p.visits, p.visits_latest
+             FROM listed p""",
+    order="county", tiebreak="township_code",
+    orders={"activities": "activities", "suggestions": "suggestions", "visits": "visits",
+            "activities_latest": "activities_latest", "suggestions_latest": "suggestions_latest",
+            "visits_latest": "visits_latest"},
+)
+
+
+def register_counts(con: duckdb.DuckDBPyConnection, scope: Scope, page: Page = Page()) -> Listing:
     """Rows of every register and the newest record date of each log (ISO text), per township of the scope."""
-    return run(con, REGISTER_COUNTS_SQL, {"towns": list(scope.township_codes)}).df()
+    return listing(con, REGISTER_COUNTS, {"towns": list(scope.township_codes)}, page)
 
 
 # The log registers whose months can be empty, in the order the page shows them.
@@ -233,58 +256,79 @@ COMPLETENESS_SQL = """
         SELECT 'visits', township_code, date_trunc('month', date)::DATE, count(*)
         FROM visits_in($start, $end, $towns) GROUP BY ALL
     )
-    SELECT r.register, t.township_code, t.township_name, m.month,
-           coalesce(f.n, 0) AS records,
-           CASE WHEN f.n IS NULL THEN $empty ELSE CAST(f.n AS VARCHAR) END AS cell_text
+    SELECT r.register, {unit_code} AS township_code, {unit_name} AS township_name, m.month,
+           sum(coalesce(f.n, 0))::BIGINT AS records,
+           CASE WHEN count(f.n) = 0 THEN $empty ELSE CAST(sum(f.n) AS VARCHAR) END AS cell_text
     FROM registers r CROSS JOIN towns t CROSS JOIN months m
     LEFT JOIN records f ON f.register = r.register AND f.township_code = t.township_code AND f.month = m.month
-    ORDER BY r.register_order, t.county, t.township_code, m.month
+    GROUP BY r.register, r.register_order, t.county, {unit_code}, {unit_name}, m.month
+    ORDER BY r.register_order, t.county, {unit_code}, m.month
 """
+BY_TOWNSHIP, BY_COUNTY = "township", "county"
+UNIT_COMPLETENESS_SQL = {  # a county's cell adds up its townships' (and is 空 only when all are)
+    BY_TOWNSHIP: COMPLETENESS_SQL.format(unit_code="t.township_code", unit_name="t.township_name"),
+    BY_COUNTY: COMPLETENESS_SQL.format(unit_code="t.county", unit_name="t.county"),
+}
 EMPTY_CELL = "空"
 
 
-def completeness(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period) -> pd.DataFrame:
-    """Records per register × township × month of the period; a month without any is marked 空,
-    so a township that has not sent its register for a month stands out."""
+def completeness(
+    con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, by: str = BY_TOWNSHIP,
+) -> pd.DataFrame:
+    """Records per register × township (or county) × month of the period; a month without any is
+    marked 空, so a township that has not sent its register for a month stands out."""
     params = _params(scope, period, kinds=[kind for kind, _ in COMPLETENESS_REGISTERS], empty=EMPTY_CELL)
-    return run(con, COMPLETENESS_SQL, params).df()
+    return run(con, UNIT_COMPLETENESS_SQL[by], params).df()
 
 
 # The rows behind a completeness cell: what each log register holds for a township and period.
-REGISTER_ROWS_SQL = {
-    "activities": """
-        SELECT t.township_name, '' AS record_id, CAST(a.date AS VARCHAR) AS record_date,
-               a.kind || '：' || a.title AS description, a.source_file, a.source_row
-        FROM activities_in($start, $end, $towns) a JOIN townships t USING (township_code)
-        ORDER BY a.date, a.township_code, a.source_file, a.source_row LIMIT $limit
-    """,
-    "suggestions": """
-        SELECT t.township_name, s.suggestion_id AS record_id, CAST(s.received_on AS VARCHAR) AS record_date,
-               s.source || '：' || s.summary AS description, s.source_file, s.source_row
-        FROM suggestions_of($towns) s JOIN townships t USING (township_code)
-        WHERE s.received_on BETWEEN $start AND $end
-        ORDER BY s.received_on, s.township_code, s.source_file, s.source_row LIMIT $limit
-    """,
-    "visits": """
-        SELECT t.township_name, coalesce(v.household_id, v.enterprise, '') AS record_id,
-               CAST(v.date AS VARCHAR) AS record_date,
-               v.target_kind || coalesce('（' || v.village || '）', '') AS description, v.source_file, v.source_row
-        FROM visits_in($start, $end, $towns) v JOIN townships t USING (township_code)
-        ORDER BY v.date, v.township_code, v.source_file, v.source_row LIMIT $limit
-    """,
+REGISTER_ROWS = {
+    "activities": ListSpec(
+        base="""
+            SELECT a.township_code, t.township_name, '' AS record_id, a.date AS record_day,
+                   a.kind || '：' || a.title AS description, a.source_file, a.source_row
+            FROM activities_in($start, $end, $towns) a JOIN townships t USING (township_code)
+        """,
+        shown="""SELECT p.township_name, p.record_id, CAST(p.record_day AS VARCHAR) AS record_date, p.description,
+                        p.source_file, p.source_row FROM listed p""",
+        order="record_day, township_code, source_file", tiebreak="source_row"),
+    "suggestions": ListSpec(
+        base="""
+            SELECT s.township_code, t.township_name, s.suggestion_id AS record_id, s.received_on AS record_day,
+                   s.source || '：' || s.summary AS description, s.source_file, s.source_row
+            FROM suggestions_of($towns) s JOIN townships t USING (township_code)
+            WHERE s.received_on BETWEEN $start AND $end
+        """,
+        shown="""SELECT p.township_name, p.record_id, CAST(p.record_day AS VARCHAR) AS record_date, p.description,
+                        p.source_file, p.source_row FROM listed p""",
+        order="record_day, township_code, source_file", tiebreak="source_row"),
+    "visits": ListSpec(
+        base="""
+            SELECT v.township_code, t.township_name, coalesce(v.household_id, v.enterprise, '') AS record_id,
+                   v.date AS record_day, v.target_kind || coalesce('（' || v.village || '）', '') AS description,
+                   v.source_file, v.source_row
+            FROM visits_in($start, $end, $towns) v JOIN townships t USING (township_code)
+        """,
+        shown="""SELECT p.township_name, p.record_id, CAST(p.record_day AS VARCHAR) AS record_date, p.description,
+                        p.source_file, p.source_row FROM listed p""",
+        order="record_day, township_code, source_file", tiebreak="source_row"),
 }
 
 
+def _masked_descriptions(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(description=frame["description"].map(mask_text))
+
+
 def register_rows(
-    con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, kind: str, limit: int = 2000
-) -> pd.DataFrame:
-    """The log register's rows of the scope and period, with 来源文件 / 行号 (at most `limit`).
+    con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, kind: str, page: Page = Page(),
+) -> Listing:
+    """The log register's rows of the scope and period, with 来源文件 / 行号.
 
     Titles and summaries are free text: a voter's phone number written into one is masked.
     """
-    frame = run(con, REGISTER_ROWS_SQL[kind], _params(scope, period, limit=limit)).df()
-    frame["description"] = frame["description"].map(mask_text)
-    return frame
+    spec = REGISTER_ROWS[kind]
+    spec = ListSpec(spec.base, spec.shown, spec.order, spec.tiebreak, spec.orders, spec.ctes, _masked_descriptions)
+    return listing(con, spec, _params(scope, period), page)
 
 
 def metric_definitions() -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 from etl.registers import ACTIVITY_KINDS, DEPUTY_LEVELS
 from queries import metrics
 from queries.metrics import REPORTING_KIND, Con, Period, Scope, _params, run
+from queries.paging import Listing, ListSpec, Page, listing
 
 # A deputy with no activity or visit in this many months before the period end is inactive.
 INACTIVE_MONTHS = 6
@@ -37,6 +38,14 @@ def filter_options(con: Con, scope: Scope) -> dict[str, list[str]]:
     return {"levels": levels or [], "groups": groups or [], "stations": stations or []}
 
 
+def deputy_township(con: Con, scope: Scope, deputy_id: str) -> str | None:
+    """The township of a roster deputy of the scope (None: not one of its deputies)."""
+    found = run(con, "SELECT township_code FROM deputies WHERE deputy_id = $deputy "
+                     "AND township_code IN (SELECT unnest($towns))",
+                {"deputy": deputy_id, "towns": list(scope.township_codes)}).fetchall()
+    return found[0][0] if found else None
+
+
 def deputy_roster(con: Con, scope: Scope) -> list[tuple[str, str]]:
     """(id, name) of the roster deputies of the scope, for picking one deputy."""
     return run(
@@ -47,10 +56,15 @@ def deputy_roster(con: Con, scope: Scope) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-# Counts in the period; the last activity looks back without limit up to the period end.
-DEPUTY_RECORDS_SQL = """
-    WITH roster AS (
-        SELECT d.*, coalesce(t.township_name, d.township_code) AS township_name,
+# A deputy's record: counts in the period, and the day of the last activity or visit, looking
+# back without limit up to the period end. A deputy's links carry their row's date (and an
+# activity's kind, etl/schema.sql), so only the deputies' own links are read; the look-back,
+# which reads a deputy's whole history, is made only for the deputies a page shows (and, for
+# the quiet, for those with nothing in the last six months).
+ROSTER_CTE = """
+    roster AS (
+        SELECT d.deputy_id, d.name, d.level, d.township_code, d.group_name, d.team_name, d.phone,
+               d.source_file, d.source_row, coalesce(t.township_name, d.township_code) AS township_name,
                coalesce(s.station_name, d.station_id, '') AS station_name
         FROM deputies d
         LEFT JOIN townships t ON t.township_code = d.township_code
@@ -59,46 +73,84 @@ DEPUTY_RECORDS_SQL = """
           AND (len($levels::VARCHAR[]) = 0 OR list_contains($levels::VARCHAR[], d.level))
           AND (len($groups::VARCHAR[]) = 0 OR list_contains($groups::VARCHAR[], d.group_name))
           AND (len($stations::VARCHAR[]) = 0 OR list_contains($stations::VARCHAR[], d.station_id))
-    ),
-    acts AS (
-        SELECT ad.deputy_id,
-               count(*) FILTER (WHERE a.date >= $start) AS activities,
-               count(*) FILTER (WHERE a.date >= $start AND a.kind = $reporting) AS reports_to_voters,
-               max(a.date) AS last_activity
-        FROM activities a JOIN activity_deputies ad USING (activity_id)
-        WHERE a.date <= $end GROUP BY ad.deputy_id
-    ),
-    vis AS (
-        SELECT vd.deputy_id, count(*) FILTER (WHERE v.date >= $start) AS visits, max(v.date) AS last_visit
-        FROM visits v JOIN visit_deputies vd USING (visit_id)
-        WHERE v.date <= $end GROUP BY vd.deputy_id
-    ),
-    proposed AS (
-        SELECT sd.deputy_id, count(*) AS suggestions
-        FROM suggestions s JOIN suggestion_deputies sd USING (suggestion_id)
-        WHERE s.received_on BETWEEN $start AND $end GROUP BY sd.deputy_id
-    ),
-    record AS (
-        SELECT r.*, coalesce(a.activities, 0) AS activities, coalesce(v.visits, 0) AS visits,
-               coalesce(p.suggestions, 0) AS suggestions, coalesce(a.reports_to_voters, 0) AS reports_to_voters,
-               greatest(a.last_activity, v.last_visit) AS last_active_on
-        FROM roster r
-        LEFT JOIN acts a USING (deputy_id) LEFT JOIN vis v USING (deputy_id) LEFT JOIN proposed p USING (deputy_id)
+    )"""
+# The period's counts of the deputies of `{who}`.
+PERIOD_COUNTS_SQL = """
+    SELECT deputy_id, sum(activities) AS activities, sum(reports_to_voters) AS reports_to_voters,
+           sum(visits) AS visits, sum(suggestions) AS suggestions
+    FROM (
+        SELECT deputy_id, 1 AS activities, (kind = $reporting)::INTEGER AS reports_to_voters, 0 AS visits,
+               0 AS suggestions
+        FROM {{activity_links}} WHERE date BETWEEN $start AND $end AND deputy_id IN (SELECT deputy_id FROM {who})
+        UNION ALL
+        SELECT deputy_id, 0, 0, 1, 0 FROM {{visit_links}}
+        WHERE date BETWEEN $start AND $end AND deputy_id IN (SELECT deputy_id FROM {who})
+        UNION ALL
+        SELECT deputy_id, 0, 0, 0, 1 FROM {{suggestion_links}}
+        WHERE received_on BETWEEN $start AND $end AND deputy_id IN (SELECT deputy_id FROM {who})
     )
-    SELECT deputy_id, name, level, township_name, station_name,
-           coalesce(group_name, '') AS group_name, coalesce(team_name, '') AS team_name,
-           coalesce(mask_phone(phone), '') AS phone,
-           activities, visits, suggestions, reports_to_voters,
-           coalesce(CAST(last_active_on AS VARCHAR), '无记录') AS last_active_on,
-           last_active_on IS NULL OR last_active_on <= $end::DATE - to_months($inactive_months) AS inactive,
-           source_file, source_row
-    FROM record
-    WHERE {condition}
-    ORDER BY {order}
+    GROUP BY deputy_id
 """
-ALL_RECORDS_SQL = DEPUTY_RECORDS_SQL.format(condition="true", order="township_code, deputy_id")
-INACTIVE_RECORDS_SQL = DEPUTY_RECORDS_SQL.format(
-    condition="inactive", order="record.last_active_on NULLS FIRST, township_code, deputy_id")
+# The last activity or visit up to the period end of the deputies of `{who}`.
+LAST_ACTIVE_SQL = """
+    SELECT deputy_id, max(date) AS last_active_date
+    FROM (SELECT deputy_id, date FROM {{activity_links}}
+          WHERE date <= $end AND deputy_id IN (SELECT deputy_id FROM {who})
+          UNION ALL
+          SELECT deputy_id, date FROM {{visit_links}}
+          WHERE date <= $end AND deputy_id IN (SELECT deputy_id FROM {who}))
+    GROUP BY deputy_id
+"""
+# Inactive: no activity or visit in the months before the period end (so the last one, if any,
+# is on or before that day).
+QUIET_SINCE = "$end::DATE - to_months($inactive_months)"
+RECORD_SHOWN_SQL = f"""
+    SELECT p.deputy_id, p.name, p.level, p.township_name, p.station_name,
+           coalesce(p.group_name, '') AS group_name, coalesce(p.team_name, '') AS team_name,
+           coalesce(mask_phone(p.phone), '') AS phone,
+           coalesce(c.activities, 0)::BIGINT AS activities, coalesce(c.visits, 0)::BIGINT AS visits,
+           coalesce(c.suggestions, 0)::BIGINT AS suggestions,
+           coalesce(c.reports_to_voters, 0)::BIGINT AS reports_to_voters,
+           coalesce(CAST(l.last_active_date AS VARCHAR), '无记录') AS last_active_on,
+           l.last_active_date IS NULL OR l.last_active_date <= {QUIET_SINCE} AS inactive,
+           p.source_file, p.source_row
+    FROM listed p LEFT JOIN counted c USING (deputy_id) LEFT JOIN last_active l USING (deputy_id)
+"""
+COUNT_ORDERS = {"activities": "activities", "visits": "visits", "suggestions": "suggestions",
+                "reports_to_voters": "reports_to_voters"}
+ALL_RECORDS = ListSpec(
+    base=f"""
+        WITH {ROSTER_CTE},
+        counted AS ({PERIOD_COUNTS_SQL.format(who="roster")})
+        SELECT r.*, coalesce(c.activities, 0) AS activities, coalesce(c.visits, 0) AS visits,
+               coalesce(c.suggestions, 0) AS suggestions, coalesce(c.reports_to_voters, 0) AS reports_to_voters
+        FROM roster r LEFT JOIN counted c USING (deputy_id)
+    """,
+    ctes=f""",
+    counted AS (SELECT deputy_id, activities, visits, suggestions, reports_to_voters FROM listed),
+    last_active AS ({LAST_ACTIVE_SQL.format(who="listed")})""",
+    shown=RECORD_SHOWN_SQL, order="township_code", tiebreak="deputy_id",
+    orders={"township": "township_code", "level": "level", **COUNT_ORDERS},
+)
+INACTIVE_RECORDS = ListSpec(
+    base=f"""
+        WITH {ROSTER_CTE},
+        active AS (
+            SELECT deputy_id FROM {{activity_links}}
+            WHERE date > {QUIET_SINCE} AND date <= $end AND deputy_id IN (SELECT deputy_id FROM roster)
+            UNION SELECT deputy_id FROM {{visit_links}}
+            WHERE date > {QUIET_SINCE} AND date <= $end AND deputy_id IN (SELECT deputy_id FROM roster)
+        ),
+        quiet AS (SELECT * FROM roster WHERE deputy_id NOT IN (SELECT deputy_id FROM active)),
+        last_active AS ({LAST_ACTIVE_SQL.format(who="quiet")})
+        SELECT q.*, l.last_active_date FROM quiet q LEFT JOIN last_active l USING (deputy_id)
+    """,
+    ctes=f""",
+    counted AS ({PERIOD_COUNTS_SQL.format(who="listed")}),
+    last_active AS (SELECT deputy_id, last_active_date FROM listed)""",
+    shown=RECORD_SHOWN_SQL, order="last_active_date NULLS FIRST, township_code", tiebreak="deputy_id",
+    orders={"township": "township_code", "level": "level", "last_active_on": "last_active_date"},
+)
 
 
 def _record_params(scope, period, levels, groups, stations) -> dict:
@@ -108,43 +160,50 @@ def _record_params(scope, period, levels, groups, stations) -> dict:
 
 def deputy_records(
     con: Con, scope: Scope, period: Period,
-    levels: tuple[str, ...] = (), groups: tuple[str, ...] = (), stations: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    levels: tuple[str, ...] = (), groups: tuple[str, ...] = (), stations: tuple[str, ...] = (), page: Page = Page(),
+) -> Listing:
     """Per roster deputy of the scope: activities, visits, suggestions and 述职 in the period,
     and the day of their last activity or visit (phones masked); empty filters mean all."""
-    return run(con, ALL_RECORDS_SQL, _record_params(scope, period, levels, groups, stations)).df()
+    return listing(con, ALL_RECORDS, _record_params(scope, period, levels, groups, stations), page)
 
 
 def inactive_deputies(
     con: Con, scope: Scope, period: Period,
-    levels: tuple[str, ...] = (), groups: tuple[str, ...] = (), stations: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    levels: tuple[str, ...] = (), groups: tuple[str, ...] = (), stations: tuple[str, ...] = (), page: Page = Page(),
+) -> Listing:
     """The deputies with no activity or visit in the six months before the period end,
     longest quiet first (never active at the top)."""
-    return run(con, INACTIVE_RECORDS_SQL, _record_params(scope, period, levels, groups, stations)).df()
+    return listing(con, INACTIVE_RECORDS, _record_params(scope, period, levels, groups, stations), page)
 
 
 # --- one deputy ----------------------------------------------------------------
 
 # Everything one deputy took part in during the period: activities by kind, visits as one kind.
 # Scoped twice: the deputy must be on the scope's roster, and only the scope's own activities
-# and visits are listed (a deputy's deed in another township is that township's row).
+# and visits are listed (a deputy's deed in another township is that township's row). The
+# deputy's links (dated, etl/schema.sql) are found first; their rows are read by key.
 DEPUTY_DEEDS_CTE = """
     me AS (SELECT deputy_id FROM deputies WHERE deputy_id = $deputy AND township_code IN (SELECT unnest($towns))),
+    my_activities AS (
+        SELECT activity_id FROM {activity_links}
+        WHERE deputy_id IN (SELECT deputy_id FROM me) AND date BETWEEN $start AND $end
+          AND township_code IN (SELECT unnest($towns))
+    ),
+    my_visits AS (
+        SELECT visit_id FROM {visit_links}
+        WHERE deputy_id IN (SELECT deputy_id FROM me) AND date BETWEEN $start AND $end
+    ),
     deeds AS (
         SELECT a.date, a.kind, a.title, coalesce(t.township_name, a.township_code) AS township_name,
                a.source_file, a.source_row
-        FROM activities a JOIN activity_deputies ad USING (activity_id)
-        LEFT JOIN townships t ON t.township_code = a.township_code
-        WHERE ad.deputy_id IN (SELECT deputy_id FROM me) AND a.date BETWEEN $start AND $end
-          AND a.township_code IN (SELECT unnest($towns))
+        FROM activities a LEFT JOIN townships t ON t.township_code = a.township_code
+        WHERE a.date BETWEEN $start AND $end AND a.activity_id IN (SELECT activity_id FROM my_activities)
         UNION ALL
         SELECT v.date, $visit_kind, v.target_kind || '：' || coalesce(v.household_id, v.enterprise, v.village, ''),
                coalesce(t.township_name, v.township_code), v.source_file, v.source_row
-        FROM visits v JOIN visit_deputies vd USING (visit_id)
-        LEFT JOIN townships t ON t.township_code = v.township_code
-        WHERE vd.deputy_id IN (SELECT deputy_id FROM me) AND v.date BETWEEN $start AND $end
-          AND v.township_code IN (SELECT unnest($towns))
+        FROM visits v LEFT JOIN townships t ON t.township_code = v.township_code
+        WHERE v.date BETWEEN $start AND $end AND v.township_code IN (SELECT unnest($towns))
+          AND v.visit_id IN (SELECT visit_id FROM my_visits)
     )
 """
 
@@ -175,20 +234,25 @@ def deputy_calendar(con: Con, scope: Scope, deputy_id: str, period: Period) -> p
     return run(con, DEPUTY_CALENDAR_SQL, _deputy_params(scope, deputy_id, period)).df()
 
 
-DEPUTY_DEEDS_SQL = f"""
-    WITH {DEPUTY_DEEDS_CTE}
-    SELECT CAST(date AS VARCHAR) AS date, kind, title, township_name, source_file, source_row
-    FROM deeds
-    WHERE len($picked::VARCHAR[]) = 0 OR list_contains($picked::VARCHAR[], kind)
-    ORDER BY deeds.date, source_file, source_row
-"""
+DEPUTY_DEEDS = ListSpec(
+    base=f"""
+        WITH {DEPUTY_DEEDS_CTE}
+        SELECT * FROM deeds
+        WHERE len($picked::VARCHAR[]) = 0 OR list_contains($picked::VARCHAR[], kind)
+    """,
+    shown="""
+        SELECT CAST(p.date AS VARCHAR) AS date, p.kind, p.title, p.township_name, p.source_file, p.source_row
+        FROM listed p
+    """,
+    order="date, source_file", tiebreak="source_row", orders={"date": "date", "kind": "kind"},
+)
 
 
 def deputy_deeds(
-    con: Con, scope: Scope, deputy_id: str, period: Period, kinds: tuple[str, ...] = ()
-) -> pd.DataFrame:
+    con: Con, scope: Scope, deputy_id: str, period: Period, kinds: tuple[str, ...] = (), page: Page = Page(),
+) -> Listing:
     """The register rows behind one deputy's calendar, narrowed to the picked kinds."""
-    return run(con, DEPUTY_DEEDS_SQL, _deputy_params(scope, deputy_id, period, picked=list(kinds))).df()
+    return listing(con, DEPUTY_DEEDS, _deputy_params(scope, deputy_id, period, picked=list(kinds)), page)
 
 
 # Peers: the other roster deputies of the same township and level. Their average counts
@@ -199,11 +263,11 @@ KIND_MIX_SQL = """
     peers AS (
         SELECT d.deputy_id FROM deputies d JOIN me USING (township_code, level) WHERE d.deputy_id <> $deputy
     ),
-    taken AS (
-        SELECT ad.deputy_id, a.kind, count(*) AS n
-        FROM activities a JOIN activity_deputies ad USING (activity_id)
-        WHERE a.date BETWEEN $start AND $end AND a.township_code IN (SELECT unnest($towns))
-          AND (ad.deputy_id = $deputy AND EXISTS (SELECT 1 FROM me) OR ad.deputy_id IN (SELECT deputy_id FROM peers))
+    taken AS (  -- a link carries its activity's date, kind and township (etl/schema.sql)
+        SELECT deputy_id, kind, count(*) AS n
+        FROM {activity_links}
+        WHERE date BETWEEN $start AND $end AND township_code IN (SELECT unnest($towns))
+          AND (deputy_id = $deputy AND EXISTS (SELECT 1 FROM me) OR deputy_id IN (SELECT deputy_id FROM peers))
         GROUP BY ALL
     )
     SELECT kind,
@@ -237,9 +301,14 @@ WORK_FIGURES = (
 WORK_FIGURE_KEYS = tuple(f.__name__ for f in WORK_FIGURES)
 
 
+def work_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The tiles of the 代表构成 section, under their metric keys, for each period (本期, 上期, 同期)."""
+    return metrics.figures_over(con, scope, periods, WORK_FIGURE_KEYS)
+
+
 def work_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
     """The tiles of the 代表构成 section, under their metric keys."""
-    return {f.__name__: f(con, scope, period) for f in WORK_FIGURES}
+    return work_figures_over(con, scope, (period,))[0]
 
 
 def _split_frame(split: dict[str, int], column: str) -> pd.DataFrame:

@@ -81,3 +81,21 @@ def top_with_rest(
     else:
         folded[value] = rest[value].sum()
     return pd.concat([shown, pd.DataFrame([folded])], ignore_index=True), len(rest)
+
+
+def ends_with_rest(
+    frame: pd.DataFrame, label: str, value: str, parts: tuple[str, str], noun: str, n: int = 10,
+    most: int = 30, scale: float = 1,
+) -> tuple[pd.DataFrame, int]:
+    """At most `most` rows of a frame for a bar chart: past that, the `n` highest and the `n`
+    lowest by `value` (in that order) and one row between them pooling the rest (其余N{noun},
+    numerator ÷ denominator of `parts`, rounded to one decimal). Returns (rows, how many pooled)."""
+    if len(frame) <= most:
+        return frame, 0
+    ordered = frame.sort_values(value, ascending=False, na_position="last")
+    top, middle, bottom = ordered.iloc[:n], ordered.iloc[n:-n], ordered.iloc[-n:]
+    numerator, denominator = parts
+    total = middle[denominator].sum()
+    rest = {label: f"其余{len(middle)}{noun}", numerator: middle[numerator].sum(), denominator: total,
+            value: round(scale * middle[numerator].sum() / total, 1) if total else None}
+    return pd.concat([top, pd.DataFrame([rest]), bottom], ignore_index=True), len(middle)

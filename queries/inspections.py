@@ -11,6 +11,7 @@ import pandas as pd
 
 from queries import metrics
 from queries.metrics import Con, Period, Scope, _params, run
+from queries.paging import Listing, ListSpec, Page, listing
 
 # One row per month of the period and supervision kind, zeros included, so every
 # month shows on the axis. `cell` ("2024-05|视察") names a bar segment for the drill-down.
@@ -47,50 +48,66 @@ def inspections_by_theme(con: Con, scope: Scope, period: Period) -> pd.DataFrame
 
 
 # Distinct units (NULL units are not a unit, as in count(DISTINCT evaluated_unit)).
-EVALUATED_UNITS_SQL = """
-    SELECT a.evaluated_unit,
-           count(*) AS evaluations,
-           string_agg(strftime(a.date, '%Y-%m-%d'), '、' ORDER BY a.date) AS dates,
-           string_agg(DISTINCT coalesce(t.township_name, a.township_code), '、'
-                      ORDER BY coalesce(t.township_name, a.township_code)) AS townships
-    FROM activities_in($start, $end, $towns) a
-    LEFT JOIN townships t ON t.township_code = a.township_code
-    WHERE a.kind = $kind AND a.evaluated_unit IS NOT NULL
-    GROUP BY a.evaluated_unit
-    ORDER BY evaluations DESC, a.evaluated_unit
-"""
+EVALUATED_UNITS = ListSpec(
+    base="""
+        SELECT a.evaluated_unit, count(*) AS evaluations,
+               string_agg(strftime(a.date, '%Y-%m-%d'), '、' ORDER BY a.date) AS dates,
+               string_agg(DISTINCT coalesce(t.township_name, a.township_code), '、'
+                          ORDER BY coalesce(t.township_name, a.township_code)) AS townships
+        FROM activities_in($start, $end, $towns) a
+        LEFT JOIN townships t ON t.township_code = a.township_code
+        WHERE a.kind = $kind AND a.evaluated_unit IS NOT NULL
+        GROUP BY a.evaluated_unit
+    """,
+    shown="SELECT p.evaluated_unit, p.evaluations, p.dates, p.townships FROM listed p",
+    order="evaluations DESC", tiebreak="evaluated_unit", orders={"evaluations": "evaluations"},
+)
 
 
-def evaluated_units(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+def evaluated_units(con: Con, scope: Scope, period: Period, page: Page = Page()) -> Listing:
     """The units evaluated (评议对象): how often, on which dates, by which townships."""
-    return run(con, EVALUATED_UNITS_SQL, _params(scope, period, kind=metrics.EVALUATION_KIND)).df()
+    return listing(con, EVALUATED_UNITS, _params(scope, period, kind=metrics.EVALUATION_KIND), page)
 
 
 # The register rows behind the chart; `cells` narrows to clicked segments (empty: all).
-SUPERVISION_ACTIVITIES_SQL = """
-    SELECT strftime(a.date, '%Y-%m-%d') AS date, coalesce(t.township_name, a.township_code) AS township,
-           coalesce(s.station_name, a.station_id) AS station,
-           a.kind, a.theme, a.title, a.evaluated_unit, a.attendees, a.source_file, a.source_row
-    FROM activities_in($start, $end, $towns) a
-    LEFT JOIN townships t ON t.township_code = a.township_code
-    LEFT JOIN stations s ON s.station_id = a.station_id
-    WHERE list_contains($kinds, a.kind)
-      AND (len($cells::VARCHAR[]) = 0
-           OR list_contains($cells::VARCHAR[], strftime(a.date, '%Y-%m') || '|' || a.kind))
-    ORDER BY a.date, a.source_file, a.source_row
-"""
+SUPERVISION_ACTIVITIES = ListSpec(
+    base="""
+        SELECT a.date, a.township_code, a.station_id, a.kind, a.theme, a.title, a.evaluated_unit, a.attendees,
+               a.source_file, a.source_row
+        FROM activities_in($start, $end, $towns) a
+        WHERE list_contains($kinds, a.kind)
+          AND (len($cells::VARCHAR[]) = 0
+               OR list_contains($cells::VARCHAR[], strftime(a.date, '%Y-%m') || '|' || a.kind))
+    """,
+    shown="""
+        SELECT strftime(p.date, '%Y-%m-%d') AS date, coalesce(t.township_name, p.township_code) AS township,
+               coalesce(s.station_name, p.station_id) AS station,
+               p.kind, p.theme, p.title, p.evaluated_unit, p.attendees, p.source_file, p.source_row
+        FROM listed p
+        LEFT JOIN townships t ON t.township_code = p.township_code
+        LEFT JOIN stations s ON s.station_id = p.station_id
+    """,
+    order="date, source_file", tiebreak="source_row",
+    orders={"date": "date", "township": "township_code", "kind": "kind", "theme": "theme"},
+)
 
 
-def supervision_activities(con: Con, scope: Scope, period: Period, cells: tuple[str, ...] = ()) -> pd.DataFrame:
+def supervision_activities(
+    con: Con, scope: Scope, period: Period, cells: tuple[str, ...] = (), page: Page = Page(),
+) -> Listing:
     """Supervision activities with their source file and row, narrowed to month|kind cells."""
     params = _params(scope, period, kinds=metrics.SUPERVISION_KINDS, cells=list(cells))
-    return run(con, SUPERVISION_ACTIVITIES_SQL, params).df()
+    return listing(con, SUPERVISION_ACTIVITIES, params, page)
+
+
+HEADLINE = ("inspections", "supervision", "evaluated_units")
+
+
+def headline_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict]:
+    """The page's tiles for each period (本期, 上期, 同期), from the metrics' one activity statement."""
+    return metrics.figures_over(con, scope, periods, HEADLINE)
 
 
 def headline(con: Con, scope: Scope, period: Period) -> dict:
     """The page's tiles, from the metric functions themselves."""
-    return {
-        "inspections": metrics.inspections(con, scope, period),
-        "supervision": metrics.supervision(con, scope, period),
-        "evaluated_units": metrics.evaluated_units(con, scope, period),
-    }
+    return headline_over(con, scope, (period,))[0]

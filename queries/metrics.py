@@ -1,9 +1,12 @@
 """Every metric of the data contract's section 4 (指标口径), one function each.
 
 Each takes a read connection, a scope (township codes) and a period (both ends
-included) and runs one parameterised SQL statement through the period/scope
-macros of etl/schema.sql. The CLI (`python -m etl metrics`) and every page call
-these same functions, so a figure means the same thing everywhere.
+included). The SQL is five grouped statements (queries/sql/*.sql), one per register,
+through the period/scope macros of etl/schema.sql: each computes every figure of its
+register for any number of periods in one pass, so the tiles' 本期 / 上期 / 同期 and a
+work summary's two years cost one statement each, and a metric function is the
+projection of its column. The CLI (`python -m etl metrics`) and every page call these
+same functions, so a figure means the same thing everywhere.
 
 Three rules beyond the contract's words live here too, once, for every caller:
 - the as-of day (`as_of_date`) at which open suggestions are counted;
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -65,10 +70,46 @@ def _params(scope: Scope, period: Period, **extra) -> dict:
     return {"start": period.start, "end": period.end, "towns": list(scope.township_codes), **extra}
 
 
+# The link tables as the queries read them: each link with its row's date and what a deputy's
+# records are counted by (etl/schema.sql). A file published before links carried these is read
+# through the join to the rows instead (the same figures, slower, until its next load).
+LINKS = {
+    "{activity_links}": ("activity_deputies", "date", "(SELECT l.activity_id, l.deputy_id, a.date, a.kind, "
+                         "a.township_code FROM activity_deputies l JOIN activities a USING (activity_id))"),
+    "{suggestion_links}": ("suggestion_deputies", "received_on", "(SELECT l.suggestion_id, l.deputy_id, "
+                           "s.received_on FROM suggestion_deputies l JOIN suggestions s USING (suggestion_id))"),
+    "{visit_links}": ("visit_deputies", "date", "(SELECT l.visit_id, l.deputy_id, v.date, v.campaign "
+                      "FROM visit_deputies l JOIN visits v USING (visit_id))"),
+}
+CARRYING_LINKS_SQL = """
+    SELECT table_name FROM duckdb_columns()
+    WHERE list_contains($tables, table_name || '.' || column_name)
+"""
+
+
+def _with_links(con: Con, sql: str) -> str:
+    """`sql` with its {…_links} placeholders filled for this file (LINKS)."""
+    named = [placeholder for placeholder in LINKS if placeholder in sql]
+    if not named:
+        return sql
+    tables = [f"{LINKS[p][0]}.{LINKS[p][1]}" for p in named]
+    carrying = {table for (table,) in con.execute(CARRYING_LINKS_SQL, {"tables": tables}).fetchall()}
+    for placeholder in named:
+        table, _, joined = LINKS[placeholder]
+        sql = sql.replace(placeholder, table if table in carrying else joined)
+    return sql
+
+
+def prepared(con: Con, sql: str, params: dict) -> tuple[str, dict]:
+    """The statement with its link tables filled in (LINKS), and the parameters it names
+    (DuckDB refuses unused ones)."""
+    sql = _with_links(con, sql)
+    return sql, {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
+
+
 def run(con: Con, sql: str, params: dict) -> duckdb.DuckDBPyConnection:
-    """Execute with the parameters the statement names (DuckDB refuses unused ones)."""
-    used = {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
-    return con.execute(sql, used)
+    """Execute with the parameters the statement names, its link tables filled in."""
+    return con.execute(*prepared(con, sql, params))
 
 
 def _scalar(con: Con, sql: str, params: dict):
@@ -114,6 +155,7 @@ def data_as_of(con: Con, today: dt.date | None = None, scope: Scope | None = Non
     return min(latest.date(), today) if latest else today
 
 
+
 def as_of_date(con: Con, period: Period, today: dt.date | None = None, scope: Scope | None = None) -> dt.date:
     """The day 超期未办结, 临期 and 已办理天数 are counted at: the earlier of the period's end
     and the data's as-of day (data_as_of). A past period keeps the contract's figure
@@ -122,178 +164,349 @@ def as_of_date(con: Con, period: Period, today: dt.date | None = None, scope: Sc
     return min(period.end, data_as_of(con, today, scope))
 
 
+# --- the grouped statements ------------------------------------------------------
+# Every figure below is one column of one of five statements (queries/sql/*.sql), each
+# reading its register once for any number of periods ("buckets") of a scope: the tiles'
+# 本期, 上期 and 同期 cost one pass, not three, and a metric function is the projection of
+# its column. The columns restate the definitions the functions' docstrings give.
+
+SQL_DIR = Path(__file__).with_name("sql")
+
+
+def _sql(name: str, **fragments: str) -> str:
+    """A statement of queries/sql, with the named fragments (fixed SQL, never input) put in."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return text.format(**fragments) if fragments else text
+
+
+# The conditions of 超期未办结 and 临期 at the as-of day $as_of (the suggestion lists of
+# queries/suggestions.py and the comparison use them word for word).
+OVERDUE_CONDITION = "status <> $resolved AND received_on <= $as_of AND $as_of - received_on > $limit"
+DUE_SOON_CONDITION = (
+    "status <> $resolved AND received_on + $limit > $as_of AND received_on + $limit <= $as_of + $window"
+)
+# How a 会议 is told apart: by words in its title (人代会 sessions, presidium meetings).
+MEETING_TYPE_SQL = """
+    CASE WHEN list_bool_or([contains(title, w) FOR w IN $session_words]) THEN $session
+         WHEN list_bool_or([contains(title, w) FOR w IN $presidium_words]) THEN $presidium
+         ELSE $other END
+"""
+SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING = "人民代表大会会议", "主席团会议", "其他会议"
+SESSION_WORDS = ["人民代表大会", "人代会"]
+PRESIDIUM_WORDS = ["主席团"]
+
+ACTIVITY_FIGURES_SQL = _sql("activity_figures", meeting_type=MEETING_TYPE_SQL)
+LISTED_DEPUTY_FIGURES_SQL = _sql("listed_deputy_figures", activity_links="{activity_links}")
+SUGGESTION_FIGURES_SQL = _sql(
+    "suggestion_figures", overdue=OVERDUE_CONDITION.replace("$as_of", "as_of"),
+    due_soon=DUE_SOON_CONDITION.replace("$as_of", "as_of"))
+# A visit (or its link) `v` in window {i}: dated in it and, for a campaign's window, of its campaign.
+IN_WINDOW_SQL = """v.date BETWEEN ($starts::DATE[])[{i}] AND ($ends::DATE[])[{i}]
+    AND (($campaigns::VARCHAR[])[{i}] IS NULL OR v.campaign = ($campaigns::VARCHAR[])[{i}])"""
+VISIT_FIGURES_SQL = _sql("visit_figures", windows="{windows}")
+VISIT_WINDOW_SQL = (SQL_DIR / "visit_window.sql").read_text(encoding="utf-8")
+ROSTER_FIGURES_SQL = _sql("roster_figures")
+
+
+def _bucket_params(scope: Scope, periods: Sequence[Period], **extra) -> dict:
+    """The scope and the buckets (parallel lists of starts and ends, and their span)."""
+    return {
+        "towns": list(scope.township_codes), "starts": [p.start for p in periods], "ends": [p.end for p in periods],
+        "first": min(p.start for p in periods), "last": max(p.end for p in periods), **extra,
+    }
+
+
+def _rows(con: Con, sql: str, params: dict) -> list[dict]:
+    """One dict per bucket, in bucket order."""
+    cursor = run(con, sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _by_count(counts: dict | None) -> dict[str, int]:
+    """A split, largest first (ties by label), as a chart lists it."""
+    return dict(sorted((counts or {}).items(), key=lambda item: (-item[1], item[0])))
+
+
+def _in_order(counts: dict | None, order: Sequence[str]) -> dict[str, int]:
+    """A split in the register's order of its labels; labels not in it last, by label."""
+    return dict(sorted((counts or {}).items(),
+                       key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])))
+
+
+def activity_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Per period: every figure counted from the scope's activities (ACTIVITY_FIGURES_SQL)."""
+    rows = _rows(con, ACTIVITY_FIGURES_SQL, _bucket_params(
+        scope, periods, inspection_kinds=INSPECTION_KINDS, supervision_kinds=SUPERVISION_KINDS,
+        evaluation_kind=EVALUATION_KIND, reception_kind=RECEPTION_KIND, meeting_kind=MEETING_KIND,
+        training_kind=TRAINING_KIND, not_filled=NOT_FILLED, session_words=SESSION_WORDS,
+        presidium_words=PRESIDIUM_WORDS, session=SESSION_MEETING, presidium=PRESIDIUM_MEETING, other=OTHER_MEETING,
+    ))
+    meeting_order = [SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING]
+    return [{
+        "activities_total": row["activities_total"] or 0,
+        "inspections": row["inspections"] or 0,
+        "inspections_by_theme": _by_count(row["inspections_by_theme"]),
+        "supervision": row["supervision"] or 0,
+        "supervision_by_kind": _in_order(row["supervision_by_kind"], SUPERVISION_KINDS),
+        "evaluated_units": row["evaluated_units"] or 0,
+        "station_activities": dict(sorted((row["station_activities"] or {}).items())),
+        "reception_days": row["reception_days"] or 0,
+        "voter_contacts": row["voter_contacts"] or 0,
+        "meetings": row["meetings"] or 0,
+        "meetings_by_type": _in_order(row["meetings_by_type"], meeting_order),
+        "trainings": row["trainings"] or 0,
+        "training_attendance": row["training_attendance"] or 0,
+        "station_activities_min": row["station_activities_min"],
+    } for row in rows]
+
+
+def listed_deputy_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Per period: the figures counted from the deputies listed on 述职 and 接待选民 activities."""
+    rows = _rows(con, LISTED_DEPUTY_FIGURES_SQL, _bucket_params(
+        scope, periods, reporting_kind=REPORTING_KIND, reception_kind=RECEPTION_KIND, not_filled=NOT_FILLED))
+    return [{
+        "reporting_deputies": row["reporting_deputies"],
+        "reporting_deputies_by_level": _by_count(row["reporting_deputies_by_level"]),
+        "deputies_per_reception": row["deputies_per_reception"],
+        "reception_deputies_by_level": _in_order(row["reception_deputies_by_level"], DEPUTY_LEVEL_ORDER),
+    } for row in rows]
+
+
+def suggestion_figures(
+    con: Con, scope: Scope, periods: Sequence[Period], settings: Settings, as_ofs: Sequence[dt.date],
+    resolved_bys: Sequence[dt.date | None] | None = None,
+) -> list[dict]:
+    """Per period: every figure counted from the scope's suggestions, open ones at that period's
+    as-of day; `collected_resolved_by` is the cohort resolved by the period's `resolved_bys` day."""
+    rows = _rows(con, SUGGESTION_FIGURES_SQL, _bucket_params(
+        scope, periods, as_ofs=list(as_ofs), resolved_bys=list(resolved_bys or [None] * len(periods)),
+        resolved=RESOLVED, limit=settings.time_limit_days, window=settings.due_soon_days, satisfied=SATISFIED,
+        motion=MOTION_SOURCE,
+    ))
+    figures = []
+    for row in rows:
+        collected, outcomes = row["suggestions_collected"] or 0, row["suggestions_by_outcome"] or {}
+        figures.append({
+            "suggestions_collected": collected,
+            "suggestions_by_source": _by_count(row["suggestions_by_source"]),
+            "suggestions_resolved": row["suggestions_resolved"] or 0,
+            "resolution_rate": _ratio(row["collected_resolved"] or 0, collected),
+            "collected_resolved": row["collected_resolved"] or 0,
+            "resolution_rate_by": _ratio(row["collected_resolved_by"] or 0, collected),
+            "median_days_to_resolve": row["median_days_to_resolve"],
+            "overdue": row["overdue"] or 0,
+            "due_soon": row["due_soon"] or 0,
+            "suggestions_by_outcome": {letter: outcomes.get(letter, 0) for letter in OUTCOME_LETTERS},
+            "satisfaction_rate": _ratio(row["satisfaction_satisfied"] or 0, row["satisfaction_answered"] or 0),
+            "campaign_suggestions": row["campaign_suggestions"] or 0,
+            "campaign_motions": row["campaign_motions"] or 0,
+        })
+    return figures
+
+
+@dataclass(frozen=True)
+class CoverageWindow:
+    """The visits a coverage figure counts: one campaign's, or any visit of the year to date."""
+
+    start: dt.date
+    end: dt.date
+    campaign: str | None = None  # None: the year to date
+    finished: bool = False  # the campaign's last visit is before the as-of day: its shortfall is final
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+
+def visit_figures(
+    con: Con, scope: Scope, windows: Sequence[Period | CoverageWindow], coverage: Sequence[bool] | None = None,
+    own: Sequence[bool] | None = None,
+) -> list[dict]:
+    """Per window (a period: any visit in it; a coverage window: its campaign's): the figures
+    counted from the visits, and the two roster denominators. `coverage` and `own` (one flag per
+    window, default all) name the windows whose coverage, and whose own-visit figures (走访企业数,
+    解决问题数 …), are wanted: the others are not counted (None)."""
+    coverage, own = coverage or [True] * len(windows), own or [True] * len(windows)
+    selects = [VISIT_WINDOW_SQL.format(i=i, coverage=str(covered).lower(), own=str(owned).lower(),
+                                       visit_links="{visit_links}", in_window=IN_WINDOW_SQL.format(i=i))
+               for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
+    sql = VISIT_FIGURES_SQL.format(windows="\nUNION ALL\n".join(selects))
+    rows = _rows(con, sql, _bucket_params(
+        scope, [Period(w.start, w.end) for w in windows], campaigns=[getattr(w, "campaign", None) for w in windows],
+        enterprise=ENTERPRISE_TARGET))
+    for row, covered, owned in zip(rows, coverage, own, strict=True):
+        row["household_coverage"] = _ratio(row["households_visited"], row["households_total"]) if covered else None
+        row["deputy_participation"] = _ratio(row["deputies_visiting"], row["deputies_total"]) if covered else None
+        if not owned:
+            row |= dict.fromkeys(OWN_VISIT_KEYS)
+    return rows
+
+
+def roster_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
+    """Per period: the work-summary figures of the deputy and station rosters."""
+    (young, young_max), (middle, middle_max), (old, _) = AGE_BANDS
+    rows = _rows(con, ROSTER_FIGURES_SQL, _bucket_params(
+        scope, periods, not_filled=NOT_FILLED, young=young, young_max=young_max, middle=middle,
+        middle_max=middle_max, old=old))
+    return [{
+        "deputies_total": row["deputies_total"],
+        "households_total": row["households_total"],
+        "deputies_by_level": _in_order(row["deputies_by_level"], DEPUTY_LEVEL_ORDER),
+        "deputies_by_gender": _in_order(row["deputies_by_gender"], GENDER_ORDER),
+        "deputies_by_age_band": _in_order(row["deputies_by_age_band"], [young, middle, old, NOT_FILLED]),
+        "deputies_by_education": _in_order(row["deputies_by_education"], EDUCATION_ORDER),
+        "deputies_by_occupation": _in_order(row["deputies_by_occupation"], OCCUPATION_ORDER),
+        "deputy_groups": row["deputy_groups"] or 0,
+        "action_teams": row["action_teams"] or 0,
+        "stations_on_roster": row["stations_on_roster"] or 0,
+        "stations_established": row["stations_established"] or 0,
+    } for row in rows]
+
+
+# Which statement holds which figure (the visit statement also carries the two roster
+# denominators, for coverage; a roster figure alone is read from the rosters).
+ACTIVITY_KEYS = ("activities_total", "inspections", "inspections_by_theme", "supervision", "supervision_by_kind",
+                 "evaluated_units", "station_activities", "reception_days", "voter_contacts", "meetings",
+                 "meetings_by_type", "trainings", "training_attendance", "station_activities_min")
+LISTED_KEYS = ("reporting_deputies", "reporting_deputies_by_level", "deputies_per_reception",
+               "reception_deputies_by_level")
+SUGGESTION_KEYS = ("suggestions_collected", "suggestions_by_source", "suggestions_resolved", "resolution_rate",
+                   "collected_resolved", "median_days_to_resolve", "overdue", "due_soon", "suggestions_by_outcome",
+                   "satisfaction_rate", "campaign_suggestions", "campaign_motions")
+VISIT_KEYS = ("households_visited", "household_coverage", "deputies_visiting", "deputy_participation",
+              "enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
+ROSTER_KEYS = ("deputies_total", "households_total", "deputies_by_level", "deputies_by_gender",
+               "deputies_by_age_band", "deputies_by_education", "deputies_by_occupation", "deputy_groups",
+               "action_teams", "stations_on_roster", "stations_established")
+DERIVED = {"voter_contacts_with_visits": ("voter_contacts", "contact_visits")}
+OWN_VISIT_KEYS = ("enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
+COVERAGE_KEYS = ("households_visited", "household_coverage", "deputies_visiting", "deputy_participation")
+
+
+def figures_over(
+    con: Con, scope: Scope, periods: Sequence[Period], keys: Sequence[str], settings: Settings = Settings(),
+    today: dt.date | None = None,
+) -> list[dict[str, object]]:
+    """The figures named by `keys` for each period, running each grouped statement that holds
+    one of them once (open suggestions counted at each period's as-of day)."""
+    wanted = set(keys) | {part for key in keys for part in DERIVED.get(key, ())}
+    found: list[dict] = [{} for _ in periods]
+
+    def merge(rows: list[dict]) -> None:
+        for figures, row in zip(found, rows, strict=True):
+            figures.update(row)
+
+    if wanted & set(ACTIVITY_KEYS):
+        merge(activity_figures(con, scope, periods))
+    if wanted & set(LISTED_KEYS):
+        merge(listed_deputy_figures(con, scope, periods))
+    if wanted & set(SUGGESTION_KEYS):
+        day = data_as_of(con, today, scope) if wanted & {"overdue", "due_soon"} else dt.date.max
+        merge(suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods]))
+    if wanted & set(VISIT_KEYS):
+        covered, owned = bool(wanted & set(COVERAGE_KEYS)), bool(wanted & set(OWN_VISIT_KEYS))
+        merge(visit_figures(con, scope, periods, [covered] * len(periods), [owned] * len(periods)))
+        wanted -= {"deputies_total", "households_total"}  # the visit statement has them
+    if wanted & set(ROSTER_KEYS):
+        merge(roster_figures(con, scope, periods))
+    for figures in found:
+        for key, (first, second) in DERIVED.items():
+            if key in wanted:
+                figures[key] = figures[first] + figures[second]
+    return [{key: figures[key] for key in keys} for figures in found]
+
+
+def _figure(con: Con, scope: Scope, period: Period, key: str, settings: Settings = Settings(),
+            today: dt.date | None = None):
+    return figures_over(con, scope, [period], [key], settings, today)[0][key]
+
+
 # --- activities -------------------------------------------------------------
 
 def activities_total(con: Con, scope: Scope, period: Period) -> int:
     """All activities of any kind (not a contract key; the pages' trend uses it)."""
-    return _scalar(con, "SELECT count(*) FROM activities_in($start, $end, $towns)",
-                   _params(scope, period))
+    return _figure(con, scope, period, "activities_total")
 
 
 def inspections(con: Con, scope: Scope, period: Period) -> int:
     """视察检查次数: activities of kind 视察 or 执法检查."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE list_contains($kinds, kind)",
-        _params(scope, period, kinds=INSPECTION_KINDS),
-    )
+    return _figure(con, scope, period, "inspections")
 
 
 def inspections_by_theme(con: Con, scope: Scope, period: Period) -> dict[str, int]:
-    """视察检查 split by theme; rows without a theme count under 未填写."""
-    return _counts(
-        con,
-        """
-        SELECT coalesce(theme, $not_filled) AS theme, count(*) AS n
-        FROM activities_in($start, $end, $towns)
-        WHERE list_contains($kinds, kind)
-        GROUP BY ALL ORDER BY n DESC, theme
-        """,
-        _params(scope, period, kinds=INSPECTION_KINDS, not_filled=NOT_FILLED),
-    )
+    """视察检查 split by theme, largest first; rows without a theme count under 未填写."""
+    return _figure(con, scope, period, "inspections_by_theme")
 
 
 def supervision(con: Con, scope: Scope, period: Period) -> int:
     """监督活动次数: activities of kind 视察, 执法检查, 调研 or 评议."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE list_contains($kinds, kind)",
-        _params(scope, period, kinds=SUPERVISION_KINDS),
-    )
+    return _figure(con, scope, period, "supervision")
 
 
 def evaluated_units(con: Con, scope: Scope, period: Period) -> int:
     """评议单位数: distinct evaluated units of 评议 activities."""
-    return _scalar(
-        con,
-        "SELECT count(DISTINCT evaluated_unit) FROM activities_in($start, $end, $towns) "
-        "WHERE kind = $kind",
-        _params(scope, period, kind=EVALUATION_KIND),
-    )
+    return _figure(con, scope, period, "evaluated_units")
 
 
 def station_activities(con: Con, scope: Scope, period: Period) -> dict[str, int]:
-    """活动站活动次数: station id -> activities held with that station id."""
-    return _counts(
-        con,
-        """
-        SELECT station_id, count(*) FROM activities_in($start, $end, $towns)
-        WHERE station_id IS NOT NULL
-        GROUP BY station_id ORDER BY station_id
-        """,
-        _params(scope, period),
-    )
+    """活动站活动次数: station id -> activities held with that station id, by station id."""
+    return _figure(con, scope, period, "station_activities")
 
 
 def reception_days(con: Con, scope: Scope, period: Period) -> int:
     """接待日: activities of kind 接待选民."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
-        _params(scope, period, kind=RECEPTION_KIND),
-    )
-
-
-REPORTING_DEPUTIES_SQL = """
-    SELECT DISTINCT ad.deputy_id
-    FROM activities_in($start, $end, $towns) a
-    JOIN activity_deputies ad USING (activity_id)
-    WHERE a.kind = $kind
-"""
+    return _figure(con, scope, period, "reception_days")
 
 
 def reporting_deputies(con: Con, scope: Scope, period: Period) -> int:
     """述职代表数: distinct deputies taking part in 述职 activities."""
-    return _scalar(con, f"SELECT count(*) FROM ({REPORTING_DEPUTIES_SQL})",
-                   _params(scope, period, kind=REPORTING_KIND))
+    return _figure(con, scope, period, "reporting_deputies")
 
 
 def reporting_deputies_by_level(con: Con, scope: Scope, period: Period) -> dict[str, int]:
-    """述职代表 split by level (deputies not on the roster count under 未填写)."""
-    return _counts(
-        con,
-        f"""
-        SELECT coalesce(d.level, $not_filled) AS level, count(*) AS n
-        FROM ({REPORTING_DEPUTIES_SQL}) r LEFT JOIN deputies d USING (deputy_id)
-        GROUP BY ALL ORDER BY n DESC, level
-        """,
-        _params(scope, period, kind=REPORTING_KIND, not_filled=NOT_FILLED),
-    )
+    """述职代表 split by level, largest first (deputies not on the roster count under 未填写)."""
+    return _figure(con, scope, period, "reporting_deputies_by_level")
 
 
 def voter_contacts(con: Con, scope: Scope, period: Period) -> int:
     """联系选民人次: the sum of voters received."""
-    return _scalar(
-        con,
-        "SELECT coalesce(sum(voters_received), 0) FROM activities_in($start, $end, $towns)",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "voter_contacts")
 
 
 # --- suggestions ------------------------------------------------------------
 
 def suggestions_collected(con: Con, scope: Scope, period: Period) -> int:
     """建议收集数: suggestions received in the period."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "suggestions_collected")
 
 
 def suggestions_by_source(con: Con, scope: Scope, period: Period) -> dict[str, int]:
-    """建议收集数 split by source."""
-    return _counts(
-        con,
-        """
-        SELECT source, count(*) AS n FROM suggestions_of($towns)
-        WHERE received_on BETWEEN $start AND $end
-        GROUP BY source ORDER BY n DESC, source
-        """,
-        _params(scope, period),
-    )
+    """建议收集数 split by source, largest first."""
+    return _figure(con, scope, period, "suggestions_by_source")
 
 
 def suggestions_resolved(con: Con, scope: Scope, period: Period) -> int:
     """建议办结数: suggestions resolved in the period."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM suggestions_of($towns) WHERE resolved_on BETWEEN $start AND $end",
-        _params(scope, period),
-    )
-
-
-COHORT_SQL = """
-    SELECT count(*), count(*) FILTER (WHERE status = $resolved)
-    FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end
-"""
+    return _figure(con, scope, period, "suggestions_resolved")
 
 
 def resolution_rate(con: Con, scope: Scope, period: Period) -> float | None:
     """办结率 (本期收集件办结率): of the suggestions collected in the period, the share now 已办结."""
-    collected, resolved = run(con, COHORT_SQL, _params(scope, period, resolved=RESOLVED)).fetchall()[0]
-    return _ratio(resolved, collected)
+    return _figure(con, scope, period, "resolution_rate")
 
 
 def collected_resolved(con: Con, scope: Scope, period: Period) -> int:
     """The numerator of 办结率: suggestions collected in the period and 已办结 now (not a
     contract key; shown beside the rate so it is not read as 办结数 ÷ 收集数)."""
-    return run(con, COHORT_SQL, _params(scope, period, resolved=RESOLVED)).fetchall()[0][1]
+    return _figure(con, scope, period, "collected_resolved")
 
 
 def resolution_rate_by(con: Con, scope: Scope, period: Period, resolved_by: dt.date) -> float | None:
     """办结率 of the period's cohort counted at an earlier day: 已办结 with a resolution
     date on or before `resolved_by`. An older cohort measured at the age the newest one
     has now is the fair comparison: young suggestions are open because they are young."""
-    collected, resolved = run(
-        con,
-        """
-        SELECT count(*), count(*) FILTER (WHERE status = $resolved AND resolved_on <= $resolved_by)
-        FROM suggestions_of($towns) WHERE received_on BETWEEN $start AND $end
-        """,
-        _params(scope, period, resolved=RESOLVED, resolved_by=resolved_by),
-    ).fetchall()[0]
-    return _ratio(resolved, collected)
+    return suggestion_figures(con, scope, [period], Settings(), [period.end], [resolved_by])[0]["resolution_rate_by"]
 
 
 NEWEST_SUGGESTION_DATE_SQL = """
@@ -313,31 +526,22 @@ def statuses_as_of(con: Con, today: dt.date | None = None, scope: Scope | None =
     return min(day, newest) if newest else day
 
 
+def same_age_day(con: Con, scope: Scope, period: Period, earlier: Period, today: dt.date | None = None) -> dt.date:
+    """The day `earlier`'s cohort was as old as `period`'s cohort is now (both ages counted
+    from the period's first day to `statuses_as_of`)."""
+    return earlier.start + (statuses_as_of(con, today, scope) - period.start)
+
+
 def resolution_rate_same_age(
     con: Con, scope: Scope, period: Period, earlier: Period, today: dt.date | None = None,
 ) -> float | None:
-    """办结率 of the `earlier` period's cohort when it was as old as `period`'s cohort is
-    now (both ages counted from the period's first day to `statuses_as_of`)."""
-    age = statuses_as_of(con, today, scope) - period.start
-    return resolution_rate_by(con, scope, earlier, earlier.start + age)
+    """办结率 of the `earlier` period's cohort when it was as old as `period`'s cohort is now."""
+    return resolution_rate_by(con, scope, earlier, same_age_day(con, scope, period, earlier, today))
 
 
 def median_days_to_resolve(con: Con, scope: Scope, period: Period) -> float | None:
     """办理时长: median days from receipt to resolution, over those resolved in the period."""
-    return _scalar(
-        con,
-        "SELECT median(resolved_on - received_on) FROM suggestions_of($towns) "
-        "WHERE resolved_on BETWEEN $start AND $end",
-        _params(scope, period),
-    )
-
-
-# The conditions of 超期未办结 and 临期 at the as-of day $as_of (the suggestion lists of
-# queries/suggestions.py and the comparison use them word for word).
-OVERDUE_CONDITION = "status <> $resolved AND received_on <= $as_of AND $as_of - received_on > $limit"
-DUE_SOON_CONDITION = (
-    "status <> $resolved AND received_on + $limit > $as_of AND received_on + $limit <= $as_of + $window"
-)
+    return _figure(con, scope, period, "median_days_to_resolve")
 
 
 def open_params(
@@ -352,139 +556,76 @@ def overdue(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> int:
     """超期未办结: not 已办结, received more than the time limit before the as-of day."""
-    return _scalar(con, f"SELECT count(*) FROM suggestions_of($towns) WHERE {OVERDUE_CONDITION}",
-                   open_params(con, scope, period, settings, today))
+    return _figure(con, scope, period, "overdue", settings, today)
 
 
 def due_soon(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> int:
     """临期: not 已办结, whose time limit ends within the warning window after the as-of day."""
-    return _scalar(con, f"SELECT count(*) FROM suggestions_of($towns) WHERE {DUE_SOON_CONDITION}",
-                   open_params(con, scope, period, settings, today))
+    return _figure(con, scope, period, "due_soon", settings, today)
 
 
 def suggestions_by_outcome(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """办理结果: suggestions resolved in the period, by outcome letter (all four shown)."""
-    counted = _counts(
-        con,
-        """
-        SELECT outcome, count(*) FROM suggestions_of($towns)
-        WHERE resolved_on BETWEEN $start AND $end AND outcome IS NOT NULL
-        GROUP BY outcome
-        """,
-        _params(scope, period),
-    )
-    return {letter: counted.get(letter, 0) for letter in OUTCOME_LETTERS}
+    return _figure(con, scope, period, "suggestions_by_outcome")
 
 
 def satisfaction_rate(con: Con, scope: Scope, period: Period) -> float | None:
     """满意率: (满意 + 基本满意) / resolved in the period with a satisfaction answer."""
-    answered, satisfied = run(
-        con,
-        """
-        SELECT count(*), count(*) FILTER (WHERE list_contains($satisfied, satisfaction))
-        FROM suggestions_of($towns)
-        WHERE resolved_on BETWEEN $start AND $end AND satisfaction IS NOT NULL
-        """,
-        _params(scope, period, satisfied=SATISFIED),
-    ).fetchall()[0]
-    return _ratio(satisfied, answered)
+    return _figure(con, scope, period, "satisfaction_rate")
 
 
 # --- visits (代表行动) -------------------------------------------------------
 
 def households_visited(con: Con, scope: Scope, period: Period) -> int:
-    """Roster households of the scope with at least one visit in the period."""
-    return _scalar(
-        con,
-        """
-        SELECT count(*) FROM households h
-        WHERE h.township_code IN (SELECT unnest($towns))
-          AND h.household_id IN (SELECT household_id FROM visits
-                                 WHERE date BETWEEN $start AND $end)
-        """,
-        _params(scope, period),
-    )
+    """Roster households of the scope with at least one visit in the period (in any township)."""
+    return _figure(con, scope, period, "households_visited")
 
 
 def households_total(con: Con, scope: Scope, period: Period) -> int:
     """Roster households of the scope (the coverage denominator)."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM households WHERE township_code IN (SELECT unnest($towns))",
-        {"towns": list(scope.township_codes)},
-    )
+    return _figure(con, scope, period, "households_total")
 
 
 def household_coverage(con: Con, scope: Scope, period: Period) -> float | None:
     """脱贫户走访覆盖率: households visited / households on the roster."""
-    return _ratio(households_visited(con, scope, period), households_total(con, scope, period))
+    return _figure(con, scope, period, "household_coverage")
 
 
 def deputies_visiting(con: Con, scope: Scope, period: Period) -> int:
-    """Roster deputies of the scope who made at least one visit in the period."""
-    return _scalar(
-        con,
-        """
-        SELECT count(*) FROM deputies d
-        WHERE d.township_code IN (SELECT unnest($towns))
-          AND d.deputy_id IN (SELECT vd.deputy_id FROM visit_deputies vd
-                              JOIN visits v USING (visit_id)
-                              WHERE v.date BETWEEN $start AND $end)
-        """,
-        _params(scope, period),
-    )
+    """Roster deputies of the scope who made at least one visit in the period (anywhere)."""
+    return _figure(con, scope, period, "deputies_visiting")
 
 
 def deputies_total(con: Con, scope: Scope, period: Period) -> int:
     """Roster deputies of the scope (the participation denominator)."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($towns))",
-        {"towns": list(scope.township_codes)},
-    )
+    return _figure(con, scope, period, "deputies_total")
 
 
 def deputy_participation(con: Con, scope: Scope, period: Period) -> float | None:
     """代表参与率: deputies visiting / deputies on the roster."""
-    return _ratio(deputies_visiting(con, scope, period), deputies_total(con, scope, period))
+    return _figure(con, scope, period, "deputy_participation")
 
 
 def enterprises_visited(con: Con, scope: Scope, period: Period) -> int:
     """走访企业数: distinct enterprise names visited."""
-    return _scalar(
-        con,
-        "SELECT count(DISTINCT enterprise) FROM visits_in($start, $end, $towns)",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "enterprises_visited")
 
 
 def problems_found(con: Con, scope: Scope, period: Period) -> int:
     """发现问题数 (not a contract key; shown beside 解决问题数)."""
-    return _scalar(
-        con,
-        "SELECT coalesce(sum(problems_found), 0) FROM visits_in($start, $end, $towns)",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "problems_found")
 
 
 def problems_solved(con: Con, scope: Scope, period: Period) -> int:
     """解决问题数: the sum of problems solved on visits."""
-    return _scalar(
-        con,
-        "SELECT coalesce(sum(problems_solved), 0) FROM visits_in($start, $end, $towns)",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "problems_solved")
 
 
 def households_consoled(con: Con, scope: Scope, period: Period) -> int:
     """慰问户数: distinct households with a visit marked 慰问."""
-    return _scalar(
-        con,
-        "SELECT count(DISTINCT household_id) FROM visits_in($start, $end, $towns) WHERE consoled",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "households_consoled")
 
 
 # --- coverage in a campaign window ------------------------------------------------
@@ -494,20 +635,6 @@ def households_consoled(con: Con, scope: Scope, period: Period) -> int:
 # overlaps the period, from its first visit to its last (up to the as-of day), or the
 # year to date when no campaign overlaps. The contract's in-period figures above stay
 # what `python -m etl metrics` prints.
-
-@dataclass(frozen=True)
-class CoverageWindow:
-    """The visits a coverage figure counts: one campaign's, or any visit of the year to date."""
-
-    start: dt.date
-    end: dt.date
-    campaign: str | None = None  # None: the year to date
-    finished: bool = False  # the campaign's last visit is before the as-of day: its shortfall is final
-
-    @property
-    def period(self) -> Period:
-        return Period(self.start, self.end)
-
 
 # A campaign belongs to the county that runs it: its window is taken over the visits of
 # the counties of the scope, so a township that has not yet visited anyone still sees
@@ -519,9 +646,22 @@ CAMPAIGNS_SQL = """
     FROM visits
     WHERE campaign IS NOT NULL AND township_code IN (SELECT township_code FROM county_towns)
     GROUP BY campaign
-    HAVING min(date) <= least($end, $as_of) AND max(date) >= $start
     ORDER BY first_visit, campaign
 """
+
+
+def _campaigns(con: Con, scope: Scope) -> list[tuple[str, dt.date, dt.date]]:
+    """(campaign, first visit, last visit) of every campaign of the scope's counties."""
+    return run(con, CAMPAIGNS_SQL, {"towns": list(scope.township_codes)}).fetchall()
+
+
+def _windows_of(campaigns: list[tuple[str, dt.date, dt.date]], period: Period, as_of: dt.date) -> list[CoverageWindow]:
+    """The campaigns overlapping the period that had started by `as_of` (see coverage_windows)."""
+    found = [(name, first, last) for name, first, last in campaigns
+             if first <= min(period.end, as_of) and last >= period.start]
+    if found:
+        return [CoverageWindow(first, min(last, as_of), name, finished=last < as_of) for name, first, last in found]
+    return [CoverageWindow(dt.date(as_of.year, 1, 1), as_of)]
 
 
 def coverage_windows(
@@ -531,39 +671,23 @@ def coverage_windows(
     each from its first visit to its last, or to the as-of day while it goes on; with none,
     one window: the year to date. A campaign is finished once its last visit is behind the
     as-of day (only then can its shortfall be judged)."""
-    as_of = as_of_date(con, period, today, scope)
-    found = run(con, CAMPAIGNS_SQL, _params(scope, period, as_of=as_of)).fetchall()
-    if found:
-        return [CoverageWindow(first, min(last, as_of), name, finished=last < as_of) for name, first, last in found]
-    return [CoverageWindow(dt.date(as_of.year, 1, 1), as_of)]
+    return _windows_of(_campaigns(con, scope), period, as_of_date(con, period, today, scope))
 
 
-WINDOW_COVERAGE_SQL = """
-    WITH window_visits AS (
-        SELECT * FROM visits
-        WHERE date BETWEEN $start AND $end AND ($campaign::VARCHAR IS NULL OR campaign = $campaign::VARCHAR)
-    )
-    SELECT
-        (SELECT count(*) FROM households WHERE township_code IN (SELECT unnest($towns))
-           AND household_id IN (SELECT household_id FROM window_visits)),
-        (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($towns))
-           AND deputy_id IN (SELECT deputy_id FROM visit_deputies
-                             WHERE visit_id IN (SELECT visit_id FROM window_visits)))
-"""
+def _window_figures(figures: dict) -> dict[str, object]:
+    """The coverage figures of a window under their campaign_* keys."""
+    return {
+        "campaign_households_visited": figures["households_visited"], "households_total": figures["households_total"],
+        "campaign_household_coverage": figures["household_coverage"],
+        "campaign_deputies_visiting": figures["deputies_visiting"], "deputies_total": figures["deputies_total"],
+        "campaign_deputy_participation": figures["deputy_participation"],
+    }
 
 
 def window_coverage(con: Con, scope: Scope, window: CoverageWindow) -> dict[str, object]:
     """脱贫户走访覆盖率 and 代表参与率 over a window, with their counts: the definitions of
     household_coverage / deputy_participation with the window's visits in place of the period's."""
-    visited, visiting = run(con, WINDOW_COVERAGE_SQL, _params(
-        scope, window.period, campaign=window.campaign)).fetchall()[0]
-    households, deputies = households_total(con, scope, window.period), deputies_total(con, scope, window.period)
-    return {
-        "campaign_households_visited": visited, "households_total": households,
-        "campaign_household_coverage": _ratio(visited, households),
-        "campaign_deputies_visiting": visiting, "deputies_total": deputies,
-        "campaign_deputy_participation": _ratio(visiting, deputies),
-    }
+    return _window_figures(visit_figures(con, scope, [window])[0])
 
 
 # --- the townships' average ---------------------------------------------------------
@@ -595,6 +719,8 @@ def pooled_average(frame, key: str) -> float | None:
     numerator, denominator, scale = POOLED_PARTS[key]
     total = float(frame[denominator].sum())
     return scale * float(frame[numerator].sum()) / total if total else None
+
+
 # --- figures the work summaries report (issue 12) ---------------------------
 # Not in contract section 4; each has its key and 口径 in queries/labels.py.
 
@@ -602,188 +728,85 @@ DEPUTY_LEVEL_ORDER, GENDER_ORDER = list(DEPUTY_LEVELS), list(GENDERS)
 EDUCATION_ORDER, OCCUPATION_ORDER = list(EDUCATION_LEVELS), list(OCCUPATIONS)
 # Age bands of the 换届 reports ("35岁以下…36岁至55岁…56岁以上"): upper bounds, inclusive.
 AGE_BANDS = [("35岁及以下", 35), ("36至55岁", 55), ("56岁及以上", None)]
-# How a 会议 is told apart: by words in its title (人代会 sessions, presidium meetings).
-SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING = "人民代表大会会议", "主席团会议", "其他会议"
-SESSION_WORDS = ["人民代表大会", "人代会"]
-PRESIDIUM_WORDS = ["主席团"]
-
-ROSTER_SPLIT_SQL = """
-    SELECT label, count(*) AS n
-    FROM (SELECT coalesce({column}, $not_filled) AS label FROM deputies
-          WHERE township_code IN (SELECT unnest($towns)))
-    GROUP BY label
-    ORDER BY coalesce(list_position($order::VARCHAR[], label), 99), label
-"""
-
-
-def _roster_split(con: Con, scope: Scope, column: str, order: list[str]) -> dict[str, int]:
-    """Roster deputies of the scope counted by one roster column, in the register's order."""
-    return _counts(con, ROSTER_SPLIT_SQL.format(column=column),
-                   {"towns": list(scope.township_codes), "not_filled": NOT_FILLED, "order": order})
 
 
 def deputies_by_level(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """五级代表: roster deputies by level (全国 / 省 / 市 / 县 / 乡镇), levels present only."""
-    return _roster_split(con, scope, "level", DEPUTY_LEVEL_ORDER)
+    return _figure(con, scope, period, "deputies_by_level")
 
 
 def deputies_by_gender(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """Roster deputies by gender (blank: 未填写)."""
-    return _roster_split(con, scope, "gender", GENDER_ORDER)
+    return _figure(con, scope, period, "deputies_by_gender")
 
 
 def deputies_by_education(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """Roster deputies by education, highest first (blank: 未填写)."""
-    return _roster_split(con, scope, "education", EDUCATION_ORDER)
+    return _figure(con, scope, period, "deputies_by_education")
 
 
 def deputies_by_occupation(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """Roster deputies by occupation (blank: 未填写)."""
-    return _roster_split(con, scope, "occupation", OCCUPATION_ORDER)
-
-
-AGE_BAND_SQL = """
-    WITH aged AS (
-        SELECT year($end::DATE) - birth_year AS age FROM deputies
-        WHERE township_code IN (SELECT unnest($towns))
-    )
-    SELECT band, count(*) AS n
-    FROM (SELECT CASE WHEN age IS NULL THEN $not_filled WHEN age <= $young_max THEN $young
-                      WHEN age <= $middle_max THEN $middle ELSE $old END AS band FROM aged)
-    GROUP BY band
-    ORDER BY list_position([$young, $middle, $old, $not_filled], band)
-"""
+    return _figure(con, scope, period, "deputies_by_occupation")
 
 
 def deputies_by_age_band(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """Roster deputies by age at the period's end year (year − 出生年份): 35 and under, 36-55, 56 up."""
-    (young, young_max), (middle, middle_max), (old, _) = AGE_BANDS
-    return _counts(con, AGE_BAND_SQL, {
-        "end": period.end, "towns": list(scope.township_codes), "not_filled": NOT_FILLED,
-        "young": young, "young_max": young_max, "middle": middle, "middle_max": middle_max, "old": old,
-    })
+    return _figure(con, scope, period, "deputies_by_age_band")
 
 
 # Names repeat across townships (every township has a 第1代表组), and a team's name may repeat
-# across the groups it belongs to (each group's 第一分队): count within the township, and teams
-# within their group.
-ROSTER_UNITS_SQL = """
-    SELECT count(DISTINCT ({unit})) FROM deputies
-    WHERE township_code IN (SELECT unnest($towns)) AND {column} IS NOT NULL
-"""
-
-
+# across the groups it belongs to (each group's 第一分队): groups count within their township,
+# teams within their township and group.
 def deputy_groups(con: Con, scope: Scope, period: Period) -> int:
     """代表组数: distinct 代表小组 on the roster, each township's counted apart."""
-    sql = ROSTER_UNITS_SQL.format(unit="township_code, group_name", column="group_name")
-    return _scalar(con, sql, {"towns": list(scope.township_codes)})
+    return _figure(con, scope, period, "deputy_groups")
 
 
 def action_teams(con: Con, scope: Scope, period: Period) -> int:
     """行动分队数: distinct 行动分队 on the roster, counted within each township and 代表小组."""
-    sql = ROSTER_UNITS_SQL.format(unit="township_code, coalesce(group_name, ''), team_name", column="team_name")
-    return _scalar(con, sql, {"towns": list(scope.township_codes)})
+    return _figure(con, scope, period, "action_teams")
 
 
 def supervision_by_kind(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """监督活动 split by kind (视察 / 执法检查 / 调研 / 评议), kinds held only."""
-    return _counts(
-        con,
-        """
-        SELECT kind, count(*) FROM activities_in($start, $end, $towns)
-        WHERE list_contains($kinds, kind)
-        GROUP BY kind ORDER BY list_position($kinds, kind)
-        """,
-        _params(scope, period, kinds=SUPERVISION_KINDS),
-    )
-
-
-MEETING_TYPE_SQL = """
-    CASE WHEN list_bool_or([contains(title, w) FOR w IN $session_words]) THEN $session
-         WHEN list_bool_or([contains(title, w) FOR w IN $presidium_words]) THEN $presidium
-         ELSE $other END
-"""
-
-
-def _meeting_params(scope: Scope, period: Period) -> dict:
-    return _params(scope, period, kind=MEETING_KIND, session_words=SESSION_WORDS, presidium_words=PRESIDIUM_WORDS,
-                   session=SESSION_MEETING, presidium=PRESIDIUM_MEETING, other=OTHER_MEETING)
+    return _figure(con, scope, period, "supervision_by_kind")
 
 
 def meetings(con: Con, scope: Scope, period: Period) -> int:
     """召开会议次数: activities of kind 会议 (人代会 sessions, 主席团会议 and others)."""
-    return _scalar(con, "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
-                   _params(scope, period, kind=MEETING_KIND))
+    return _figure(con, scope, period, "meetings")
 
 
 def meetings_by_type(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """会议 by what the title names: 人民代表大会 / 人代会, else 主席团, else 其他会议."""
-    return _counts(
-        con,
-        f"""
-        SELECT meeting_type, count(*)
-        FROM (SELECT {MEETING_TYPE_SQL} AS meeting_type FROM activities_in($start, $end, $towns) WHERE kind = $kind)
-        GROUP BY meeting_type ORDER BY list_position([$session, $presidium, $other], meeting_type)
-        """,
-        _meeting_params(scope, period),
-    )
+    return _figure(con, scope, period, "meetings_by_type")
 
 
 def trainings(con: Con, scope: Scope, period: Period) -> int:
     """学习培训次数: activities of kind 学习培训."""
-    return _scalar(con, "SELECT count(*) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
-                   _params(scope, period, kind=TRAINING_KIND))
+    return _figure(con, scope, period, "trainings")
 
 
 def training_attendance(con: Con, scope: Scope, period: Period) -> int:
     """参加学习培训人次: the sum of 参加人数 of 学习培训 (blank 参加人数: the deputies listed)."""
-    return _scalar(
-        con,
-        "SELECT coalesce(sum(attendees), 0) FROM activities_in($start, $end, $towns) WHERE kind = $kind",
-        _params(scope, period, kind=TRAINING_KIND),
-    )
-
-
-RECEPTION_STAFF_SQL = """
-    SELECT a.activity_id, count(ad.deputy_id) AS deputies
-    FROM activities_in($start, $end, $towns) a JOIN activity_deputies ad USING (activity_id)
-    WHERE a.kind = $kind
-    GROUP BY a.activity_id
-"""
+    return _figure(con, scope, period, "training_attendance")
 
 
 def deputies_per_reception(con: Con, scope: Scope, period: Period) -> float | None:
     """每次接待日代表人数: average 参加代表 per 接待选民 activity that lists its deputies, to one decimal
     (a head count is never read to more)."""
-    return _scalar(con, f"SELECT round(avg(deputies), 1) FROM ({RECEPTION_STAFF_SQL})",
-                   _params(scope, period, kind=RECEPTION_KIND))
+    return _figure(con, scope, period, "deputies_per_reception")
 
 
 def reception_deputies_by_level(con: Con, scope: Scope, period: Period) -> dict[str, int]:
     """接待选民的代表 by level: distinct deputies listed on 接待选民 activities (not on the roster: 未填写)."""
-    return _counts(
-        con,
-        """
-        WITH staff AS (
-            SELECT DISTINCT ad.deputy_id FROM activities_in($start, $end, $towns) a
-            JOIN activity_deputies ad USING (activity_id) WHERE a.kind = $kind
-        )
-        SELECT level, count(*)
-        FROM (SELECT coalesce(d.level, $not_filled) AS level FROM staff LEFT JOIN deputies d USING (deputy_id))
-        GROUP BY level ORDER BY coalesce(list_position($order::VARCHAR[], level), 99), level
-        """,
-        _params(scope, period, kind=RECEPTION_KIND, not_filled=NOT_FILLED, order=DEPUTY_LEVEL_ORDER),
-    )
+    return _figure(con, scope, period, "reception_deputies_by_level")
 
 
 def voter_contacts_with_visits(con: Con, scope: Scope, period: Period) -> int:
     """联系选民人次（含走访）: 联系选民人次 plus one per visit that is not to an enterprise."""
-    visits = _scalar(
-        con,
-        "SELECT count(*) FROM visits_in($start, $end, $towns) WHERE target_kind <> $enterprise",
-        _params(scope, period, enterprise=ENTERPRISE_TARGET),
-    )
-    return voter_contacts(con, scope, period) + visits
+    return _figure(con, scope, period, "voter_contacts_with_visits")
 
 
 # A station counts once it stands at the period's end: set up by then, or with no 设立日期.
@@ -795,19 +818,15 @@ STATIONS_STANDING_SQL = """
 
 def stations_on_roster(con: Con, scope: Scope, period: Period) -> int:
     """活动站总数: roster stations of the scope set up by the period's end (or without 设立日期)."""
-    return _scalar(con, f"SELECT count(*) FROM ({STATIONS_STANDING_SQL})", _params(scope, period))
+    return _figure(con, scope, period, "stations_on_roster")
 
 
 def stations_established(con: Con, scope: Scope, period: Period) -> int:
     """新设立活动站数: roster stations of the scope whose 设立日期 falls in the period."""
-    return _scalar(
-        con,
-        "SELECT count(*) FROM stations WHERE township_code IN (SELECT unnest($towns)) "
-        "AND established_on BETWEEN $start AND $end",
-        _params(scope, period),
-    )
+    return _figure(con, scope, period, "stations_established")
 
 
+# Each standing roster station with its activities in the period (the rows behind 每站最少活动次数).
 STATION_TALLY_SQL = f"""
     SELECT s.station_id, count(a.activity_id) AS activities
     FROM ({STATIONS_STANDING_SQL}) s
@@ -819,38 +838,19 @@ STATION_TALLY_SQL = f"""
 def station_activities_min(con: Con, scope: Scope, period: Period) -> int | None:
     """每站最少活动次数: the fewest activities any standing roster station held in the period
     ("每个活动站都已组织各类活动15次以上"); None without stations."""
-    return _scalar(con, f"SELECT min(activities) FROM ({STATION_TALLY_SQL})", _params(scope, period))
-
-
-CAMPAIGN_SUGGESTIONS_SQL = """
-    SELECT count(*) FROM suggestions_of($towns)
-    WHERE received_on BETWEEN $start AND $end AND campaign IS NOT NULL AND ({condition})
-"""
+    return _figure(con, scope, period, "station_activities_min")
 
 
 def campaign_suggestions(con: Con, scope: Scope, period: Period) -> int:
     """代表行动中征集意见建议数: suggestions with 专项行动 filled, collected in the period, other than 议案."""
-    return _scalar(con, CAMPAIGN_SUGGESTIONS_SQL.format(condition="source <> $motion"),
-                   _params(scope, period, motion=MOTION_SOURCE))
-
-
-# A 议案 raised out of a campaign is often logged without its 专项行动: it counts when it was
-# received while the campaign's visits went on (first to last visit carrying a 专项行动).
-CAMPAIGN_MOTIONS_SQL = """
-    WITH visiting AS (
-        SELECT min(date) AS first_day, max(date) AS last_day FROM visits_in($start, $end, $towns)
-        WHERE campaign IS NOT NULL
-    )
-    SELECT count(*) FROM suggestions_of($towns) s, visiting w
-    WHERE s.received_on BETWEEN $start AND $end AND s.source = $motion
-      AND (s.campaign IS NOT NULL OR s.received_on BETWEEN w.first_day AND w.last_day)
-"""
+    return _figure(con, scope, period, "campaign_suggestions")
 
 
 def campaign_motions(con: Con, scope: Scope, period: Period) -> int:
     """代表行动中提交议案数: 议案 collected in the period with 专项行动 filled, or received between
-    the first and the last campaign visit of the period."""
-    return _scalar(con, CAMPAIGN_MOTIONS_SQL, _params(scope, period, motion=MOTION_SOURCE))
+    the first and the last campaign visit of the period (a 议案 raised out of a campaign is often
+    logged without its 专项行动)."""
+    return _figure(con, scope, period, "campaign_motions")
 
 
 SUMMARY_METRICS = [
@@ -862,30 +862,84 @@ SUMMARY_METRICS = [
 
 
 # --- all of them ------------------------------------------------------------
+# The keys in the order the CLI prints them.
+CONTRACT_KEYS = [
+    "inspections", "inspections_by_theme", "supervision", "evaluated_units",
+    "suggestions_collected", "suggestions_by_source", "suggestions_resolved", "resolution_rate",
+    "median_days_to_resolve", "overdue", "due_soon", "suggestions_by_outcome", "satisfaction_rate",
+    "household_coverage", "households_visited", "households_total",
+    "deputy_participation", "deputies_visiting", "deputies_total",
+    "enterprises_visited", "problems_found", "problems_solved", "households_consoled",
+    "station_activities", "reception_days", "reporting_deputies", "reporting_deputies_by_level",
+    "voter_contacts", "activities_total",
+]
+SUMMARY_KEYS = [f.__name__ for f in SUMMARY_METRICS]
+
+
+def _every_figure(
+    con: Con, scope: Scope, periods: Sequence[Period], settings: Settings, today: dt.date | None,
+    resolved_bys: Sequence[dt.date | None] | None = None, roster: bool = False,
+) -> list[dict]:
+    """Every figure of every period in one statement per register (one merged dict per period)."""
+    day = data_as_of(con, today, scope)
+    activities = activity_figures(con, scope, periods)
+    listed = listed_deputy_figures(con, scope, periods)
+    asked = suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods], resolved_bys)
+    visited = visit_figures(con, scope, periods)
+    rosters = roster_figures(con, scope, periods) if roster else [{}] * len(periods)
+    merged = [a | b | c | d | e for a, b, c, d, e in zip(activities, listed, asked, visited, rosters, strict=True)]
+    for figures in merged:
+        figures["voter_contacts_with_visits"] = figures["voter_contacts"] + figures["contact_visits"]
+    return merged
+
 
 def all_metrics(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> dict[str, object]:
     """Every section-4 metric under its contract key (with the two page-only counts), open
     suggestions counted at `as_of_date`."""
-    plain = [
-        inspections, inspections_by_theme, supervision, evaluated_units,
-        suggestions_collected, suggestions_by_source, suggestions_resolved, resolution_rate,
-        median_days_to_resolve,
-    ]
-    later = [
-        suggestions_by_outcome, satisfaction_rate,
-        household_coverage, households_visited, households_total,
-        deputy_participation, deputies_visiting, deputies_total,
-        enterprises_visited, problems_found, problems_solved, households_consoled,
-        station_activities, reception_days, reporting_deputies, reporting_deputies_by_level,
-        voter_contacts, activities_total,
-    ]
-    figures = {f.__name__: f(con, scope, period) for f in plain}
-    figures["overdue"] = overdue(con, scope, period, settings, today)
-    figures["due_soon"] = due_soon(con, scope, period, settings, today)
-    figures |= {f.__name__: f(con, scope, period) for f in later}
-    return figures
+    return {key: _every_figure(con, scope, [period], settings, today)[0][key] for key in CONTRACT_KEYS}
+
+
+def compared_headline(
+    con: Con, scope: Scope, periods: Sequence[Period], settings: Settings = Settings(), today: dt.date | None = None,
+) -> list[dict[str, object]]:
+    """headline_figures of the period shown and of those it is compared with (the period before:
+    环比, the same period last year: 同比), in one statement per register.
+
+    Like is compared with like: an earlier period's `resolution_rate` is its cohort's 办结率 when
+    it was as old as the shown period's cohort is now (resolution_rate_same_age). Coverage is a
+    campaign's, compared with last year's campaign only: the period before gets no coverage
+    window, and no earlier period gets the in-period visit figures (None), which no tile compares."""
+    day, campaigns = data_as_of(con, today, scope), _campaigns(con, scope)
+    shown = periods[0]
+    standing = statuses_as_of(con, today, scope) if len(periods) > 1 else None
+    resolved_bys = [None, *(p.start + (standing - shown.start) for p in periods[1:])]
+    windows = [_windows_of(campaigns, p, min(p.end, day))[-1] for p in periods]
+    compared = [index != 1 for index in range(len(periods))]  # the period before: no coverage window
+    activities = activity_figures(con, scope, periods)
+    asked = suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods], resolved_bys)
+    spans = [shown, *(w for w, wanted in zip(windows, compared, strict=True) if wanted)]
+    visited = visit_figures(con, scope, spans, own=[True, *([False] * (len(spans) - 1))])
+    listed = listed_deputy_figures(con, scope, periods)
+    covered = iter(visited[1:])
+    headline = []
+    for index, period in enumerate(periods):
+        figures = activities[index] | asked[index] | listed[index] | (
+            visited[0] if index == 0 else dict.fromkeys((*OWN_VISIT_KEYS, *COVERAGE_KEYS)) | {
+                "households_total": visited[0]["households_total"], "deputies_total": visited[0]["deputies_total"]})
+        row = {key: figures[key] for key in CONTRACT_KEYS}
+        row["collected_resolved"] = figures["collected_resolved"]
+        if index:
+            row["resolution_rate"] = figures["resolution_rate_by"]
+        window = windows[index]
+        row |= _window_figures(next(covered)) if compared[index] else dict.fromkeys(
+            ("campaign_households_visited", "campaign_household_coverage", "campaign_deputies_visiting",
+             "campaign_deputy_participation"))
+        row["coverage_window"] = window
+        row["as_of"] = min(period.end, day)
+        headline.append(row)
+    return headline
 
 
 def headline_figures(
@@ -893,23 +947,25 @@ def headline_figures(
 ) -> dict[str, object]:
     """What the pages' tiles and the briefing show: every contract metric, the cohort's
     resolved count, and coverage in the latest coverage window (`coverage_window` holds it)."""
-    figures = all_metrics(con, scope, period, settings, today)
-    figures["collected_resolved"] = collected_resolved(con, scope, period)
-    window = coverage_windows(con, scope, period, today)[-1]
-    figures |= window_coverage(con, scope, window)
-    figures["coverage_window"] = window
-    figures["as_of"] = as_of_date(con, period, today, scope)
-    return figures
+    return compared_headline(con, scope, [period], settings, today)[0]
 
 
 def summary_metrics(con: Con, scope: Scope, period: Period) -> dict[str, object]:
-    """The work-summary figures under their keys (kept out of all_metrics, which every page
-    and briefing calls three times, so those pay nothing for them)."""
-    return {f.__name__: f(con, scope, period) for f in SUMMARY_METRICS}
+    """The work-summary figures under their keys."""
+    return every_metric_over(con, scope, [period])[0]
+
+
+def every_metric_over(
+    con: Con, scope: Scope, periods: Sequence[Period], settings: Settings = Settings(), today: dt.date | None = None,
+) -> list[dict[str, object]]:
+    """all_metrics and the summary figures of each period, in one statement per register:
+    the CLI's --json and the 工作总结 (this year and the last)."""
+    merged = _every_figure(con, scope, periods, settings, today, roster=True)
+    return [{key: figures[key] for key in [*CONTRACT_KEYS, *SUMMARY_KEYS]} for figures in merged]
 
 
 def every_metric(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> dict[str, object]:
     """all_metrics and summary_metrics together: the CLI's --json and the 工作总结."""
-    return all_metrics(con, scope, period, settings, today) | summary_metrics(con, scope, period)
+    return every_metric_over(con, scope, [period], settings, today)[0]

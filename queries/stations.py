@@ -17,6 +17,7 @@ import pandas as pd
 
 from queries import metrics
 from queries.metrics import Con, Period, Scope, _params, run
+from queries.paging import Listing, ListSpec, Page, listing
 
 QUARTER_TARGET = 2  # 每站每季度 2 至 3 次活动: at least 2 passes
 PASSED, FAILED = "达标", "未达标"
@@ -37,7 +38,7 @@ STATIONS_CTE = """
     ),
     shown AS (
         SELECT l.station_id, s.established_on, coalesce(s.township_code, a.township_code) AS township_code,
-               coalesce(t.township_name, s.township_code, a.township_code) AS township_name,
+               coalesce(t.township_name, s.township_code, a.township_code) AS township_name, t.county,
                coalesce(s.station_name, l.station_id) || '（' || l.station_id || '）' AS station_label
         FROM station_list l LEFT JOIN stations s ON s.station_id = l.station_id
         LEFT JOIN (SELECT station_id, any_value(township_code) AS township_code FROM acts GROUP BY ALL) a
@@ -58,7 +59,7 @@ STATION_MONTHS_SQL = f"""
         FROM acts GROUP BY ALL
     ),
     grid AS (
-        SELECT s.station_id, s.station_label, s.township_code, s.township_name, m.month,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, s.county, m.month,
                coalesce(c.activities, 0) AS activities,
                coalesce(c.reception_days, 0) AS reception_days,
                (m.month >= $start AND last_day(m.month) <= $end AND last_day(m.month) <= $as_of
@@ -82,6 +83,29 @@ def _station_params(scope: Scope, period: Period, station: str | None, as_of: dt
     return _params(scope, period, station=station, as_of=as_of, **extra)
 
 
+# The stations whose judged months (ended by the as-of day) went without a reception day, the months joined.
+MISSED_RECEPTION = ListSpec(
+    base=f"""
+        WITH grid AS ({STATION_MONTHS_SQL})
+        SELECT township_code, township_name, station_id, station_label,
+               string_agg(month(month) || '月', '、' ORDER BY month) AS months
+        FROM grid WHERE reception_missed
+        GROUP BY ALL
+    """,
+    shown="SELECT p.township_name, p.station_label, p.months FROM listed p",
+    order="station_id", tiebreak="station_id", orders={"township": "township_code"},
+)
+
+
+def missed_reception(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, page: Page = Page(),
+) -> Listing:
+    """The stations that missed a reception day in a judged month of the period, with those months."""
+    params = _station_params(scope, period, None, as_of, reception_kind=metrics.RECEPTION_KIND,
+                             missed_mark=MISSED_MARK)
+    return listing(con, MISSED_RECEPTION, params, page)
+
+
 def station_months(
     con: Con, scope: Scope, period: Period, station: str | None = None, as_of: dt.date = dt.date.max,
 ) -> pd.DataFrame:
@@ -101,7 +125,7 @@ STATION_QUARTERS_SQL = f"""
         WHERE q >= $start AND (q + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE <= least($end, $as_of)
     ),
     counted AS (
-        SELECT s.station_id, s.station_label, s.township_code, s.township_name, q.quarter_start,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, s.county, q.quarter_start,
                strftime(q.quarter_start, '%Y') || '年' || $quarter_names[quarter(q.quarter_start)] AS quarter_label,
                count(a.station_id) AS activities
         FROM shown s CROSS JOIN quarters q
@@ -133,7 +157,7 @@ def station_quarters(
 
 TOWNSHIP_MONTHS_SQL = f"""
     WITH station_grid AS ({STATION_MONTHS_SQL})
-    SELECT township_code, township_name, month,
+    SELECT {{unit_code}} AS township_code, {{unit_name}} AS township_name, month,
            sum(activities)::INTEGER AS activities,
            count(*) AS stations,
            count(*) FILTER (WHERE judged) AS stations_judged,
@@ -152,19 +176,25 @@ TOWNSHIP_MONTHS_SQL = f"""
 """
 
 
+BY_TOWNSHIP, BY_COUNTY = "township", "county"
+UNIT_COLUMNS = {BY_TOWNSHIP: {"unit_code": "township_code", "unit_name": "township_name"},
+                BY_COUNTY: {"unit_code": "county", "unit_name": "county"}}  # a county by its name
+UNIT_MONTHS_SQL = {unit: TOWNSHIP_MONTHS_SQL.format(**columns) for unit, columns in UNIT_COLUMNS.items()}
+
+
 def township_months(
-    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max,
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, by: str = BY_TOWNSHIP,
 ) -> pd.DataFrame:
-    """Township × month: activities at its stations (and per station), and how many judged
-    stations went without a reception day (缺N站)."""
+    """Township (or, `by` county, county) × month: activities at its stations (and per station),
+    and how many judged stations went without a reception day (缺N站)."""
     params = _station_params(scope, period, None, as_of, reception_kind=metrics.RECEPTION_KIND,
                              missed_mark=MISSED_MARK)
-    return run(con, TOWNSHIP_MONTHS_SQL, params).df()
+    return run(con, UNIT_MONTHS_SQL[by], params).df()
 
 
 TOWNSHIP_QUARTERS_SQL = f"""
     WITH station_quarters AS ({STATION_QUARTERS_SQL})
-    SELECT township_code, township_name, quarter_start, quarter_label,
+    SELECT {{unit_code}} AS township_code, {{unit_name}} AS township_name, quarter_start, quarter_label,
            count(*) AS stations, count(*) FILTER (WHERE passed) AS stations_passed,
            count(*) FILTER (WHERE passed) / count(*) AS passed_share,
            count(*) FILTER (WHERE passed) || '/' || count(*) || '站达标' AS cell_text
@@ -174,11 +204,16 @@ TOWNSHIP_QUARTERS_SQL = f"""
 """
 
 
-def township_quarters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max) -> pd.DataFrame:
-    """Township × full ended quarter: stations that reached the quarterly target, of those judged."""
+UNIT_QUARTERS_SQL = {unit: TOWNSHIP_QUARTERS_SQL.format(**columns) for unit, columns in UNIT_COLUMNS.items()}
+
+
+def township_quarters(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, by: str = BY_TOWNSHIP,
+) -> pd.DataFrame:
+    """Township (or county) × full ended quarter: stations that reached the quarterly target, of those judged."""
     params = _station_params(scope, period, None, as_of, quarter_names=QUARTER_NAMES, target=QUARTER_TARGET,
                              passed_word=PASSED, failed_word=FAILED)
-    return run(con, TOWNSHIP_QUARTERS_SQL, params).df()
+    return run(con, UNIT_QUARTERS_SQL[by], params).df()
 
 
 STATION_VOTERS_SQL = f"""
@@ -188,7 +223,7 @@ STATION_VOTERS_SQL = f"""
         SELECT station_id, count(*) AS deputies FROM deputies WHERE station_id IS NOT NULL GROUP BY station_id
     ),
     joined AS (
-        SELECT s.station_id, s.station_label, s.township_code, s.township_name,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, s.county,
                coalesce(v.voters_received, 0) AS voters_received, coalesce(d.deputies, 0) AS deputies
         FROM shown s
         LEFT JOIN voters v ON v.station_id = s.station_id
@@ -210,23 +245,32 @@ def station_voters(
     return run(con, STATION_VOTERS_SQL, _station_params(scope, period, station, as_of)).df()
 
 
-STATION_ACTIVITIES_SQL = """
-    SELECT strftime(a.date, '%Y-%m-%d') AS date, coalesce(t.township_name, a.township_code) AS township,
-           coalesce(s.station_name, a.station_id) AS station,
-           a.kind, a.theme, a.title, a.attendees, a.voters_received, a.source_file, a.source_row
-    FROM activities_in($start, $end, $towns) a
-    LEFT JOIN townships t ON t.township_code = a.township_code
-    LEFT JOIN stations s ON s.station_id = a.station_id
-    WHERE a.station_id IS NOT NULL AND ($station::VARCHAR IS NULL OR a.station_id = $station::VARCHAR)
-      AND (len($cells::VARCHAR[]) = 0
-           OR list_contains($cells::VARCHAR[], a.station_id || '|' || strftime(a.date, '%Y-%m')))
-    ORDER BY a.date, a.source_file, a.source_row
-"""
+STATION_ACTIVITIES = ListSpec(
+    base="""
+        SELECT a.date, a.township_code, a.station_id, a.kind, a.theme, a.title, a.attendees, a.voters_received,
+               a.source_file, a.source_row
+        FROM activities_in($start, $end, $towns) a
+        WHERE a.station_id IS NOT NULL AND ($station::VARCHAR IS NULL OR a.station_id = $station::VARCHAR)
+          AND (len($cells::VARCHAR[]) = 0
+               OR list_contains($cells::VARCHAR[], a.station_id || '|' || strftime(a.date, '%Y-%m')))
+    """,
+    shown="""
+        SELECT strftime(p.date, '%Y-%m-%d') AS date, coalesce(t.township_name, p.township_code) AS township,
+               coalesce(s.station_name, p.station_id) AS station,
+               p.kind, p.theme, p.title, p.attendees, p.voters_received, p.source_file, p.source_row
+        FROM listed p
+        LEFT JOIN townships t ON t.township_code = p.township_code
+        LEFT JOIN stations s ON s.station_id = p.station_id
+    """,
+    order="date, source_file", tiebreak="source_row",
+    orders={"date": "date", "township": "township_code", "station": "station_id", "kind": "kind"},
+)
 
 
 TOWNSHIP_VOTERS_SQL = f"""
     WITH per_station AS ({STATION_VOTERS_SQL})
-    SELECT township_code, township_name, sum(voters_received)::BIGINT AS voters_received,
+    SELECT {{unit_code}} AS township_code, {{unit_name}} AS township_name,
+           sum(voters_received)::BIGINT AS voters_received,
            sum(deputies)::BIGINT AS deputies,
            CASE WHEN sum(deputies) > 0 THEN round(sum(voters_received) / sum(deputies), 1) END AS voters_per_deputy,
            any_value(overall_per_deputy) AS overall_per_deputy
@@ -236,17 +280,22 @@ TOWNSHIP_VOTERS_SQL = f"""
 """
 
 
-def township_voters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max) -> pd.DataFrame:
-    """Voters received per deputy assigned to a station, per township (its stations pooled)."""
-    return run(con, TOWNSHIP_VOTERS_SQL, _station_params(scope, period, None, as_of)).df()
+UNIT_VOTERS_SQL = {unit: TOWNSHIP_VOTERS_SQL.format(**columns) for unit, columns in UNIT_COLUMNS.items()}
+
+
+def township_voters(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max, by: str = BY_TOWNSHIP,
+) -> pd.DataFrame:
+    """Voters received per deputy assigned to a station, per township or county (its stations pooled)."""
+    return run(con, UNIT_VOTERS_SQL[by], _station_params(scope, period, None, as_of)).df()
 
 
 def station_activities(
     con: Con, scope: Scope, period: Period, station: str | None = None, cells: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    page: Page = Page(),
+) -> Listing:
     """The activity rows behind the grid, with source file and row, narrowed to station|month cells."""
-    params = _params(scope, period, station=station, cells=list(cells))
-    return run(con, STATION_ACTIVITIES_SQL, params).df()
+    return listing(con, STATION_ACTIVITIES, _params(scope, period, station=station, cells=list(cells)), page)
 
 
 # The two contract figures for one station: the metric definitions plus `station_id = $station`.
@@ -261,26 +310,32 @@ STATION_TILES_SQL = f"""
 """
 
 
+def headline_over(
+    con: Con, scope: Scope, periods: tuple[Period, ...], station: str | None = None, as_of: dt.date = dt.date.max,
+) -> list[dict]:
+    """The tiles for each period (本期, 上期, 同期): 接待日 and 联系选民人次 from the metrics (for all
+    stations, one statement for every period) or the same definition narrowed to one station;
+    the number of stations and of missed station-months."""
+    if station is None:
+        counted = metrics.figures_over(con, scope, periods, ("reception_days", "voter_contacts"))
+    else:
+        counted = [dict(zip(("reception_days", "voter_contacts"), run(con, ONE_STATION_SQL, _params(
+            scope, period, kind=metrics.RECEPTION_KIND, station=station)).fetchall()[0], strict=True))
+            for period in periods]
+    tiles = []
+    for period, figures in zip(periods, counted, strict=True):
+        params = _station_params(scope, period, station, as_of, reception_kind=metrics.RECEPTION_KIND,
+                                 missed_mark=MISSED_MARK)
+        stations_total, months_missed = run(con, STATION_TILES_SQL, params).fetchall()[0]
+        tiles.append({**figures, "stations_total": stations_total, "reception_months_missed": months_missed})
+    return tiles
+
+
 def headline(
     con: Con, scope: Scope, period: Period, station: str | None = None, as_of: dt.date = dt.date.max,
 ) -> dict:
-    """The tiles: 接待日 and 联系选民人次 from the metric functions (for all stations) or the same
-    definition narrowed to one station; the number of stations and of missed station-months."""
-    if station is None:
-        receptions = metrics.reception_days(con, scope, period)
-        voters = metrics.voter_contacts(con, scope, period)
-    else:
-        receptions, voters = run(con, ONE_STATION_SQL, _params(
-            scope, period, kind=metrics.RECEPTION_KIND, station=station)).fetchall()[0]
-    params = _station_params(scope, period, station, as_of, reception_kind=metrics.RECEPTION_KIND,
-                             missed_mark=MISSED_MARK)
-    stations_total, months_missed = run(con, STATION_TILES_SQL, params).fetchall()[0]
-    return {
-        "reception_days": receptions,
-        "voter_contacts": voters,
-        "stations_total": stations_total,
-        "reception_months_missed": months_missed,
-    }
+    """The tiles of one period (headline_over)."""
+    return headline_over(con, scope, (period,), station, as_of)[0]
 
 
 # --- station building (活动站建设 of the 工作总结) ---------------------------------------
@@ -293,9 +348,14 @@ BUILDING_FIGURES = (
 BUILDING_FIGURE_KEYS = tuple(f.__name__ for f in BUILDING_FIGURES)
 
 
+def building_figures_over(con: Con, scope: Scope, periods: tuple[Period, ...]) -> list[dict[str, object]]:
+    """The tiles of the 活动站建设 section, under their metric keys, for each period (本期, 上期, 同期)."""
+    return metrics.figures_over(con, scope, periods, BUILDING_FIGURE_KEYS)
+
+
 def building_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
     """The tiles of the 活动站建设 section, under their metric keys."""
-    return {f.__name__: f(con, scope, period) for f in BUILDING_FIGURES}
+    return building_figures_over(con, scope, (period,))[0]
 
 
 STATION_TALLY_FRAME_SQL = f"""

@@ -29,6 +29,7 @@ from queries.metrics import (
     run,
     suggestions_by_outcome,
 )
+from queries.paging import Listing, ListSpec, Page, listing
 
 # --- collected, resolved and the open backlog per month ----------------------
 
@@ -157,69 +158,88 @@ def satisfaction_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
     return run(con, SATISFACTION_SPLIT_SQL, _params(scope, period, answers=list(SATISFACTION))).df()
 
 
-# --- register rows: the lists and the drill-down -----------------------------------
+# --- register rows: the lists and the drill-down (paged in SQL, queries/paging.py) ----------
 
-# The register columns a table shows; deputies by name (ids not on the roster as ids).
-SUGGESTION_ROWS_SQL = """
-    WITH named AS (
-        SELECT sd.suggestion_id,
-               string_agg(coalesce(d.name, sd.deputy_id), '、' ORDER BY sd.deputy_id) AS deputy_names
-        FROM suggestion_deputies sd LEFT JOIN deputies d USING (deputy_id)
-        GROUP BY sd.suggestion_id
-    )
-    SELECT s.suggestion_id, CAST(s.received_on AS VARCHAR) AS received_on,
-           coalesce(t.township_name, s.township_code) AS township, coalesce(s.category, $not_filled) AS category,
-           s.summary, coalesce(s.handler, $not_filled) AS handler,
-           coalesce(n.deputy_names, '') AS deputy_names, s.status, {extra}
-           s.source_file, s.source_row
-    FROM suggestions_of($towns) s
-    LEFT JOIN townships t ON t.township_code = s.township_code
-    LEFT JOIN named n ON n.suggestion_id = s.suggestion_id
+# The register rows of a list: its filter `{condition}` over the scope's suggestions.
+SUGGESTION_BASE_SQL = """
+    SELECT s.suggestion_id, s.received_on, s.resolved_on, s.township_code, s.category, s.summary, s.handler,
+           s.status, s.outcome, s.satisfaction, s.source_file, s.source_row,
+           $as_of::DATE - s.received_on AS days_open, s.received_on + $limit::INTEGER AS due_on
+    FROM suggestions_of($towns) s LEFT JOIN townships t ON t.township_code = s.township_code
     WHERE {condition}
-    ORDER BY {order}
 """
+# The columns a table shows; deputies by name (ids not on the roster as ids), for the page's rows only.
+SUGGESTION_NAMES_CTE = """,
+    named AS (
+        SELECT sd.suggestion_id, string_agg(coalesce(d.name, sd.deputy_id), '、' ORDER BY sd.deputy_id) AS deputy_names
+        FROM suggestion_deputies sd LEFT JOIN deputies d USING (deputy_id)
+        WHERE sd.suggestion_id IN (SELECT suggestion_id FROM listed)
+        GROUP BY sd.suggestion_id
+    )"""
+SUGGESTION_SHOWN_SQL = """
+    SELECT p.suggestion_id, CAST(p.received_on AS VARCHAR) AS received_on,
+           coalesce(t.township_name, p.township_code) AS township, coalesce(p.category, $not_filled) AS category,
+           p.summary, coalesce(p.handler, $not_filled) AS handler,
+           coalesce(n.deputy_names, '') AS deputy_names, p.status, {extra}
+           p.source_file, p.source_row
+    FROM listed p
+    LEFT JOIN townships t ON t.township_code = p.township_code
+    LEFT JOIN named n ON n.suggestion_id = p.suggestion_id
+"""
+# The sorts a user may pick (the list's own order first).
+SUGGESTION_ORDERS = {"received_on": "received_on", "township": "township_code", "category": "category",
+                     "handler": "handler"}
+OPEN_ORDERS = SUGGESTION_ORDERS | {"days_open": "days_open"}
 
 # Word for word the conditions of metrics.overdue and metrics.due_soon, at the as-of day,
 # which is also the day 已办理天数 is counted to.
-OPEN_EXTRA = "$as_of - s.received_on AS days_open, CAST(s.received_on + $limit AS VARCHAR) AS due_on,"
-OVERDUE_LIST_SQL = SUGGESTION_ROWS_SQL.format(
-    extra=OPEN_EXTRA, condition=OVERDUE_CONDITION, order="days_open DESC, s.suggestion_id")
-DUE_SOON_LIST_SQL = SUGGESTION_ROWS_SQL.format(
-    extra=OPEN_EXTRA, condition=DUE_SOON_CONDITION, order="due_on, s.suggestion_id")
+OPEN_EXTRA = "p.days_open, CAST(p.due_on AS VARCHAR) AS due_on,"
+OVERDUE_LIST = ListSpec(
+    base=SUGGESTION_BASE_SQL.format(condition=OVERDUE_CONDITION), ctes=SUGGESTION_NAMES_CTE,
+    shown=SUGGESTION_SHOWN_SQL.format(extra=OPEN_EXTRA), order="days_open DESC", tiebreak="suggestion_id",
+    orders=OPEN_ORDERS)
+DUE_SOON_LIST = ListSpec(
+    base=SUGGESTION_BASE_SQL.format(condition=DUE_SOON_CONDITION), ctes=SUGGESTION_NAMES_CTE,
+    shown=SUGGESTION_SHOWN_SQL.format(extra=OPEN_EXTRA), order="due_on", tiebreak="suggestion_id",
+    orders=OPEN_ORDERS)
 
 # Collected in the period (the 办结率 base), narrowed to the clicked groups if any.
-COLLECTED_ROWS_SQL = SUGGESTION_ROWS_SQL.format(
-    extra="coalesce(CAST(s.resolved_on AS VARCHAR), '') AS resolved_on, coalesce(s.outcome, '') AS outcome, "
-          "coalesce(s.satisfaction, '') AS satisfaction,",
-    condition=f"""s.received_on BETWEEN $start AND $end
+COLLECTED_LIST = ListSpec(
+    base=SUGGESTION_BASE_SQL.format(condition=f"""s.received_on BETWEEN $start AND $end
       AND (len($categories::VARCHAR[]) = 0 OR list_contains($categories::VARCHAR[], coalesce(s.category, $not_filled)))
-      AND (len($handlers::VARCHAR[]) = 0 OR list_contains($handlers::VARCHAR[], {HANDLER_LABEL}))""",
-    order="s.received_on, s.suggestion_id",
-)
+      AND (len($handlers::VARCHAR[]) = 0 OR list_contains($handlers::VARCHAR[], {HANDLER_LABEL}))"""),
+    ctes=SUGGESTION_NAMES_CTE,
+    shown=SUGGESTION_SHOWN_SQL.format(
+        extra="coalesce(CAST(p.resolved_on AS VARCHAR), '') AS resolved_on, coalesce(p.outcome, '') AS outcome, "
+              "coalesce(p.satisfaction, '') AS satisfaction,"),
+    order="received_on", tiebreak="suggestion_id", orders=SUGGESTION_ORDERS)
 
 
 def overdue_list(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
-) -> pd.DataFrame:
+    page: Page = Page(),
+) -> Listing:
     """The suggestions behind 超期未办结, longest open first (days counted to the as-of day)."""
-    return run(con, OVERDUE_LIST_SQL, open_params(con, scope, period, settings, today, not_filled=NOT_FILLED)).df()
+    return listing(con, OVERDUE_LIST, open_params(con, scope, period, settings, today, not_filled=NOT_FILLED), page)
 
 
 def due_soon_list(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
-) -> pd.DataFrame:
+    page: Page = Page(),
+) -> Listing:
     """The suggestions behind 临期, soonest due first, so they are chased before they turn overdue."""
-    return run(con, DUE_SOON_LIST_SQL, open_params(con, scope, period, settings, today, not_filled=NOT_FILLED)).df()
+    return listing(con, DUE_SOON_LIST, open_params(con, scope, period, settings, today, not_filled=NOT_FILLED), page)
 
 
 def collected_rows(
     con: Con, scope: Scope, period: Period, categories: tuple[str, ...] = (), handlers: tuple[str, ...] = (),
-) -> pd.DataFrame:
+    page: Page = Page(),
+) -> Listing:
     """The suggestions collected in the period (behind the 办结率 bars), narrowed to the picked
     categories and handler labels (未填写 picks the rows without one); empty picks mean all."""
-    return run(con, COLLECTED_ROWS_SQL,
-               _params(scope, period, categories=list(categories), handlers=list(handlers),
-                       not_filled=NOT_FILLED)).df()
+    return listing(con, COLLECTED_LIST, _params(
+        scope, period, categories=list(categories), handlers=list(handlers), not_filled=NOT_FILLED,
+        as_of=period.end, limit=Settings().time_limit_days), page)
 
 
 def source_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:

@@ -17,10 +17,10 @@ import pandas as pd
 
 from queries import metrics as m
 from queries.labels import COMPARISON_LABELS
-from queries.metrics import NOT_FILLED, Con, Period, Scope, Settings, _params, run
+from queries.metrics import NOT_FILLED, Con, Period, Scope, Settings, _params
+from queries.paging import Listing, ListSpec, Page, listing
 from queries.privacy import mask_text
 
-ROW_LIMIT = 2000
 SUGGESTION_REGISTER, ACTIVITY_REGISTER, VISIT_REGISTER = "建议意见登记", "活动记录", "走访记录"
 DEPUTY_REGISTER, HOUSEHOLD_REGISTER, STATION_REGISTER = "代表名册", "脱贫户名册", "活动站名册"
 VISITED, NOT_VISITED = COMPARISON_LABELS["columns"]["visited"], COMPARISON_LABELS["columns"]["not_visited"]
@@ -31,7 +31,10 @@ COLUMNS = ["register", "township_name", "record_id", "record_date", "category", 
            "amount", "source_file", "source_row"]
 
 ACTIVITY_ROWS_SQL = """
-    WITH listed AS (SELECT activity_id, count(*) AS deputies FROM activity_deputies GROUP BY activity_id)
+    WITH listed_deputies AS (
+        SELECT activity_id, count(*) AS deputies FROM {activity_links}
+        WHERE date BETWEEN $start AND $end AND township_code IN (SELECT unnest($towns)) GROUP BY activity_id
+    )
     SELECT $register AS register, coalesce(t.township_name, a.township_code) AS township_name,
            a.activity_id AS record_id, CAST(a.date AS VARCHAR) AS record_date, a.kind AS category,
            a.title AS description,
@@ -42,9 +45,8 @@ ACTIVITY_ROWS_SQL = """
            {amount} AS amount, a.source_file, a.source_row
     FROM activities_in($start, $end, $towns) a
     LEFT JOIN townships t ON t.township_code = a.township_code
-    LEFT JOIN listed l ON l.activity_id = a.activity_id
+    LEFT JOIN listed_deputies l ON l.activity_id = a.activity_id
     WHERE {condition}
-    ORDER BY a.date, a.source_file, a.source_row
 """
 
 # Roster deputies; `{ids}` narrows them to those named in some register (述职, 接待, 走访).
@@ -55,10 +57,9 @@ DEPUTY_ROWS_SQL = """
            CASE WHEN $mark_visits THEN (CASE WHEN d.deputy_id IN {visiting} THEN $took_part ELSE $took_no_part END)
                 ELSE concat_ws('，', d.gender, CASE WHEN d.birth_year IS NOT NULL THEN d.birth_year || '年生' END,
                                d.education, d.occupation, d.group_name, d.team_name) END AS state,
-           NULL::BIGINT AS amount, d.source_file, d.source_row
+           NULL::BIGINT AS amount, d.source_file, d.source_row, d.township_code
     FROM deputies d LEFT JOIN townships t ON t.township_code = d.township_code
     WHERE d.township_code IN (SELECT unnest($towns)) AND {condition}
-    ORDER BY d.township_code, d.deputy_id
 """
 
 # Deputies listed on activities of one kind, on the roster or not (述职代表数 counts both).
@@ -74,7 +75,6 @@ LISTED_DEPUTIES_SQL = """
     FROM listed l LEFT JOIN deputies d USING (deputy_id)
     LEFT JOIN townships t ON t.township_code = d.township_code
     WHERE {condition}
-    ORDER BY l.deputy_id
 """
 
 SUGGESTION_ROWS_SQL = """
@@ -87,7 +87,6 @@ SUGGESTION_ROWS_SQL = """
            {amount} AS amount, s.source_file, s.source_row
     FROM suggestions_of($towns) s LEFT JOIN townships t ON t.township_code = s.township_code
     WHERE {condition}
-    ORDER BY s.received_on, s.suggestion_id
 """
 
 HOUSEHOLD_ROWS_SQL = """
@@ -96,16 +95,15 @@ HOUSEHOLD_ROWS_SQL = """
            mask_name(h.head_name) AS description,
            CASE WHEN h.household_id IN (SELECT household_id FROM visits WHERE date BETWEEN $start AND $end)
                 THEN $visited ELSE $not_visited END AS state,
-           NULL::BIGINT AS amount, h.source_file, h.source_row
+           NULL::BIGINT AS amount, h.source_file, h.source_row, h.township_code
     FROM households h LEFT JOIN townships t ON t.township_code = h.township_code
     WHERE h.township_code IN (SELECT unnest($towns)) AND {condition}
-    ORDER BY h.township_code, h.household_id
 """
 
 VISIT_ROWS_SQL = """
     WITH named AS (
         SELECT visit_id, string_agg(deputy_id, '、' ORDER BY deputy_id) AS deputy_ids
-        FROM visit_deputies GROUP BY visit_id
+        FROM {visit_links} WHERE date BETWEEN $start AND $end GROUP BY visit_id
     )
     SELECT $register AS register, coalesce(t.township_name, v.township_code) AS township_name,
            v.household_id AS record_id, CAST(v.date AS VARCHAR) AS record_date, v.target_kind AS category,
@@ -118,7 +116,6 @@ VISIT_ROWS_SQL = """
     LEFT JOIN townships t ON t.township_code = v.township_code
     LEFT JOIN named n ON n.visit_id = v.visit_id
     WHERE {condition}
-    ORDER BY v.date, v.source_file, v.source_row
 """
 
 STATION_ROWS_SQL = f"""
@@ -131,7 +128,6 @@ STATION_ROWS_SQL = f"""
     FROM stations s LEFT JOIN townships t ON t.township_code = s.township_code
     LEFT JOIN tally y ON y.station_id = s.station_id
     WHERE s.township_code IN (SELECT unnest($towns)) AND {{condition}}
-    ORDER BY amount NULLS LAST, s.station_id
 """
 
 AGE_BAND_EXPR = """CASE WHEN d.birth_year IS NULL THEN $not_filled
@@ -207,6 +203,15 @@ TRACES: dict[str, tuple[str, str, str]] = {
 COMBINED = {"voter_contacts_with_visits": [("voter_contacts", None), ("_contact_visits", None)]}
 TRACES["_contact_visits"] = (VISIT_ROWS_SQL, "v.target_kind <> $enterprise", "1")
 
+# How each register's rows are listed (over the columns the templates select).
+ORDERS = {
+    ACTIVITY_ROWS_SQL: "record_date, source_file, source_row", DEPUTY_ROWS_SQL: "township_code, record_id",
+    LISTED_DEPUTIES_SQL: "record_id", SUGGESTION_ROWS_SQL: "record_date, record_id",
+    HOUSEHOLD_ROWS_SQL: "township_code, record_id", VISIT_ROWS_SQL: "record_date, source_file, source_row",
+    STATION_ROWS_SQL: "amount NULLS LAST, record_id",
+}
+SHOWN_SQL = f"SELECT {', '.join('p.' + c for c in COLUMNS)} FROM listed p"
+
 REGISTERS = {
     ACTIVITY_ROWS_SQL: ACTIVITY_REGISTER, DEPUTY_ROWS_SQL: DEPUTY_REGISTER, LISTED_DEPUTIES_SQL: DEPUTY_REGISTER,
     SUGGESTION_ROWS_SQL: SUGGESTION_REGISTER, HOUSEHOLD_ROWS_SQL: HOUSEHOLD_REGISTER,
@@ -221,18 +226,18 @@ def traceable(key: str) -> bool:
 
 
 def figure_rows(
-    con: Con, key: str, part: str | None, scope: Scope, period: Period, limit: int = ROW_LIMIT,
-) -> pd.DataFrame:
-    """The rows behind metric `key` (narrowed to `part` of a split), at most `limit` of them."""
-    if key in COMBINED:
-        frames = [figure_rows(con, k, p, scope, period, limit) for k, p in COMBINED[key]]
-        return pd.concat(frames, ignore_index=True).head(limit)
-    sql, condition, amount = TRACES[key]
+    con: Con, key: str, part: str | None, scope: Scope, period: Period, page: Page = Page(),
+) -> Listing:
+    """The rows behind metric `key` (narrowed to `part` of a split), a page of them and how many."""
+    parts = COMBINED.get(key, [(key, part)])
+    bases = [_base(k, p) for k, p in parts]
+    order = ORDERS[TRACES[parts[0][0]][0]] if len(parts) == 1 else "register, record_date, source_file, source_row"
+    base = bases[0] if len(bases) == 1 else "\nUNION ALL\n".join(f"SELECT {', '.join(COLUMNS)} FROM ({b})"
+                                                                   for b in bases)
+    spec = ListSpec(base=base, shown=SHOWN_SQL, order=order, tiebreak="source_file, source_row", after=_masked)
     (young, young_max), (middle, middle_max), (old, _) = m.AGE_BANDS
-    condition = condition.replace("{visiting}", VISITING_IDS)
-    query = sql.format(condition=condition, amount=amount, visiting=VISITING_IDS) + " LIMIT $row_limit"
     params = _params(
-        scope, period, part=part, register=REGISTERS[sql], not_filled=NOT_FILLED, row_limit=limit,
+        scope, period, part=part, not_filled=NOT_FILLED,
         inspection_kinds=m.INSPECTION_KINDS, supervision_kinds=m.SUPERVISION_KINDS, evaluation=m.EVALUATION_KIND,
         meeting=m.MEETING_KIND, training=m.TRAINING_KIND, reception=m.RECEPTION_KIND, motion=m.MOTION_SOURCE,
         resolved=m.RESOLVED, limit=Settings().time_limit_days, enterprise=m.ENTERPRISE_TARGET,
@@ -243,15 +248,28 @@ def figure_rows(
         session_words=m.SESSION_WORDS, presidium_words=m.PRESIDIUM_WORDS, session=m.SESSION_MEETING,
         presidium=m.PRESIDIUM_MEETING, other=m.OTHER_MEETING,
     )
-    frame = run(con, query, params).df()
+    return listing(con, spec, params, page)
+
+
+def _base(key: str, part: str | None) -> str:
+    """The rows of one traced key, with the register they come from."""
+    sql, condition, amount = TRACES[key]
+    condition = condition.replace("{visiting}", VISITING_IDS)
+    query = sql.format(condition=condition, amount=amount, visiting=VISITING_IDS, activity_links="{activity_links}",
+                       visit_links="{visit_links}")
+    return query.replace("$register", f"'{REGISTERS[sql]}'")
+
+
+def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("category", "description", "state"):  # a phone typed into 内容摘要 is masked too
         frame[column] = frame[column].map(mask_text)
     return frame[COLUMNS]
 
 
-def columns(rows: pd.DataFrame) -> dict[str, str]:
-    """Frame column -> Chinese header for the rows table (计数 only where the figure sums one)."""
+def columns(key: str) -> dict[str, str]:
+    """Frame column -> Chinese header for the rows table of `key` (计数 only where the figure sums one)."""
     headers = COMPARISON_LABELS["columns"] | {"township_name": COMPARISON_LABELS["columns"]["township"],
                                               "amount": "计数"}
-    shown = [c for c in COLUMNS if c != "amount" or rows["amount"].notna().any()]
-    return {c: headers[c] for c in shown}
+    counted = any(TRACES[k][0] is STATION_ROWS_SQL or TRACES[k][2] not in ("", "NULL::BIGINT")
+                  for k, _ in COMBINED.get(key, [(key, None)]))
+    return {c: headers[c] for c in COLUMNS if c != "amount" or counted}

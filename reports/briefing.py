@@ -15,7 +15,7 @@ import pandas as pd
 
 from queries import campaign, comparison, periods, stations, suggestions
 from queries.labels import METRICS
-from queries.metrics import Period, Scope, Settings, as_of_date, headline_figures, resolution_rate_same_age
+from queries.metrics import Period, Scope, Settings, as_of_date, compared_headline
 from ui.format import count, figure
 
 HEADLINE = [
@@ -46,11 +46,7 @@ def briefing_figures(
     con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, today: dt.date | None = None,
 ) -> BriefingFigures:
     earlier, last = periods.previous_period(period), periods.same_period_last_year(period)
-    now = headline_figures(con, scope, period, Settings(), today)
-    previous = headline_figures(con, scope, earlier, Settings(), today)
-    last_year = headline_figures(con, scope, last, Settings(), today)
-    previous["resolution_rate"] = resolution_rate_same_age(con, scope, period, earlier, today)
-    last_year["resolution_rate"] = resolution_rate_same_age(con, scope, period, last, today)
+    now, previous, last_year = compared_headline(con, scope, (period, earlier, last), Settings(), today)
     previous |= dict.fromkeys(WINDOWED)
     return BriefingFigures(now, previous, last_year)
 
@@ -188,11 +184,18 @@ def _reporting_sentence(now: dict) -> str:
 
 @dataclass(frozen=True)
 class Attention:
-    """One item of the 需要关注 list: a headline and the rows behind it."""
+    """One item of the 需要关注 list: a headline and the rows behind it (the first page of a
+    long list: `source` is the list query and its arguments, for the page and the export)."""
 
     title: str
     rows: pd.DataFrame
     columns: dict[str, str]  # frame column -> Chinese header
+    total: int | None = None  # how many rows the whole list has (None: all are in `rows`)
+    source: tuple | None = None  # (list query, its arguments before the page)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
 
 def attention_items(
@@ -203,53 +206,52 @@ def attention_items(
     below the county average."""
     items = []
     as_of = as_of_date(con, period, today, scope)
-    overdue = suggestions.overdue_list(con, scope, period, today=today)
-    if len(overdue):
+    overdue_args = (scope, period, Settings(), today)
+    overdue = suggestions.overdue_list(con, *overdue_args)
+    if overdue.total:
         items.append(Attention(
-            f"超期未办结的意见建议 {len(overdue)} 条（截至 {as_of:%Y-%m-%d}）", overdue,
+            f"超期未办结的意见建议 {overdue.total} 条（截至 {as_of:%Y-%m-%d}）", overdue.rows,
             {"suggestion_id": "编号", "township": "乡镇", "summary": "内容摘要", "handler": "承办单位",
-             "days_open": "已办理天数"},
+             "days_open": "已办理天数"}, overdue.total, (suggestions.overdue_list, overdue_args),
         ))
-    missed = _missed_reception(con, scope, period, as_of)
-    if len(missed):
+    missed_args = (scope, period, as_of)
+    missed = stations.missed_reception(con, *missed_args)
+    if missed.total:
         items.append(Attention(
-            f"有月份未开展接待日的活动站 {len(missed)} 个", missed,
+            f"有月份未开展接待日的活动站 {missed.total} 个", missed.rows,
             {"township_name": "乡镇", "station_label": "活动站", "months": "未开展接待日的月份"},
+            missed.total, (stations.missed_reception, missed_args),
         ))
     shown_window = now["coverage_window"]
     if now["campaign_deputies_visiting"]:
-        absent = campaign.deputies_not_visiting(con, scope, shown_window)
-        if len(absent):
+        absent_args = (scope, shown_window, (), ())
+        absent = campaign.deputies_not_visiting(con, *absent_args)
+        if absent.total:
             name = f"“{shown_window.campaign}”" if shown_window.campaign else "本年"
             items.append(Attention(
-                f"{name}尚未参加走访的代表 {len(absent)} 名", absent, _present(absent, {
+                f"{name}尚未参加走访的代表 {absent.total} 名", absent.rows, _present(absent.rows, {
                     "deputy_id": "代表编号", "name": "姓名", "township_name": "乡镇", "level": "代表层级",
-                    "group_name": "代表小组"}),
+                    "group_name": "代表小组"}), absent.total, (campaign.deputies_not_visiting, absent_args),
             ))
     if len(scope.township_codes) > 1:
-        below = below_average(comparison.township_metrics(con, scope, period, today=today, window=shown_window))
+        # Above one county the counties are compared (a province's 2,000 names are no list to read).
+        counties = con.execute("SELECT count(DISTINCT county) FROM townships WHERE township_code IN "
+                               "(SELECT unnest($towns))", {"towns": list(scope.township_codes)}).fetchall()[0][0]
+        by = comparison.BY_COUNTY if counties > 1 else comparison.BY_TOWNSHIP
+        unit, average = ("县", "平均") if by == comparison.BY_COUNTY else ("乡镇", "全县平均")
+        below = below_average(comparison.township_metrics(con, scope, period, today=today, window=shown_window,
+                                                          by=by))
         if len(below):
             items.append(Attention(
-                "明显低于全县平均的乡镇", below,
-                {"metric": "指标", "average": "全县平均（合计计算）", "margin": "判定差距",
-                 "townships": "低于平均的乡镇（数值）"},
+                f"明显低于{average}的{unit}", below,
+                {"metric": "指标", "average": f"{average}（合计计算）", "margin": "判定差距",
+                 "townships": f"低于平均的{unit}（数值）"},
             ))
     return items
 
 
 def _present(frame: pd.DataFrame, columns: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in columns.items() if k in frame.columns}
-
-
-def _missed_reception(con, scope: Scope, period: Period, as_of: dt.date) -> pd.DataFrame:
-    """Stations with judged months (ended by the as-of day) that had no reception day, the months joined."""
-    grid = stations.station_months(con, scope, period, as_of=as_of)
-    missed = grid[grid["reception_missed"]]
-    if missed.empty:
-        return pd.DataFrame(columns=["township_name", "station_label", "months"])
-    months = missed.assign(month=pd.to_datetime(missed["month"]).dt.strftime("%-m月"))
-    return (months.groupby(["township_name", "station_label"], sort=False)["month"].agg("、".join)
-            .reset_index().rename(columns={"month": "months"}))
 
 
 def below_average(frame: pd.DataFrame) -> pd.DataFrame:

@@ -58,8 +58,8 @@ def briefing_docx(
             document.paragraphs[-1].paragraph_format.space_before = Pt(12)
             rows = item.rows[list(item.columns)].astype(str).head(30)
             _table(document, [list(item.columns.values()), *rows.values.tolist()])
-            if len(item.rows) > 30:
-                _line(document, f"（共 {len(item.rows)} 项，此处列出前 30 项，完整清单见看板）", size=9)
+            if item.count > 30:
+                _line(document, f"（共 {item.count} 项，此处列出前 30 项，完整清单见看板）", size=9)
     _heading(document, "附：指标口径", size=13)
     for name, definition in definitions:
         _line(document, f"{name}：{definition}", size=9)

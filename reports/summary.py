@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from etl.registers import DEPUTY_LEVELS, SUGGESTION_SOURCES
 from queries import metrics
 from queries import summary as summary_queries
-from queries.metrics import NOT_FILLED, Con, Period, Scope, every_metric
+from queries.metrics import NOT_FILLED, Con, Period, Scope, every_metric_over
 from reports.briefing import scope_word
 from ui.format import count
 
@@ -106,7 +106,7 @@ def work_summary(
     township_names: list[str], county: str | None,
 ) -> WorkSummary:
     """The summary of the scope over `period`, compared with `previous` (the year or term before)."""
-    now, before = every_metric(con, scope, period), every_metric(con, scope, previous)
+    now, before = every_metric_over(con, scope, (period, previous))
     words = _words(period, kind, township_names, county)
     names = {
         "evaluated": summary_queries.evaluated_unit_names(con, scope, period),

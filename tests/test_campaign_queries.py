@@ -151,7 +151,7 @@ def test_coverage_by_village_one_township_and_empty_period(con):
 # --- households not visited ------------------------------------------------------------
 
 def test_households_not_visited_masks_names(con):
-    missing = campaign.households_not_visited(con, ALL, W(Q2))
+    missing = campaign.households_not_visited(con, ALL, W(Q2)).rows
     # H03 黄国庆 (its visit r10 is 03-01), H05 郭建华, H07 罗春花 (r11 is 07-02), H08 梁文.
     assert rows(missing, "household_id", "head_name", "township_name", "village", "source_file", "source_row") == [
         ("H03", "黄**", "青河镇", "东村", "脱贫户名册.csv", 4),
@@ -164,20 +164,20 @@ def test_households_not_visited_masks_names(con):
 
 
 def test_households_not_visited_narrowed_by_village(con):
-    east = campaign.households_not_visited(con, ALL, W(Q2), ("东村（青河镇）",))
+    east = campaign.households_not_visited(con, ALL, W(Q2), ("东村（青河镇）",)).rows
     assert list(east["household_id"]) == ["H03"]
-    two = campaign.households_not_visited(con, ALL, W(Q2), ("东村（青河镇）", "北村（柳林乡）"))
+    two = campaign.households_not_visited(con, ALL, W(Q2), ("东村（青河镇）", "北村（柳林乡）")).rows
     assert list(two["household_id"]) == ["H03", "H08"]
-    assert list(campaign.households_not_visited(con, QH01, W(Q2), ("西村",))["household_id"]) == ["H05"]
-    assert campaign.households_not_visited(con, ALL, W(Q2), ("无此村",)).empty
+    assert list(campaign.households_not_visited(con, QH01, W(Q2), ("西村",)).rows["household_id"]) == ["H05"]
+    assert campaign.households_not_visited(con, ALL, W(Q2), ("无此村",)).rows.empty
     # An empty period leaves every roster household unvisited.
-    assert len(campaign.households_not_visited(con, ALL, W(EMPTY))) == 8
+    assert len(campaign.households_not_visited(con, ALL, W(EMPTY)).rows) == 8
 
 
 # --- visit rows (the drill-down register rows) -------------------------------------------
 
 def test_visit_rows_carry_file_and_row(con):
-    visits = campaign.visit_rows(con, ALL, Q2)
+    visits = campaign.visit_rows(con, ALL, Q2).rows
     assert list(visits["source_row"]) == [2, 3, 4, 5, 6, 7, 8, 9]  # r10 and r11 outside Q2
     assert set(visits["source_file"]) == {"走访记录.csv"}
     assert rows(visits.head(2), "date", "village", "household_id", "deputy_names", "consoled") == [
@@ -190,12 +190,12 @@ def test_visit_rows_carry_file_and_row(con):
 
 
 def test_visit_rows_narrowed_by_village(con):
-    east = campaign.visit_rows(con, ALL, Q2, ("东村（青河镇）",))
+    east = campaign.visit_rows(con, ALL, Q2, ("东村（青河镇）",)).rows
     assert list(east["source_row"]) == [2, 3, 4]
-    west = campaign.visit_rows(con, QH01, Q2, ("西村",))
+    west = campaign.visit_rows(con, QH01, Q2, ("西村",)).rows
     assert list(west["source_row"]) == [5, 6, 7]  # H04, and both visits to 青河食品厂 in 西村
-    assert len(campaign.visit_rows(con, QH01, Q2)) == 6  # r2-r7
-    assert campaign.visit_rows(con, ALL, EMPTY).empty
+    assert len(campaign.visit_rows(con, QH01, Q2).rows) == 6  # r2-r7
+    assert campaign.visit_rows(con, ALL, EMPTY).rows.empty
 
 
 # --- deputy participation --------------------------------------------------------------------
@@ -231,28 +231,28 @@ def test_participation_adds_up_to_the_metrics(con, scope, period):
                   campaign.participation_by_team(con, scope, W(period))):
         assert frame["deputies_visiting"].sum() == visiting
         assert frame["deputies_total"].sum() == total
-    assert len(campaign.deputies_not_visiting(con, scope, W(period))) == total - visiting
+    assert len(campaign.deputies_not_visiting(con, scope, W(period)).rows) == total - visiting
 
 
 def test_deputies_not_visiting(con):
-    absent = campaign.deputies_not_visiting(con, ALL, W(Q2))
+    absent = campaign.deputies_not_visiting(con, ALL, W(Q2)).rows
     assert rows(absent, "deputy_id", "name", "level", "township_name", "group_name", "team_name") == [
         ("D07", "周九", "乡镇", "石桥镇", "第1代表组", "未填写"),  # visited only 07-02 (r11)
         ("D08", "吴十", "乡镇", "柳林乡", "未填写", "未填写"),  # no visit at all
     ]
-    assert campaign.deputies_not_visiting(con, QH01, W(Q2)).empty  # D01-D04 all visited
+    assert campaign.deputies_not_visiting(con, QH01, W(Q2)).rows.empty  # D01-D04 all visited
 
 
 def test_deputies_not_visiting_masks_phones_and_narrows(con):
-    everyone = campaign.deputies_not_visiting(con, ALL, W(EMPTY))
+    everyone = campaign.deputies_not_visiting(con, ALL, W(EMPTY)).rows
     assert list(everyone["deputy_id"]) == ["D01", "D02", "D03", "D04", "D05", "D06", "D07", "D08"]
     phones = dict(zip(everyone["deputy_id"], everyone["phone"], strict=True))
     assert phones["D01"] == "139****1234" and phones["D02"] == "138****1111"
     assert "13912341234" not in everyone.to_string()
     absent = campaign.deputies_not_visiting
-    assert list(absent(con, ALL, W(Q2), groups=("第1代表组（石桥镇）",))["deputy_id"]) == ["D07"]
-    assert list(absent(con, ALL, W(Q2), teams=("未填写（柳林乡）",))["deputy_id"]) == ["D08"]
-    assert list(absent(con, QH01, W(EMPTY), groups=("第2代表组",))["deputy_id"]) == ["D03", "D04"]
+    assert list(absent(con, ALL, W(Q2), groups=("第1代表组（石桥镇）",)).rows["deputy_id"]) == ["D07"]
+    assert list(absent(con, ALL, W(Q2), teams=("未填写（柳林乡）",)).rows["deputy_id"]) == ["D08"]
+    assert list(absent(con, QH01, W(EMPTY), groups=("第2代表组",)).rows["deputy_id"]) == ["D03", "D04"]
 
 
 # --- coverage windows: a campaign's visits, or the year to date ------------------------
@@ -308,9 +308,9 @@ def test_window_frames_add_up_to_window_coverage(con, scope):
         assert frame["deputies_visiting"].sum() == figures["campaign_deputies_visiting"]
     daily = campaign.cumulative_coverage(con, scope, window)
     assert daily["households_visited"].iloc[-1] == figures["campaign_households_visited"]
-    missing = campaign.households_not_visited(con, scope, window)
+    missing = campaign.households_not_visited(con, scope, window).rows
     assert len(missing) == figures["households_total"] - figures["campaign_households_visited"]
-    absent = campaign.deputies_not_visiting(con, scope, window)
+    absent = campaign.deputies_not_visiting(con, scope, window).rows
     assert len(absent) == figures["deputies_total"] - figures["campaign_deputies_visiting"]
 
 

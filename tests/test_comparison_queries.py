@@ -292,12 +292,12 @@ def test_ranking_headers_are_chinese_with_units():
 def test_drill_rows_are_exactly_the_rows_counted(con, metric):
     for code in ALL.township_codes:
         scope = m.Scope((code,))
-        rows = c.metric_rows(con, scope, Q2, metric)
+        rows = c.metric_rows(con, scope, Q2, metric).rows
         assert len(rows) == getattr(m, metric)(con, scope, Q2), (metric, code)
 
 
 def test_drill_rows_carry_their_source(con):
-    rows = c.metric_rows(con, QH01_QH02, Q2, "inspections")
+    rows = c.metric_rows(con, QH01_QH02, Q2, "inspections").rows
     # An activity is named by its title (its id may be a derived hash, meaningless to a reader).
     assert list(rows["record_id"]) == ["视察工业园", "环保法执法检查", "视察道路"]  # A04 A05 A06
     assert list(rows["record_date"]) == ["2024-05-15", "2024-06-03", "2024-06-18"]  # written as dates in any form
@@ -308,21 +308,21 @@ def test_drill_rows_carry_their_source(con):
 
 
 def test_drill_rows_of_normalised_metrics_are_their_numerators(con):
-    rows = c.metric_rows(con, m.Scope(("QH01",)), Q2, "voter_contacts_per_station")
+    rows = c.metric_rows(con, m.Scope(("QH01",)), Q2, "voter_contacts_per_station").rows
     assert list(rows["record_id"]) == ["四月接待日", "五月接待日"]  # A01 A02, with 接待选民人数 12 + 8
     assert list(rows["state"]) == ["接待选民12人", "接待选民8人"]
 
 
 def test_drill_rows_of_rates_mark_the_numerator(con):
-    rows = c.metric_rows(con, m.Scope(("QH01",)), Q2, "resolution_rate")
+    rows = c.metric_rows(con, m.Scope(("QH01",)), Q2, "resolution_rate").rows
     assert sorted(rows["record_id"]) == ["G01", "G02", "G03", "G04", "G09"]  # collected
     assert sorted(rows.loc[rows["state"] == "已办结", "record_id"]) == ["G01", "G02", "G03"]
-    households = c.metric_rows(con, m.Scope(("QH01",)), Q2, "household_coverage")
+    households = c.metric_rows(con, m.Scope(("QH01",)), Q2, "household_coverage").rows
     assert list(households["record_id"]) == ["H01", "H02", "H03", "H04", "H05"]
     # Marked by the coverage window, 2024代表行动: H03's visit (03-01) is not in it.
     assert list(households["state"]) == ["已走访", "已走访", "未走访", "已走访", "未走访"]
     assert list(households["description"]) == ["陈**", "林**", "黄**", "何**", "郭**"]  # masked head names
-    deputies = c.metric_rows(con, m.Scope(("QH02",)), Q2, "campaign_deputy_participation")
+    deputies = c.metric_rows(con, m.Scope(("QH02",)), Q2, "campaign_deputy_participation").rows
     assert list(deputies["state"]) == ["已参加走访", "已参加走访", "未参加走访"]  # D05 D06; D07 7-02
 
 
@@ -343,7 +343,7 @@ def test_empty_period(con):
     assert list(frame["campaign_household_coverage"]) == [0.0, 0.0, 0.0]  # the year 2010 to date: no visit
     trend = c.township_trend(con, ALL, EMPTY, "inspections")
     assert len(trend) == 3 and trend[["QH01", "QH02", "QH03"]].to_numpy().sum() == 0
-    assert c.metric_rows(con, ALL, EMPTY, "inspections").empty
+    assert c.metric_rows(con, ALL, EMPTY, "inspections").rows.empty
 
 
 def test_unknown_metric_is_refused(con):

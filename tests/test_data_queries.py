@@ -21,7 +21,7 @@ EVERYONE = Viewer("tester", everything=True)
 
 
 def test_load_history_names_register_and_result_in_chinese(con):
-    history = data.load_history(con, ALL, EVERYONE)
+    history = data.load_history(con, ALL, EVERYONE).rows
     # conftest loads seven files, rosters first; newest first here.
     assert list(history["file_name"]) == [
         "走访记录.csv", "建议意见登记.csv", "活动记录.xlsx", "脱贫户名册.csv", "代表名册.csv", "活动站名册.xlsx",
@@ -37,7 +37,7 @@ def test_load_history_names_register_and_result_in_chinese(con):
 
 
 def test_register_counts_per_township(con):
-    counts = data.register_counts(con, ALL).set_index("township_code")
+    counts = data.register_counts(con, ALL).rows.set_index("township_code")
     # County order: 白水县 (QH03) before 青禾县 (QH01, QH02), as the sidebar lists them.
     assert list(counts.index) == ["QH03", "QH01", "QH02"]
     qh01 = counts.loc["QH01"]
@@ -56,7 +56,7 @@ def test_register_counts_per_township(con):
 
 
 def test_register_counts_follow_the_scope(con):
-    assert list(data.register_counts(con, Scope(("QH02",)))["township_name"]) == ["石桥镇"]
+    assert list(data.register_counts(con, Scope(("QH02",))).rows["township_name"]) == ["石桥镇"]
 
 
 def cells(grid: pd.DataFrame, register: str, township: str) -> list[str]:
@@ -90,19 +90,19 @@ def test_completeness_of_an_empty_period_is_all_empty(con):
 
 
 def test_register_rows_behind_a_cell(con):
-    rows = data.register_rows(con, Scope(("QH02",)), Q2, "activities")  # A03 A06 A08 A12
+    rows = data.register_rows(con, Scope(("QH02",)), Q2, "activities").rows  # A03 A06 A08 A12
     assert set(rows["record_id"]) == {""}  # an activity is named by type and title, never by its id
     assert list(rows["record_date"]) == ["2024-04-20", "2024-06-18", "2024-06-20", "2024-06-29"]
     assert list(rows["description"])[0] == "接待选民：接待日"
     assert set(rows["source_file"]) == {"活动记录.xlsx"}
     assert list(rows["source_row"]) == [6, 9, 11, 15]  # data rows start on Excel row 4
-    suggestions = data.register_rows(con, Scope(("QH01",)), Q2, "suggestions")
+    suggestions = data.register_rows(con, Scope(("QH01",)), Q2, "suggestions").rows
     assert list(suggestions["record_id"]) == ["G09", "G01", "G02", "G03", "G04"]  # by receipt date
     assert list(suggestions["source_row"]) == [10, 2, 3, 4, 5]  # CSV: header on row 1
-    visits = data.register_rows(con, Scope(("QH02",)), Q2, "visits")
+    visits = data.register_rows(con, Scope(("QH02",)), Q2, "visits").rows
     assert list(visits["record_id"]) == ["H06", "石桥砖厂"]
     assert list(visits["description"]) == ["脱贫户（南村）", "帮扶企业（南村）"]
-    assert data.register_rows(con, ALL, EMPTY, "visits").empty
+    assert data.register_rows(con, ALL, EMPTY, "visits").rows.empty
 
 
 def test_rejections_page_and_count(county_db, tmp_path):
@@ -139,9 +139,9 @@ def test_load_log_and_rejections_follow_the_viewer(county_db, tmp_path):
     load_paths([write_csv(tmp_path / "走访记录_八月.csv", bad, "utf-8")], county_db)
     with duckdb.connect(str(county_db), read_only=True) as con:
         town = Scope(("QH01",))
-        assert list(data.load_history(con, town, Viewer("qh01"))["file_name"]) == ["走访记录_八月.csv"]
-        assert data.load_history(con, Scope(("QH02",)), Viewer("qh02")).empty  # conftest's files name 3 townships
+        assert list(data.load_history(con, town, Viewer("qh01")).rows["file_name"]) == ["走访记录_八月.csv"]
+        assert data.load_history(con, Scope(("QH02",)), Viewer("qh02")).rows.empty  # conftest's files name 3 townships
         assert list(data.rejections_page(con, town, Viewer("qh01"), 0, 100)["value"]) == ["H99"]
         assert data.rejections_page(con, Scope(("QH02",)), Viewer("qh02"), 0, 100).empty
         assert data.rejections_count(con, Scope(("QH02",)), Viewer("qh02")) == 0
-        assert len(data.load_history(con, Scope(()), Viewer("nobody"))) == 0  # no scope: nothing
+        assert len(data.load_history(con, Scope(()), Viewer("nobody")).rows) == 0  # no scope: nothing

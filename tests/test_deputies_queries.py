@@ -56,7 +56,7 @@ def test_filter_options_and_roster(con):
 
 
 def test_deputy_records_q2(con):
-    records = deputies.deputy_records(con, ALL, Q2)
+    records = deputies.deputy_records(con, ALL, Q2).rows
     # Last activity or visit up to 06-30 (A14 07-01 and r11 07-02 are after it).
     assert rows(records, *COUNTS) == [
         ("D01", 5, 3, 1, 1, "2024-06-28", False),  # A11
@@ -73,7 +73,7 @@ def test_deputy_records_q2(con):
 
 
 def test_deputy_records_show_roster_details_masked(con):
-    records = deputies.deputy_records(con, QH01, Q2)
+    records = deputies.deputy_records(con, QH01, Q2).rows
     assert rows(records.head(1), "name", "level", "township_name", "station_name", "group_name", "team_name",
                 "phone", "source_file", "source_row") == [
         ("张三丰", "乡镇", "青河镇", "青河镇代表活动站", "第1代表组", "一分队", "139****1234", "代表名册.csv", 2),
@@ -83,17 +83,17 @@ def test_deputy_records_show_roster_details_masked(con):
 
 
 def test_deputy_records_filters(con):
-    assert list(deputies.deputy_records(con, ALL, Q2, levels=("县",))["deputy_id"]) == ["D02", "D06"]
-    assert list(deputies.deputy_records(con, ALL, Q2, groups=("第1代表组",))["deputy_id"]) == [
+    assert list(deputies.deputy_records(con, ALL, Q2, levels=("县",)).rows["deputy_id"]) == ["D02", "D06"]
+    assert list(deputies.deputy_records(con, ALL, Q2, groups=("第1代表组",)).rows["deputy_id"]) == [
         "D01", "D02", "D05", "D06", "D07"]
-    assert list(deputies.deputy_records(con, ALL, Q2, stations=("S02",))["deputy_id"]) == ["D03", "D04"]
-    assert list(deputies.deputy_records(con, ALL, Q2, ("乡镇",), ("第1代表组",), ("S03",))["deputy_id"]) == [
+    assert list(deputies.deputy_records(con, ALL, Q2, stations=("S02",)).rows["deputy_id"]) == ["D03", "D04"]
+    assert list(deputies.deputy_records(con, ALL, Q2, ("乡镇",), ("第1代表组",), ("S03",)).rows["deputy_id"]) == [
         "D05", "D07"]
-    assert deputies.deputy_records(con, QH01, Q2, stations=("S03",)).empty
+    assert deputies.deputy_records(con, QH01, Q2, stations=("S03",)).rows.empty
 
 
 def test_deputy_records_second_half_counts_and_last_activity(con):
-    records = deputies.deputy_records(con, ALL, H2)
+    records = deputies.deputy_records(con, ALL, H2).rows
     # H2: A14 07-01 (D01, 接待选民), r11 07-02 (D07); last activity looks back before the period.
     assert rows(records, "deputy_id", "activities", "visits", "last_active_on") == [
         ("D01", 1, 0, "2024-07-01"), ("D02", 0, 0, "2024-06-28"), ("D03", 0, 0, "2024-06-25"),
@@ -103,7 +103,7 @@ def test_deputy_records_second_half_counts_and_last_activity(con):
 
 
 def test_deputy_records_empty_period(con):
-    records = deputies.deputy_records(con, ALL, EMPTY)
+    records = deputies.deputy_records(con, ALL, EMPTY).rows
     assert len(records) == 8  # the roster stays; nothing happened up to 2010-03-31
     assert records[["activities", "visits", "suggestions", "reports_to_voters"]].to_numpy().sum() == 0
     assert set(records["last_active_on"]) == {"无记录"} and records["inactive"].all()
@@ -111,25 +111,26 @@ def test_deputy_records_empty_period(con):
 
 def test_inactive_deputies(con):
     # Q2 ends 06-30; six months before is 2023-12-30: only D07 has nothing since.
-    assert rows(deputies.inactive_deputies(con, ALL, Q2), "deputy_id", "last_active_on") == [("D07", "无记录")]
-    assert deputies.inactive_deputies(con, QH01, Q2).empty
+    assert rows(deputies.inactive_deputies(con, ALL, Q2).rows, "deputy_id", "last_active_on") == [("D07", "无记录")]
+    assert deputies.inactive_deputies(con, QH01, Q2).rows.empty
     # H2 ends 12-31, cut-off 06-30: D01 (A14 07-01) and D07 (r11 07-02) stay active;
     # the rest are listed, longest quiet first.
-    assert rows(deputies.inactive_deputies(con, ALL, H2), "deputy_id", "last_active_on") == [
+    assert rows(deputies.inactive_deputies(con, ALL, H2).rows, "deputy_id", "last_active_on") == [
         ("D08", "2024-05-12"), ("D03", "2024-06-25"), ("D02", "2024-06-28"), ("D04", "2024-06-28"),
         ("D05", "2024-06-29"), ("D06", "2024-06-29"),
     ]
     # Q1 ends 03-31: D01 (A13 03-31) and D03 (r10 03-01) were active; the rest never were.
-    assert list(deputies.inactive_deputies(con, ALL, Q1)["deputy_id"]) == ["D02", "D04", "D05", "D06", "D07", "D08"]
-    assert list(deputies.inactive_deputies(con, ALL, H2, levels=("县",))["deputy_id"]) == ["D02", "D06"]
+    assert list(deputies.inactive_deputies(con, ALL, Q1).rows["deputy_id"]) == [
+        "D02", "D04", "D05", "D06", "D07", "D08"]
+    assert list(deputies.inactive_deputies(con, ALL, H2, levels=("县",)).rows["deputy_id"]) == ["D02", "D06"]
 
 
 def test_inactive_boundary_is_six_months(con):
     # D08's only activity is A15 on 2024-05-12. Six months later it is inactive, a day before it is not.
     six_months = m.Period(dt.date(2024, 11, 1), dt.date(2024, 11, 12))
     day_before = m.Period(dt.date(2024, 11, 1), dt.date(2024, 11, 11))
-    assert "D08" in set(deputies.inactive_deputies(con, ALL, six_months)["deputy_id"])
-    assert "D08" not in set(deputies.inactive_deputies(con, ALL, day_before)["deputy_id"])
+    assert "D08" in set(deputies.inactive_deputies(con, ALL, six_months).rows["deputy_id"])
+    assert "D08" not in set(deputies.inactive_deputies(con, ALL, day_before).rows["deputy_id"])
 
 
 def test_deputy_calendar(con):
@@ -160,7 +161,7 @@ def test_deputy_calendar_empty_and_visit_only(con):
 
 
 def test_deputy_deeds(con):
-    deeds = deputies.deputy_deeds(con, ALL, "D01", Q2)
+    deeds = deputies.deputy_deeds(con, ALL, "D01", Q2).rows
     assert rows(deeds, "date", "kind", "source_file", "source_row") == [
         ("2024-04-10", "接待选民", "活动记录.xlsx", 4),  # A01 (title, blank and header rows above)
         ("2024-05-06", "走访记录", "走访记录.csv", 2),
@@ -171,10 +172,10 @@ def test_deputy_deeds(con):
         ("2024-06-11", "走访记录", "走访记录.csv", 7),
         ("2024-06-28", "述职", "活动记录.xlsx", 14),  # A11
     ]
-    assert list(deputies.deputy_deeds(con, ALL, "D01", Q2, ("接待选民",))["title"]) == ["四月接待日", "五月接待日"]
-    assert list(deputies.deputy_deeds(con, ALL, "D01", Q2, ("走访记录",))["title"]) == [
+    assert list(deputies.deputy_deeds(con, ALL, "D01", Q2, ("接待选民",)).rows["title"]) == ["四月接待日", "五月接待日"]
+    assert list(deputies.deputy_deeds(con, ALL, "D01", Q2, ("走访记录",)).rows["title"]) == [
         "脱贫户：H01", "脱贫户：H02", "帮扶企业：青河食品厂"]
-    assert deputies.deputy_deeds(con, ALL, "D01", EMPTY).empty
+    assert deputies.deputy_deeds(con, ALL, "D01", EMPTY).rows.empty
 
 
 def test_kind_mix_against_peers(con):

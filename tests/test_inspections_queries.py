@@ -68,7 +68,7 @@ def test_inspections_by_theme(con):
 
 
 def test_evaluated_units(con):
-    frame = q.evaluated_units(con, ALL, Q2)
+    frame = q.evaluated_units(con, ALL, Q2).rows
     assert frame.to_dict("records") == [
         # A07 (青河镇 05-20) and A08 (石桥镇 06-20); township names in code-point order.
         {"evaluated_unit": "镇卫生院", "evaluations": 2, "dates": "2024-05-20、2024-06-20",
@@ -77,13 +77,13 @@ def test_evaluated_units(con):
     ]
     assert len(frame) == m.evaluated_units(con, ALL, Q2) == 2
     # QH02: A08 only.
-    frame = q.evaluated_units(con, QH02, Q2)
+    frame = q.evaluated_units(con, QH02, Q2).rows
     assert list(frame["evaluated_unit"]) == ["镇卫生院"]
     assert len(frame) == m.evaluated_units(con, QH02, Q2)
 
 
 def test_supervision_activities_all_rows_with_source(con):
-    frame = q.supervision_activities(con, ALL, Q2)
+    frame = q.supervision_activities(con, ALL, Q2).rows
     # By date: A10 04-25, A04 05-15, A07 05-20, A05 06-03, A06 06-18, A08 06-20, A09 06-25.
     assert list(frame["title"]) == ["调研农村道路", "视察工业园", "评议镇卫生院", "环保法执法检查", "视察道路",
                                     "评议镇卫生院", "评议派出所"]
@@ -97,11 +97,11 @@ def test_supervision_activities_all_rows_with_source(con):
 
 
 def test_supervision_activities_narrowed_to_clicked_cells(con):
-    june_evaluations = q.supervision_activities(con, ALL, Q2, ("2024-06|评议",))
+    june_evaluations = q.supervision_activities(con, ALL, Q2, ("2024-06|评议",)).rows
     assert list(june_evaluations["source_row"]) == [11, 12]  # A08, A09
-    two_cells = q.supervision_activities(con, ALL, Q2, ("2024-04|调研", "2024-05|视察"))
+    two_cells = q.supervision_activities(con, ALL, Q2, ("2024-04|调研", "2024-05|视察")).rows
     assert list(two_cells["source_row"]) == [13, 7]  # A10, A04
-    assert q.supervision_activities(con, QH02, Q2, ("2024-04|调研",)).empty  # A10 is QH01
+    assert q.supervision_activities(con, QH02, Q2, ("2024-04|调研",)).rows.empty  # A10 is QH01
 
 
 def test_headline_is_the_metrics(con):
@@ -113,6 +113,6 @@ def test_empty_period(con):
     monthly = q.supervision_by_month(con, ALL, EMPTY)
     assert len(monthly) == 12 and monthly["activities"].sum() == 0
     assert q.inspections_by_theme(con, ALL, EMPTY).empty
-    assert q.evaluated_units(con, ALL, EMPTY).empty
-    assert q.supervision_activities(con, ALL, EMPTY).empty
+    assert q.evaluated_units(con, ALL, EMPTY).rows.empty
+    assert q.supervision_activities(con, ALL, EMPTY).rows.empty
     assert q.headline(con, ALL, EMPTY) == {"inspections": 0, "supervision": 0, "evaluated_units": 0}

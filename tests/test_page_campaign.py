@@ -86,11 +86,17 @@ def test_campaign_page_all_townships_lists_missing_deputies(page):
     absent = frame_by_header(at, "行动分队")
     assert list(absent["代表编号"]) == ["D07", "D08"]  # D07 visited only 07-02, D08 never
     assert list(frame_by_header(at, "户主")["户编号"]) == ["H03", "H05", "H07", "H08"]
-    # County-wide: one bar per township (not per village or group) …
+    # Two counties: one bar per county first (白水县 0 of 1 household, 青禾县 4 of 7) …
     shown = charts(at)
-    assert values(shown["各乡镇脱贫户走访覆盖率"]["data"][0]["y"]) == ["柳林乡", "石桥镇", "青河镇"]
-    assert values(shown["各乡镇代表参与率"]["data"][0]["y"]) == ["柳林乡", "石桥镇", "青河镇"]
-    assert "各村脱贫户走访覆盖率" not in shown and "各代表小组参与率" not in shown
+    assert values(shown["各县脱贫户走访覆盖率"]["data"][0]["y"]) == ["白水县", "青禾县"]
+    assert values(shown["各县代表参与率"]["data"][0]["y"]) == ["白水县", "青禾县"]  # 0 of 1; 6 of 7
+    assert "各乡镇脱贫户走访覆盖率" not in shown and "各村脱贫户走访覆盖率" not in shown
+    # … a county picked shows one bar per township …
+    at.selectbox(key="campaign_county").set_value("青禾县").run()
+    shown = charts(at)
+    assert values(shown["青禾县各乡镇脱贫户走访覆盖率"]["data"][0]["y"]) == ["石桥镇", "青河镇"]
+    assert values(shown["青禾县各乡镇代表参与率"]["data"][0]["y"]) == ["石桥镇", "青河镇"]
+    assert "各代表小组参与率" not in shown
     # … and a township picked shows its own villages and groups.
     at.selectbox(key="campaign_township").set_value("QH02").run()
     assert not at.exception

@@ -93,12 +93,15 @@ def test_a_chosen_metric_reranks_and_redraws(open_page):
 
 
 def test_overdue_ranks_fewest_first(open_page):
-    at = open_page(**Q2)  # all three townships
+    at = open_page(**Q2)  # all three townships: two counties, compared first as counties
     at.selectbox(key="cmp_metric").set_value("overdue").run()
     assert not at.exception
     ranking = at.dataframe[0].value
-    assert ranking["乡镇"].tolist() == ["柳林乡", "青河镇", "石桥镇"]  # 0; G08; G07
-    assert ranking["排名"].tolist() == [1, 2, 2]
+    assert ranking["县"].tolist() == ["白水县", "青禾县"]  # 柳林乡 0; 青河镇 G08 + 石桥镇 G07
+    assert ranking["超期未办结（条）"].tolist() == [0, 2] and ranking["排名"].tolist() == [1, 2]
+    at.selectbox(key="cmp_county").set_value("青禾县").run()  # the drill to one county's townships
+    ranking = at.dataframe[0].value
+    assert ranking["乡镇"].tolist() == ["青河镇", "石桥镇"] and ranking["排名"].tolist() == [1, 1]  # G08; G07
 
 
 def test_a_single_township_sees_itself_against_its_county(open_page):

@@ -135,7 +135,7 @@ def test_a_status_moved_back_from_resolved_loads_with_a_warning(county_db, tmp_p
     assert "请核实（共 1 条" in out  # G05 moved forward: no warning
     assert query(county_db, "SELECT status FROM suggestions WHERE suggestion_id = 'G01'") == [("办理中",)]
     with duckdb.connect(str(county_db), read_only=True) as con:
-        frame = data.load_warnings(con, EVERY_TOWNSHIP, EVERYONE)
+        frame = data.load_warnings(con, EVERY_TOWNSHIP, EVERYONE).rows
     assert frame.values.tolist() == [["建议意见登记_三季度.csv", "", 2, "G01", WARN_G01]]
 
 
@@ -155,7 +155,7 @@ def test_a_database_without_the_warnings_table_shows_none(county_db):
     with duckdb.connect(str(county_db)) as con:
         con.execute("DROP TABLE load_warnings")
     with duckdb.connect(str(county_db), read_only=True) as con:
-        assert data.load_warnings(con, EVERY_TOWNSHIP, EVERYONE).empty
+        assert data.load_warnings(con, EVERY_TOWNSHIP, EVERYONE).rows.empty
 
 
 # ---------------------------------------------------------------- two files of one load disagreeing

@@ -139,7 +139,7 @@ def test_free_text_on_the_data_page_is_masked(county_db, tmp_path):
                  "--db", str(county_db)]) == 0
     with duckdb.connect(str(county_db), read_only=True) as con:
         rows = data.register_rows(con, Scope(("QH01",)), Period(dt.date(2024, 5, 1), dt.date(2024, 5, 31)),
-                                  "suggestions")
+                                  "suggestions").rows
     [description] = [d for d in rows["description"] if "路灯" in d]
     assert description == "选民意见：王某（139****5678，身份证110101********1234）反映路灯坏了"
 

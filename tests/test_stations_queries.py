@@ -113,16 +113,16 @@ def test_station_voters_per_deputy(con):
 
 
 def test_station_activities_rows_with_source(con):
-    frame = q.station_activities(con, ALL, Q2)
+    frame = q.station_activities(con, ALL, Q2).rows
     # By date: A01 04-10, A03 04-20, A02 05-10, A05 06-03, A11 06-28, A12 06-29.
     assert list(frame["source_row"]) == [4, 6, 5, 8, 14, 15]
     assert set(frame["source_file"]) == {"活动记录.xlsx"}
     assert frame.iloc[0][["date", "township", "station", "kind", "title", "voters_received"]].tolist() == [
         "2024-04-10", "青河镇", "青河镇代表活动站", "接待选民", "四月接待日", 12]
-    assert list(q.station_activities(con, ALL, Q2, "S01")["source_row"]) == [4, 5, 14]  # A01 A02 A11
-    assert list(q.station_activities(con, ALL, Q2, None, ("S03|2024-06",))["source_row"]) == [15]  # A12
-    assert list(q.station_activities(con, ALL, Q2, None, ("S01|2024-05", "S02|2024-06"))["source_row"]) == [5, 8]
-    assert q.station_activities(con, ALL, Q2, "S02", ("S01|2024-05",)).empty
+    assert list(q.station_activities(con, ALL, Q2, "S01").rows["source_row"]) == [4, 5, 14]  # A01 A02 A11
+    assert list(q.station_activities(con, ALL, Q2, None, ("S03|2024-06",)).rows["source_row"]) == [15]  # A12
+    assert list(q.station_activities(con, ALL, Q2, None, ("S01|2024-05", "S02|2024-06")).rows["source_row"]) == [5, 8]
+    assert q.station_activities(con, ALL, Q2, "S02", ("S01|2024-05",)).rows.empty
 
 
 def test_headline(con):
@@ -152,7 +152,7 @@ def test_empty_period(con):
     assert q.station_quarters(con, ALL, EMPTY)[["station_id", "activities", "status"]].values.tolist() == [
         ["S03", 0, "未达标"]]
     assert q.station_voters(con, ALL, EMPTY)["voters_received"].tolist() == [0, 0, 0]
-    assert q.station_activities(con, ALL, EMPTY).empty
+    assert q.station_activities(con, ALL, EMPTY).rows.empty
     assert q.headline(con, QH01, EMPTY) == {
         "reception_days": 0, "voter_contacts": 0, "stations_total": 2, "reception_months_missed": 0}
     # A township without stations (QH03): nothing to show.

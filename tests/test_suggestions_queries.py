@@ -216,7 +216,7 @@ LIST_COLUMNS = [
 
 def test_overdue_list_q2(con):
     # Open at 6-30 and received more than 90 days before: G07 (141 days), G08 (97); G12 is exactly 90.
-    frame = sq.overdue_list(con, ALL, Q2)
+    frame = sq.overdue_list(con, ALL, Q2).rows
     assert frame.columns.tolist() == LIST_COLUMNS
     assert records(frame, *LIST_COLUMNS) == [
         ("G07", "2024-02-10", "石桥镇", "经济发展", "建设产业园", "镇经发办", "孙八", "办理中", 141, "2024-05-10",
@@ -228,7 +228,7 @@ def test_overdue_list_q2(con):
 
 def test_due_soon_list_q2(con):
     # Open, limit ends in (6-30, 7-15]: G09 (4-05 + 90 = 7-04), 86 days open at 6-30.
-    frame = sq.due_soon_list(con, ALL, Q2)
+    frame = sq.due_soon_list(con, ALL, Q2).rows
     assert records(frame, *LIST_COLUMNS) == [
         ("G09", "2024-04-05", "青河镇", "交通出行", "增设路灯", "镇交通办", "", "已转办", 86, "2024-07-04",
          "建议意见登记.csv", 10),
@@ -237,8 +237,8 @@ def test_due_soon_list_q2(con):
 
 def test_lists_follow_the_settings(con):
     # A 100-day limit leaves only G07 overdue; a 60-day warning window reaches G09 (7-04) and G04 (8-13).
-    assert sq.overdue_list(con, ALL, Q2, m.Settings(time_limit_days=100))["suggestion_id"].tolist() == ["G07"]
-    due = sq.due_soon_list(con, ALL, Q2, m.Settings(due_soon_days=60))
+    assert sq.overdue_list(con, ALL, Q2, m.Settings(time_limit_days=100)).rows["suggestion_id"].tolist() == ["G07"]
+    due = sq.due_soon_list(con, ALL, Q2, m.Settings(due_soon_days=60)).rows
     assert due["suggestion_id"].tolist() == ["G09", "G04"]  # soonest due first
 
 
@@ -248,15 +248,15 @@ SETTINGS = [m.Settings(), m.Settings(time_limit_days=100), m.Settings(time_limit
 @pytest.mark.parametrize("settings", SETTINGS, ids=["default", "limit100", "limit30-window60"])
 @pytest.mark.parametrize(("scope", "period"), GRID, ids=GRID_IDS)
 def test_list_lengths_equal_the_metrics(con, scope, period, settings):
-    assert len(sq.overdue_list(con, scope, period, settings)) == m.overdue(con, scope, period, settings)
-    assert len(sq.due_soon_list(con, scope, period, settings)) == m.due_soon(con, scope, period, settings)
+    assert sq.overdue_list(con, scope, period, settings).total == m.overdue(con, scope, period, settings)
+    assert sq.due_soon_list(con, scope, period, settings).total == m.due_soon(con, scope, period, settings)
 
 
 # --- the drill-down rows --------------------------------------------------------------
 
 def test_collected_rows_q2(con):
     # Collected in Q2, by receipt date: G12 4-01, G09 4-05, G01 G02 4-10, G03, G04, G05, G10.
-    frame = sq.collected_rows(con, ALL, Q2)
+    frame = sq.collected_rows(con, ALL, Q2).rows
     assert frame["suggestion_id"].tolist() == ["G12", "G09", "G01", "G02", "G03", "G04", "G05", "G10"]
     g01 = frame[frame["suggestion_id"] == "G01"].iloc[0]
     assert (g01["deputy_names"], g01["resolved_on"], g01["outcome"], g01["satisfaction"], g01["source_row"]) == (
@@ -273,12 +273,12 @@ def test_collected_rows_q2(con):
     (("城乡建设",), (), []),  # G06 was collected in Q1
 ])
 def test_collected_rows_narrowed_by_clicked_groups(con, categories, handlers, expected):
-    assert sq.collected_rows(con, ALL, Q2, categories, handlers)["suggestion_id"].tolist() == expected
+    assert sq.collected_rows(con, ALL, Q2, categories, handlers).rows["suggestion_id"].tolist() == expected
 
 
 @pytest.mark.parametrize(("scope", "period"), GRID, ids=GRID_IDS)
 def test_collected_rows_are_the_resolution_rate_base(con, scope, period):
-    assert len(sq.collected_rows(con, scope, period)) == m.suggestions_collected(con, scope, period)
+    assert sq.collected_rows(con, scope, period).total == m.suggestions_collected(con, scope, period)
 
 
 def test_deputy_names_are_joined(county_db, tmp_path):
@@ -296,11 +296,11 @@ def test_deputy_names_are_joined(county_db, tmp_path):
     assert [(r.rows_accepted, r.rows_rejected) for r in results] == [(2, 0)]
     connection = duckdb.connect(str(county_db), read_only=True)
     try:
-        rows = sq.collected_rows(connection, QH01, Q2)
+        rows = sq.collected_rows(connection, QH01, Q2).rows
         g13 = rows[rows["suggestion_id"] == "G13"].iloc[0]
         assert g13["deputy_names"] == "张三丰、王五"  # by deputy id: D01, D03
         assert (g13["source_file"], g13["source_row"]) == ("建议意见登记_补充.csv", 2)
-        overdue = sq.overdue_list(connection, QH01, Q2)
+        overdue = sq.overdue_list(connection, QH01, Q2).rows
         assert overdue["suggestion_id"].tolist() == ["G14", "G08"]  # 180 days, then 97
         assert overdue["deputy_names"].tolist() == ["赵六", ""]
         assert len(overdue) == m.overdue(connection, QH01, Q2)
@@ -318,6 +318,6 @@ def test_empty_period(con):
     assert sq.days_to_resolve_distribution(con, ALL, EMPTY)["suggestions"].tolist() == [0] * 5
     assert sq.outcome_split(con, ALL, EMPTY)["suggestions"].tolist() == [0] * 4
     assert sq.satisfaction_split(con, ALL, EMPTY)["suggestions"].tolist() == [0] * 3
-    assert sq.overdue_list(con, ALL, EMPTY).empty
-    assert sq.due_soon_list(con, ALL, EMPTY).empty
-    assert sq.collected_rows(con, ALL, EMPTY).empty
+    assert sq.overdue_list(con, ALL, EMPTY).rows.empty
+    assert sq.due_soon_list(con, ALL, EMPTY).rows.empty
+    assert sq.collected_rows(con, ALL, EMPTY).rows.empty

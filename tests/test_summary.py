@@ -25,6 +25,7 @@ from queries import metrics as m
 from queries import summary as summary_queries
 from queries import trace
 from queries.db import connect_readonly
+from queries.paging import EVERY_ROW
 from reports.summary import TERM, YEAR, Figure, work_summary
 from reports.summary_docx import DEFAULT_TEMPLATE, FIELDS, TemplateProblem, default_template, render
 from tests.seed_registers import write_seed_township
@@ -144,7 +145,7 @@ def test_motions_logged_without_their_campaign_still_count(tmp_path):
 def _agrees(con, figure: Figure, summary) -> None:
     """The rows behind a figure give back its value: a count, a distinct count or a sum."""
     period = summary.previous if figure.previous else summary.period
-    rows = trace.figure_rows(con, figure.key, figure.part, summary.scope, period)
+    rows = trace.figure_rows(con, figure.key, figure.part, summary.scope, period, EVERY_ROW).whole()
     assert len(rows), figure
     value = getattr(m, figure.key)(con, summary.scope, period)
     if isinstance(value, dict):
@@ -191,16 +192,16 @@ def test_a_phone_typed_into_a_text_is_masked_in_the_rows(town_db_master, tmp_pat
     shutil.copyfile(town_db_master, db)
     writable = duckdb.connect(str(db))
     writable.execute("UPDATE suggestions SET summary = '修路，联系人13912341234' WHERE suggestion_id = 'Y01'")
-    rows = trace.figure_rows(writable, "suggestions_collected", None, TOWN, Y2024)
+    rows = trace.figure_rows(writable, "suggestions_collected", None, TOWN, Y2024).rows
     writable.close()
     assert "修路，联系人139****1234" in rows["description"].tolist()
     assert not rows.astype(str).apply(lambda c: c.str.contains("13912341234")).any().any()
 
 
 def test_rows_never_carry_a_phone_or_a_full_household_name(con):
-    rows = trace.figure_rows(con, "deputies_total", None, m.Scope(("QH01",)), Y2024)
+    rows = trace.figure_rows(con, "deputies_total", None, m.Scope(("QH01",)), Y2024).rows
     assert not rows.astype(str).apply(lambda c: c.str.contains(r"1\d{10}")).any().any()
-    households = trace.figure_rows(con, "households_total", None, m.Scope(("QH01",)), Y2024)
+    households = trace.figure_rows(con, "households_total", None, m.Scope(("QH01",)), Y2024).rows
     assert households["description"].tolist()[:2] == ["陈**", "林**"]
 
 

@@ -135,10 +135,12 @@ def test_teams_of_the_same_name_in_two_groups_are_two_teams(tmp_path):
     """Each 代表组 may call its teams 第一分队, 第二分队: those are four teams, not two."""
     import duckdb
 
+    from etl.loader import SCHEMA_SQL
+
     db = duckdb.connect(str(tmp_path / "t.duckdb"))
-    db.execute("CREATE TABLE deputies (deputy_id VARCHAR, township_code VARCHAR, group_name VARCHAR, "
-               "team_name VARCHAR)")
-    db.execute("INSERT INTO deputies VALUES ('a', 'T', '第1组', '第一分队'), ('b', 'T', '第1组', '第二分队'), "
+    db.execute(SCHEMA_SQL)
+    db.execute("INSERT INTO deputies (deputy_id, township_code, group_name, team_name) VALUES "
+               "('a', 'T', '第1组', '第一分队'), ('b', 'T', '第1组', '第二分队'), "
                "('c', 'T', '第2组', '第一分队'), ('d', 'T', '第2组', '第二分队'), ('e', 'T', '第2组', '第二分队'), "
                "('f', 'U', '第1组', '第一分队')")
     assert m.action_teams(db, m.Scope(("T",)), Y2024) == 4

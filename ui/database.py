@@ -34,10 +34,20 @@ def fetch(query: Callable, *args):
 def unguarded(query: Callable, *args):
     """The same without the guard: only for the guard itself (the account's own townships)."""
     db = database()
-    return _cached(query, f"{query.__module__}.{query.__qualname__}", db.path, db.version, args)
+    version = db.version
+    if _SEEN.setdefault(str(db.path), version) != version:  # a load published a new file
+        _SEEN[str(db.path)] = version
+        _cached.clear()  # the old file's results are never asked for again: free them now
+    return _cached(query, f"{query.__module__}.{query.__qualname__}", db.path, version, args)
 
 
-@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+# The file version each database's cached results were made from (one process, all sessions).
+_SEEN: dict[str, tuple | None] = {}
+
+
+# Bounded: every result is small (aggregates, and one page of a list, queries/paging.py), at
+# most this many are kept, none longer than the ttl, and all go when a new file is published.
+@st.cache_data(ttl=1800, max_entries=512, show_spinner=False)
 def _cached(_query: Callable, name: str, path, version, args: tuple):
     with _database(str(path)).reading() as cursor:
         return _query(cursor, *args)

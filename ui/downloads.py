@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 import xlsxwriter
 
-from etl.safe_text import XLSX_TEXT_ONLY
+from etl.safe_text import XLSX_TEXT_ONLY, csv_cell
 from etl.templates import write_templates
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -139,3 +139,70 @@ def template_files() -> list[tuple[str, bytes]]:
     """(file name, bytes) of every blank template, written by the CLI's own code (etl/templates.py)."""
     with tempfile.TemporaryDirectory(prefix="templates-") as folder:
         return [(path.name, Path(path).read_bytes()) for path in write_templates(Path(folder))]
+
+
+# --- whole lists, built when the download is asked for ---------------------------------
+
+EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, header and title rows included
+HEADING_ROWS = 4  # title, subtitle, a blank row and the header
+CSV_MIME = "text/csv"
+
+
+def fits_excel(rows: int) -> bool:
+    """Whether a list of `rows` rows fits one worksheet under its heading (else it goes out as CSV)."""
+    return rows + HEADING_ROWS <= EXCEL_MAX_ROWS
+
+
+def listing_xlsx(
+    batches, columns: dict[str, str], title: str, heading: Heading | None = None,
+    number_formats: dict[str, str] | None = None,
+) -> bytes:
+    """A whole list as an .xlsx, written row by row from its batches (xlsxwriter's constant-memory
+    mode), so a list of a million rows never sits in memory at once. Same look as xlsx_bytes:
+    title and stamp above the header, Excel dates, numbers as the page shows them, text as text."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, **XLSX_TEXT_ONLY, "strings_to_numbers": False})
+    sheet = book.add_worksheet(title[:31])
+    bold = book.add_format({"bold": True, "bg_color": "#E8EEF6", "border": 1, "text_wrap": True, "valign": "top"})
+    dates = book.add_format({"num_format": DATE_FORMAT})
+    headers = list(columns.values())
+    numbers = {index: book.add_format({"num_format": EXCEL_FORMATS.get(fmt, "General")})
+               for index, header in enumerate(headers) for h, fmt in (number_formats or {}).items() if h == header}
+    top = 0
+    if heading:
+        sheet.write_string(0, 0, heading.title, book.add_format({"bold": True, "font_size": 14}))
+        if heading.subtitle:
+            sheet.write_string(1, 0, heading.subtitle)
+        top = 3
+    for index, header in enumerate(headers):
+        sheet.write_string(top, index, header, bold)
+    row, widths, as_dates = top, [_width(h) for h in headers], None
+    for batch in batches:
+        shown = batch[list(columns)]
+        if as_dates is None:  # the first rows decide which columns are dates, and how wide columns are
+            as_dates = [_date_column(shown.iloc[:200, i]) for i in range(len(headers))]
+            for index in range(len(headers)):
+                widths[index] = max([widths[index], *(_width(_shown(v)) for v in shown.iloc[:200, index])])
+        for values in shown.itertuples(index=False, name=None):
+            row += 1
+            for index, value in enumerate(values):
+                dated = dates if as_dates[index] and (not isinstance(value, str) or _iso_date(value)) else None
+                _write(sheet, row, index, value, dated, numbers.get(index))
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, min(max(width + 2, 8), 60))
+    sheet.freeze_panes(top + 1, 0)
+    if headers:
+        sheet.autofilter(top, 0, row, len(headers) - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+def listing_csv(batches, columns: dict[str, str]) -> bytes:
+    """A whole list too long for one worksheet, as CSV (UTF-8 with BOM, what Excel opens right),
+    every text cell that Excel would run as a formula written as text (etl.safe_text.csv_cell)."""
+    buffer = io.StringIO()
+    pd.DataFrame(columns=list(columns.values())).to_csv(buffer, index=False)
+    for batch in batches:
+        shown = batch[list(columns)].map(csv_cell)
+        shown.to_csv(buffer, index=False, header=False)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

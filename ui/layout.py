@@ -7,21 +7,23 @@ download's callable after the run, when the page's selection is no longer at han
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from charts.theme import for_projector
+from queries import data as data_queries
 from queries import frames, metrics
 from queries.labels import METRICS
+from queries.paging import EVERY_ROW, PAGE_ROWS, Listing, Page
 from queries.periods import describe, next_period, previous_period, same_period_last_year
 from reports.images import Stamp, png_bytes
-from ui import audit, presentation
+from ui import access, audit, presentation
 from ui import format as fmt
-from ui.database import fetch
-from ui.downloads import XLSX_MIME, Heading, xlsx_bytes
+from ui.database import database, fetch
+from ui.downloads import CSV_MIME, XLSX_MIME, Heading, fits_excel, listing_csv, listing_xlsx, xlsx_bytes
 from ui.escape import md, plotly_figure, plotly_value
 from ui.filters import Selection, current_selection, request_period, today
 
@@ -115,21 +117,21 @@ def metric_tiles(
         st.caption("；".join(dict.fromkeys(shared)))
 
 
-def compared_tiles(query, keys: list[str], selection: Selection, *extra, per_row: int = 4,
-                   notes: dict | None = None) -> dict:
-    """Tiles for `keys` from `query(con, scope, period, *extra)` over the selection, with the
-    previous period and the same period last year beside them; returns this period's figures.
+def compared_periods(period) -> tuple:
+    """The period shown, the previous one (环比) and the same one last year (同比)."""
+    return period, previous_period(period), same_period_last_year(period)
 
-    Like is compared with like: 本期收集件办结率 against the earlier cohorts when they were as
-    young as this one (metrics.resolution_rate_same_age), coverage only with last year's window."""
-    scope, period = selection.scope, selection.period
-    earlier, last = previous_period(period), same_period_last_year(period)
-    now = fetch(query, scope, period, *extra)
-    previous = dict(fetch(query, scope, earlier, *extra))
-    last_year = dict(fetch(query, scope, last, *extra))
-    if "resolution_rate" in keys:
-        previous["resolution_rate"] = fetch(metrics.resolution_rate_same_age, scope, period, earlier, today())
-        last_year["resolution_rate"] = fetch(metrics.resolution_rate_same_age, scope, period, last, today())
+
+def compared_tiles(query_over, keys: list[str], selection: Selection, *extra, per_row: int = 4,
+                   notes: dict | None = None) -> dict:
+    """Tiles for `keys` from `query_over(con, scope, periods, *extra)` — one dict of figures per
+    period, all three in one call — over the selection's period, the previous period and the
+    same period last year; returns this period's figures.
+
+    Like is compared with like: the query compares 本期收集件办结率 with the earlier cohorts when
+    they were as young as this one (metrics.compared_headline), coverage only with last year's window."""
+    now, previous, last_year = (dict(f) for f in fetch(query_over, selection.scope,
+                                                       compared_periods(selection.period), *extra))
     for key in WINDOWED & set(keys):
         previous[key] = None
     metric_tiles(keys, now, previous, last_year, per_row, notes)
@@ -137,11 +139,12 @@ def compared_tiles(query, keys: list[str], selection: Selection, *extra, per_row
 
 
 def headline_tiles(keys: list[str], selection: Selection, per_row: int = 4) -> dict:
-    """The tiles of metrics.headline_figures (every contract metric, the cohort's count and
+    """The tiles of metrics.compared_headline (every contract metric, the cohort's count and
     window coverage), with the notes that say what the cohort and the window are."""
-    figures = fetch(metrics.headline_figures, selection.scope, selection.period, metrics.Settings(), today())
-    return compared_tiles(metrics.headline_figures, keys, selection, metrics.Settings(), today(), per_row=per_row,
-                          notes=tile_notes(figures))
+    extra = (metrics.Settings(), today())
+    now = fetch(metrics.compared_headline, selection.scope, compared_periods(selection.period), *extra)[0]
+    return compared_tiles(metrics.compared_headline, keys, selection, *extra, per_row=per_row,
+                          notes=tile_notes(now))
 
 
 def tile_notes(figures: dict) -> dict[str, str]:
@@ -209,7 +212,7 @@ def drilldown(label: str, options: list, clicked: list, key: str, format_func=st
 def table(
     frame: pd.DataFrame, columns: dict[str, str], key: str, title: str, height: int | None = None,
     number_formats: dict[str, str] | None = None, pinned: str | None = None, selection: Selection | None = None,
-    highlight: dict[str, list[str]] | None = None,
+    highlight: dict[str, list[str]] | None = None, download: bool = True, paged: bool = True,
 ) -> None:
     """A table with Chinese column names (`columns`: frame column -> header, in order) and
     its Excel download, named and headed by scope, period and `title`.
@@ -217,7 +220,10 @@ def table(
     `number_formats` (frame column -> printf format) writes numbers as the rest of the
     product does (one decimal with % for rates); `pinned` keeps a column (the name) in
     view while a wide table scrolls sideways; `highlight` (frame column -> a background
-    colour per row, '' for none) marks cells such as 达标 / 未达标."""
+    colour per row, '' for none) marks cells such as 达标 / 未达标. A frame longer than a page
+    (a small aggregate: townships, counties) is shown a page at a time as well (`paged` off:
+    the product's own fixed lists, such as the 口径); lists of register rows are paged in SQL
+    instead (paged_table)."""
     picked = frame[list(columns)].rename(columns=columns)
     if picked.empty:
         st.info("没有符合条件的记录。")
@@ -226,15 +232,109 @@ def table(
     config = {header: st.column_config.NumberColumn(format=f) for header, f in formats.items()}
     if pinned:
         config[columns[pinned]] = st.column_config.Column(pinned=True)
-    screen = _for_screen(picked, formats)
+    first, last = _page_of(key, len(picked)) if paged else (0, len(picked))
+    screen = _for_screen(picked.iloc[first:last], formats)
     if highlight:
-        colours = {columns[c]: marks for c, marks in highlight.items() if c in columns}
+        colours = {columns[c]: marks[first:last] for c, marks in highlight.items() if c in columns}
         screen = screen.style.apply(
             lambda col: [f"background-color: {m}" if m else "" for m in colours.get(col.name, [""] * len(col))])
         screen = screen.format({h: (lambda v, f=f: v if isinstance(v, str) else ("" if pd.isna(v) else f % v))
                                 for h, f in formats.items()})
     st.dataframe(screen, hide_index=True, width="stretch", key=key, height=height or "auto", column_config=config)
-    download_table(picked, title, key, formats, selection)
+    if paged and len(picked) > PAGE_ROWS:
+        _pager(key, first + 1, last, len(picked), "条")
+    if download:
+        download_table(picked, title, key, formats, selection)
+
+
+def _page_of(key: str, rows: int) -> tuple[int, int]:
+    """The rows [first, last) of the page the reader is on (the pager's state), within `rows`."""
+    pages = max(1, -(-rows // PAGE_ROWS))
+    number = min(max(int(st.session_state.get(f"{key}_page", 1)), 1), pages)
+    st.session_state[f"{key}_page"] = number
+    return (number - 1) * PAGE_ROWS, min(number * PAGE_ROWS, rows)
+
+
+def _pager(key: str, first: int, last: int, total: int, noun: str, note: str = "") -> None:
+    """Where a long table stands (第 a–b 条 of N) and the page number to move to."""
+    below, pager = st.columns([3, 1])
+    below.caption(f"共 {total} {noun}，显示第 {first}–{last} {noun}（每页 {PAGE_ROWS} {noun}）{note}")
+    pager.number_input("页码", min_value=1, max_value=-(-total // PAGE_ROWS), step=1, key=f"{key}_page",
+                       label_visibility="collapsed")
+
+
+def paged_table(
+    query, args: tuple, columns: dict[str, str], key: str, title: str, sorts: dict[str, str] | None = None,
+    number_formats: dict[str, str] | None = None, pinned: str | None = None, selection: Selection | None = None,
+    noun: str = "条", empty: str | None = None,
+) -> Listing:
+    """A list paged in SQL: `query(con, *args, page)` (a queries.paging list) gives the table one
+    page and the list's length; the reader pages through it below the table and sorts it by the
+    columns of `sorts` (order key -> the column header it sorts by), in DuckDB, over the whole
+    list. Its download is the whole list, built only when asked: Excel up to a worksheet's
+    rows, CSV beyond. `empty` names what an empty list lacks (empty_note). Returns the Listing
+    (its `total` is what headings count)."""
+    state = st.session_state
+    sort = state.get(f"{key}_sort")
+    asked = repr((args, sort, bool(state.get(f"{key}_descending"))))
+    if state.get(f"{key}__asked") != asked:  # other filters or another sort: back to the first page
+        state[f"{key}__asked"] = asked
+        state.pop(f"{key}_page", None)
+    controls = st.container()
+    page = Page(number=int(state.get(f"{key}_page", 1)) - 1, order=sort if sorts and sort in sorts else None,
+                descending=bool(state.get(f"{key}_descending")))
+    listed = fetch(query, *args, page)
+    if listed.total == 0:
+        empty_note(empty) if empty else st.info("没有符合条件的记录。")
+        return listed
+    if sorts and listed.total > PAGE_ROWS:
+        with controls:
+            left, right, _ = st.columns([2, 1, 3])
+            left.selectbox("排序（全部记录）", [None, *sorts], key=f"{key}_sort",
+                           format_func=lambda k: "默认顺序" if k is None else sorts[k])
+            right.toggle("从大到小", key=f"{key}_descending", disabled=state.get(f"{key}_sort") is None)
+    table(listed.rows, columns, key, title, number_formats=number_formats, pinned=pinned, selection=selection,
+          download=False)
+    if listed.pages > 1:
+        state[f"{key}_page"] = listed.page.number + 1
+        _pager(key, listed.first_row, listed.first_row + len(listed.rows) - 1, listed.total, noun,
+               "；点击列名只在本页内排序，按全部记录排序请用上方的“排序”，全部记录请下载。" if sorts else "")
+    else:
+        st.caption(f"共 {listed.total} {noun}")
+    download_listing(query, args, listed.total, columns, key, title,
+                     {columns[c]: f for c, f in (number_formats or {}).items() if c in columns}, selection)
+    return listed
+
+
+def download_listing(
+    query, args: tuple, total: int, columns: dict[str, str], key: str, title: str,
+    formats: dict[str, str] | None = None, selection: Selection | None = None,
+) -> None:
+    """The button that builds the whole list when clicked (nothing is read before): the query is
+    run then on a cursor of its own, with the arguments the scope guard gives it now."""
+    selection = selection or current_selection()
+    guarded = access.guard(query, (*args, EVERY_ROW))
+    heading = Heading(title, stamp(selection).text() if selection else "")
+    as_excel = fits_excel(total)
+    suffix = ".xlsx" if as_excel else ".csv"
+    name = fmt.file_name(selection.scope_label, selection.period_label, title, suffix=suffix) if selection \
+        else fmt.file_name(title, suffix=suffix)
+
+    def build() -> bytes:
+        cursor = database().cursor()
+        try:
+            listed = query(cursor, *guarded)
+            if as_excel:
+                return listing_xlsx(listed.batches, columns, title, heading, formats)
+            return listing_csv(listed.batches, columns)
+        finally:
+            cursor.close()
+
+    st.download_button(
+        f"下载全部{total}条（{'Excel' if as_excel else 'CSV，超过 Excel 一张表的行数'}）",
+        data=audit.exported(build, name), file_name=name, mime=XLSX_MIME if as_excel else CSV_MIME,
+        key=f"{key}_xlsx", type="tertiary", icon=":material/table_view:", on_click="ignore",
+    )
 
 
 def download_table(
@@ -277,6 +377,75 @@ def _plain(value) -> str:
 def with_scope(selection: Selection, scope) -> Selection:
     """The same selection over another scope (乡镇对比 when a county publishes its rankings)."""
     return replace(selection, scope=scope, scope_label=f"{selection.county or ''}全部乡镇（县人大已公开排名）")
+
+
+def with_county(selection: Selection, county: str) -> Selection:
+    """The same selection narrowed to one county's townships (a drill from a province's counties)."""
+    from queries.metrics import Scope
+
+    roster = fetch(data_queries.township_roster, selection.scope)
+    codes = tuple(code for code, _, of, *_ in roster if of == county)
+    return replace(selection, scope=Scope(codes), scope_label=f"{county}全部乡镇", county=county)
+
+
+COUNTIES, TOWNSHIPS, ONE = "county", "township", "one"  # what a drilled view compares
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Where a page's comparison stands: the counties of a scope above one county, one county's
+    (or the scope's) townships, or one township; `scope` is what its charts and lists count,
+    `name` the county's or township's name for titles ('' at the top)."""
+
+    scope: object
+    level: str
+    name: str = ""
+
+
+def area_drill(scope, key: str) -> Drill:
+    """County first, then its townships: a province office sees counties and drills to one
+    county's townships, then to one township (its villages, stations, groups)."""
+    from queries.metrics import Scope
+
+    roster = fetch(data_queries.township_roster, scope)
+    counties = sorted({county for _, _, county, *_ in roster})
+    name = ""
+    if len(counties) > 1:
+        county = st.selectbox("查看县", [None, *counties], key=f"{key}_county",
+                              format_func=lambda c: "全部县（按县汇总）" if c is None else c)
+        if county is None:
+            return Drill(scope, COUNTIES)
+        roster = [row for row in roster if row[2] == county]
+        scope, name = Scope(tuple(code for code, *_ in roster)), county
+    if len(roster) > 1:
+        names = {code: township for code, township, *_ in roster}
+        township = st.selectbox("查看乡镇", [None, *names], key=f"{key}_township",
+                                format_func=lambda c: "全部乡镇（按乡镇汇总）" if c is None else names[c])
+        if township is None:
+            return Drill(scope, TOWNSHIPS, name)
+        return Drill(Scope((township,)), ONE, names[township])
+    return Drill(scope, ONE, name)
+
+
+def pick_township(scope, key: str, wanted: str | None = None):
+    """One township of the scope, picked county first when the scope spans counties (a
+    province's 2,000 townships are never one list): `wanted` (a code) is the first pick."""
+    from queries.metrics import Scope
+
+    roster = fetch(data_queries.township_roster, scope)
+    if len(roster) <= 1:
+        return scope
+    counties = sorted({county for _, _, county, *_ in roster})
+    first = next((row for row in roster if row[0] == wanted), roster[0])
+    if len(counties) > 1:
+        if st.session_state.get(f"{key}_county") not in counties:
+            st.session_state[f"{key}_county"] = first[2]
+        county = st.selectbox("县", counties, key=f"{key}_county")
+        roster = [row for row in roster if row[2] == county]
+    names = {code: name for code, name, *_ in roster}
+    if st.session_state.get(f"{key}_township") not in names:
+        st.session_state[f"{key}_township"] = first[0] if first[0] in names else next(iter(names))
+    return Scope((st.selectbox("乡镇", list(names), key=f"{key}_township", format_func=names.get),))
 
 
 def with_period(selection: Selection, period) -> Selection:
