@@ -127,7 +127,7 @@ def _select(table: str, columns: list[str]) -> str:
         parent, key = LINKS[table]
         return (f"SELECT {', '.join(selects)}, t.county, year(p.{ident(FACT_DATES[parent])}) AS year "
                 f"FROM {ident(table)} x LEFT JOIN {ident(parent)} p USING ({ident(key)}) "
-                "LEFT JOIN townships t USING (township_code)")
+                "LEFT JOIN townships t ON t.township_code = p.township_code")  # a link may carry its own copy
     return f"SELECT {', '.join(selects)} FROM {ident(table)} x"
 
 
