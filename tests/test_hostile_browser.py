@@ -158,6 +158,11 @@ def open_path(page: Page, server, path: str, query: str) -> None:
     assert_no_exception(page, server)
 
 
+def main_caption(page) -> str:
+    """The page header's caption (the sidebar has captions of its own), less ui/escape's word joiners."""
+    return page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
+
+
 @pytest.mark.parametrize("script", PAGES)
 def test_names_that_are_markup_are_shown_as_text(page, server, script):
     path = "" if script == "pages/overview.py" else Path(script).stem
@@ -165,7 +170,7 @@ def test_names_that_are_markup_are_shown_as_text(page, server, script):
     assert page.evaluate(EVIL_LINKS) == []
     assert page.evaluate(BOLD_NAMES) == []
     if script in FILTERED:  # a page with the filters names its scope in the header
-        header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
+        header = main_caption(page)
         assert TOWNSHIP in header  # the characters as they are in the register (less ui/escape's word joiners)
 
 
@@ -181,7 +186,7 @@ def test_a_county_named_with_markup_and_addresses(page, server):
     open_path(page, server, "", f"county={quote(COUNTY)}")
     assert page.evaluate(EVIL_LINKS) == []
     assert page.locator('[data-testid="stMain"] img, .katex').count() == 0  # no image, no formula
-    header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
+    header = main_caption(page)
     assert f"范围：{COUNTY}全部乡镇" in header
 
 
