@@ -165,8 +165,9 @@ def test_names_that_are_markup_are_shown_as_text(page, server, script):
     assert page.evaluate(EVIL_LINKS) == []
     assert page.evaluate(BOLD_NAMES) == []
     if script in FILTERED:  # a page with the filters names its scope in the header
-        header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
-        assert TOWNSHIP in header  # the characters as they are in the register (less ui/escape's word joiners)
+        # The characters as they are in the register (less ui/escape's word joiners).
+        header = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
+        assert TOWNSHIP in header.inner_text().replace("\u2060", "")
 
 
 def test_a_deputy_named_with_markup_or_html_on_the_deputies_page(page, server):
@@ -181,8 +182,8 @@ def test_a_county_named_with_markup_and_addresses(page, server):
     open_path(page, server, "", f"county={quote(COUNTY)}")
     assert page.evaluate(EVIL_LINKS) == []
     assert page.locator('[data-testid="stMain"] img, .katex').count() == 0  # no image, no formula
-    header = page.get_by_test_id("stCaptionContainer").first.inner_text().replace("\u2060", "")
-    assert f"范围：{COUNTY}全部乡镇" in header
+    header = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
+    assert f"范围：{COUNTY}全部乡镇" in header.inner_text().replace("\u2060", "")
 
 
 def test_a_hostile_link_shows_its_notes(page, server):
@@ -257,7 +258,8 @@ def upload(page: Page, server, tmp_path: Path, name: str, content: bytes) -> tup
         panel.get_by_role("button", name="下载表格（Excel）").first.click()
     content = Path(download.value.path()).read_bytes()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    return dict(zip(rows[0], rows[1], strict=True)), progress_seen, memory.peak
+    header = next(index for index, row in enumerate(rows) if row[0] == "文件")  # below the title and stamp
+    return dict(zip(rows[header], rows[header + 1], strict=True)), progress_seen, memory.peak
 
 
 def record(line: str) -> None:
