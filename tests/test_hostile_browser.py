@@ -262,7 +262,8 @@ def upload(page: Page, server, tmp_path: Path, name: str, content: bytes) -> tup
         panel.get_by_role("button", name="下载表格（Excel）").first.click()
     content = Path(download.value.path()).read_bytes()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    return dict(zip(rows[0], rows[1], strict=True)), progress_seen, memory.peak
+    header = next(index for index, row in enumerate(rows) if row[0] == "文件")  # below the title and stamp
+    return dict(zip(rows[header], rows[header + 1], strict=True)), progress_seen, memory.peak
 
 
 def record(line: str) -> None:
