@@ -177,14 +177,18 @@ def etl_load(path: str, db: str) -> dict:
     from etl.cli import main as etl_main
 
     copied = [0.0]
-    real = publish.copy_database
 
-    def timed(source, copy):
-        started = time.perf_counter()
-        real(source, copy)
-        copied[0] += time.perf_counter() - started
+    def timed(real):
+        def copy(source, target):
+            started = time.perf_counter()
+            real(source, target)
+            copied[0] += time.perf_counter() - started
+        return copy
 
-    publish.copy_database = timed
+    if hasattr(publish, "copy_database"):
+        publish.copy_database = timed(publish.copy_database)
+    else:  # the loader before issue 11 (run this script from its checkout to measure it)
+        publish.shutil.copyfile = timed(publish.shutil.copyfile)
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = etl_main(["load", path, "--db", db])
