@@ -128,6 +128,10 @@ ROW_SEPARATOR = "\x1e"
 _EDGE = "[ \t\r\n]"
 UNTIDY_ROW = f"{UNUSUAL_CHARACTER}|(?:^|{ROW_SEPARATOR}){_EDGE}|{_EDGE}(?:{ROW_SEPARATOR}|$)"
 UNTIDY_CELL = f"{UNUSUAL_CHARACTER}|^{_EDGE}|{_EDGE}$"  # which cells of an untidy row
+# Free text folds no punctuation: its cells need the whole cleaning only for these.
+FULL_WIDTH_PUNCTUATION = "[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]"
+UNTIDY_TEXT = ("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u00a0" + INVISIBLE[1:-1] + ODD_SPACES[1:-1]
+               + f"\u0300-\u036f\u3099\u309a]|^{_EDGE}|{_EDGE}$")
 
 
 def staged_select(register: Register, present: set[str], source: str) -> tuple[str, dict]:
@@ -161,8 +165,16 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
         )
         folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
         tidy = f"nullif({name}, '')"
-        selects.append(f"CASE WHEN untidy THEN CASE WHEN regexp_matches({name}, $untidy_cell) "
-                       f"THEN nullif(trim({folded}, $trim), '') ELSE {tidy} END ELSE {tidy} END AS {name}")
+        if _is_code(col):
+            untidy_cell = f"WHEN regexp_matches({name}, $untidy_cell) THEN nullif(trim({folded}, $trim), '')"
+        else:
+            # Chinese text is full of full-width punctuation (，：（）), which free text keeps: of
+            # the cleaning such a cell gets only NFC can change it, and translate() is the costly part.
+            untidy_cell = (f"WHEN regexp_matches({name}, $untidy_text) THEN nullif(trim({folded}, $trim), '') "
+                           f"WHEN regexp_matches({name}, $full_width_punctuation) "
+                           f"THEN nullif(nfc_normalize({name}), '')")
+            params |= {"untidy_text": UNTIDY_TEXT, "full_width_punctuation": FULL_WIDTH_PUNCTUATION}
+        selects.append(f"CASE WHEN untidy THEN CASE {untidy_cell} ELSE {tidy} END ELSE {tidy} END AS {name}")
         params |= {"trim": TRIM_CHARS, "unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE,
                    "odd_spaces": ODD_SPACES, "untidy_cell": UNTIDY_CELL}
     if not cells:
