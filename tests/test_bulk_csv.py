@@ -202,3 +202,7 @@ def test_spaces_by_a_quote_are_found_across_every_block_boundary(tmp_path, monke
         except bulk_csv._Different:
             found = True
         assert found == different, block
+
+
+def test_the_white_space_duckdb_is_told_is_pythons():
+    assert "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace()) == bulk_csv.WHITESPACE
