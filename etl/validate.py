@@ -208,24 +208,16 @@ def typed_base_select(register: Register, source: str) -> tuple[str, dict]:
     return f"SELECT {', '.join(selects)} FROM {source} s {joins}", params
 
 
-# The columns names.resolve_references may change: what a derived value computed from them
-# (a log's hashed natural key, its attendees) must be computed anew from.
-RESOLVED_COLUMNS = ("deputy_ids", "station_id", "household_id")
-
-
 def derive_changed(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
-    """Derive anew, in `typed_base`, the rows whose RESOLVED_COLUMNS resolution changed from
-    `before_resolution`. Every derived value is computed from raw and typed columns only,
+    """Derive anew, in `typed_base`, the rows names.resolve_references may have changed
+    (`resolved_rows`). Every derived value is computed from raw and typed columns only,
     never from itself; a roster's derived id comes from its township and names, which
     resolution never changes."""
     derived = _derived_exprs(register, present)
-    watched = [c for c in RESOLVED_COLUMNS if c in {col.key for col in register.read_columns}]
-    if register.kind in ROSTER_IDS or not derived or not watched:
+    if register.kind in ROSTER_IDS or not derived:
         return
     sets = ", ".join(f"{ident(k)} = {e}" for k, e in derived.items())
-    changed = " OR ".join(f"t.{ident(c)} IS DISTINCT FROM b.{ident(c)}" for c in watched)
-    sql = (f"UPDATE typed_base SET {sets} WHERE row_no IN (SELECT t.row_no FROM typed_base t "
-           f"JOIN before_resolution b USING (row_no) WHERE {changed})")
+    sql = f"UPDATE typed_base SET {sets} WHERE row_no IN (SELECT row_no FROM resolved_rows)"
     con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
 
 
