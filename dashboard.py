@@ -8,14 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, presentation
+from ui import auth, chrome, presentation
 
 HERE = Path(__file__).parent
 
 st.set_page_config(
-    page_title="人大履职看板", page_icon=":material/account_balance:", layout="wide",
+    page_title="人大履职看板", page_icon=str(chrome.PAGE_ICON), layout="wide",
     initial_sidebar_state="collapsed" if presentation.presenting() else "auto",
 )
+chrome.apply()
 presentation.apply()
 account = auth.gate()
 
@@ -23,6 +24,7 @@ PAGES = {
     "履职概况": [
         st.Page(HERE / "pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
         st.Page(HERE / "pages/briefing.py", title="季度简报", icon=":material/article:"),
+        st.Page(HERE / "pages/summary.py", title="工作总结", icon=":material/summarize:"),
     ],
     "专题": [
         st.Page(HERE / "pages/inspections.py", title="监督视察", icon=":material/search:"),
@@ -33,12 +35,15 @@ PAGES = {
     ],
     "比较与数据": [
         st.Page(HERE / "pages/comparison.py", title="乡镇对比", icon=":material/leaderboard:"),
-        st.Page(HERE / "pages/data.py", title="数据", icon=":material/database:"),
     ],
 }
-
+# The desks where data and accounts are kept: in the menu, not among the pages a presenter steps through.
+DESKS = [st.Page(HERE / "pages/data.py", title="数据", icon=":material/database:")]
 if account.can_manage:
-    PAGES["比较与数据"].append(
-        st.Page(HERE / "pages/accounts.py", title="账号管理", icon=":material/manage_accounts:"))
+    DESKS.append(st.Page(HERE / "pages/accounts.py", title="账号管理", icon=":material/manage_accounts:"))
+presented = [page for section in PAGES.values() for page in section]
+PAGES["比较与数据"].extend(DESKS)
 
-st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar").run()
+current = st.navigation(PAGES, position="hidden" if presentation.presenting() else "sidebar")
+presentation.page_bar(presented, current)
+current.run()

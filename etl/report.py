@@ -33,6 +33,14 @@ STATUS_WORDS = {
 }
 REJECTED_CSV_HEADER = ["文件", "工作表", "行号", "列", "值", "原因"]
 
+
+def status_word(status: str, rows_rejected: int = 0) -> str:
+    """The result of a file's load in Chinese: a load that left rows out says so with the
+    count (部分导入), never a plain 已导入."""
+    if status == LOADED and rows_rejected:
+        return f"部分导入（{rows_rejected}行被拒绝）"
+    return STATUS_WORDS.get(status, status)
+
 # Rejected values of these columns are masked in the report and its CSV.
 _MASKS = {
     c.header: (mask_phone if c.key == "phone" else mask_name)
@@ -171,7 +179,7 @@ def _files_table(results: list[FileResult]) -> Table:
             Text(visible(r.path.name) + (f"（{visible(r.sheet)}）" if r.sheet else "")),
             r.register.title if r.register else "—",
             str(r.rows_read), str(r.rows_accepted), str(r.rows_rejected), str(r.rows_skipped),
-            STATUS_WORDS[r.status],
+            status_word(r.status, r.rows_rejected),
         )
     return table
 

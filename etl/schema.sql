@@ -188,6 +188,20 @@ CREATE OR REPLACE MACRO parse_date_written(s) AS (
     END
 );
 
+-- The year, month and day a date written in one of those forms names, whether or not that
+-- day exists: 2026/9/31 -> [2026, 9, 31], so the rejection can say "9月没有31日".
+CREATE OR REPLACE MACRO date_fields(s) AS (
+    CASE
+        WHEN regexp_full_match(s, '\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(\s.*|T.*)?') THEN [
+            TRY_CAST(regexp_extract(s, '^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})', 1) AS INTEGER),
+            TRY_CAST(regexp_extract(s, '^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})', 2) AS INTEGER),
+            TRY_CAST(regexp_extract(s, '^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})', 3) AS INTEGER)]
+        WHEN regexp_full_match(s, '\d{8}') THEN [
+            TRY_CAST(substr(s, 1, 4) AS INTEGER), TRY_CAST(substr(s, 5, 2) AS INTEGER),
+            TRY_CAST(substr(s, 7, 2) AS INTEGER)]
+    END
+);
+
 -- Fact rows of a scope (a list of township codes) whose date falls in a period,
 -- both ends included. Every metric reads through these.
 CREATE OR REPLACE MACRO activities_in(period_start, period_end, township_codes) AS TABLE

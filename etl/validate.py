@@ -67,6 +67,7 @@ ID_SEPARATORS = r"[、，,；;/\s]+"
 
 REASON_REQUIRED = "必填项为空"
 REASON_DATE = "日期无法识别（可填 2020-06-04、2020/6/4、2020.6.4、2020年6月4日 或 20200604）"
+REASON_NO_SUCH_DAY = "日期不存在：%d月没有%d日"  # 2026/9/31, 2025-02-29 (printf: month, day)
 REASON_DATE_IMPLAUSIBLE = "日期不在合理范围内（应在 {} 至 {} 之间）"
 REASON_COUNT = "应为不小于 0 的整数"
 REASON_YEAR = "应为 4 位年份，如 2019"
@@ -113,6 +114,7 @@ class Check:
     condition: str
     reason: str
     params: dict = field(default_factory=dict)
+    reason_args: str = ""  # SQL printf arguments when the reason names the value (9月没有31日)
 
 
 @dataclass
@@ -416,7 +418,11 @@ def column_checks(register: Register) -> list[Check]:
         bad = f"{raw} IS NOT NULL AND {typed} IS NULL"
         if col.type == DATE:
             earliest, latest = plausible_dates()
-            checks.append(Check(col, bad, REASON_DATE))
+            # A day the month does not have is named as such; anything else is unrecognised.
+            fields = f"date_fields({raw})"
+            no_such_day = f"{bad} AND {fields}[2] BETWEEN 1 AND 12 AND {fields}[3] BETWEEN 1 AND 31"
+            checks.append(Check(col, no_such_day, REASON_NO_SUCH_DAY, reason_args=f"{fields}[2], {fields}[3]"))
+            checks.append(Check(col, f"{bad} AND NOT coalesce({no_such_day}, false)", REASON_DATE))
             checks.append(Check(
                 col, f"{typed} NOT BETWEEN $earliest_date AND $latest_date",
                 REASON_DATE_IMPLAUSIBLE.format(earliest.isoformat(), latest.isoformat()),
@@ -510,9 +516,10 @@ def find_problems(
     parts, params = [], {}
     for order, check in enumerate(checks):
         value = ident("raw_" + check.column.key)
+        reason = f"printf($reason{order}, {check.reason_args})" if check.reason_args else f"$reason{order}"
         parts.append(
             f"SELECT row_no, $col{order} AS column_name, CAST({value} AS VARCHAR) AS value, "
-            f"$reason{order} AS reason, {order} AS rule_order FROM marked WHERE broken_rules & {1 << order} <> 0"
+            f"{reason} AS reason, {order} AS rule_order FROM marked WHERE broken_rules & {1 << order} <> 0"
         )
         params |= {f"col{order}": check.column.header, f"reason{order}": check.reason}
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {' UNION ALL '.join(parts)}", params)

@@ -41,11 +41,14 @@ account = auth.gate()
 selection = sidebar_filters() if db_path().exists() else None
 if selection is None:
     st.title("数据")
-    layout.no_data()
+    layout.no_data(link=False)
 else:
     layout.page_header("数据", selection)
 TABS = ["导入记录", "各乡镇数据量", "数据完整性", "被拒绝的行", "上传登记表", "空白模板", "指标口径"]
-tabs = st.tabs(TABS + (["审计日志"] if account.can_manage else []))  # the audit log: 县人大（管理） only
+# An empty database, or a link from another page (?tab=upload), opens on the upload.
+wants_upload = selection is None or st.query_params.get("tab") == "upload"
+tabs = st.tabs(TABS + (["审计日志"] if account.can_manage else []),  # the audit log: 县人大（管理） only
+               default="上传登记表" if wants_upload else None)
 
 with tabs[0]:
     # The account's whole scope, whatever the sidebar picks: a file usually covers many townships.
@@ -55,17 +58,18 @@ with tabs[0]:
     else:
         st.caption("每次导入的文件、登记表和行数（读取行数 = 导入行数 + 拒绝行数 + 跳过行数；跳过的是合计行、"
                    "表尾等不是记录的行），最新的在前。")
-        layout.table(history, LOG_COLUMNS, key="data_log")
+        layout.table(history, LOG_COLUMNS, key="data_log", title="导入记录")
         warnings = fetch(data.load_warnings, access.account_scope(), Viewer())
         if not warnings.empty:
             st.warning(f"有 {len(warnings)} 行已导入但需要核实"
                        "（办理状态从已办结退回，或同一次导入的两个文件内容不一致）：")
-            layout.table(warnings, WARNING_COLUMNS, key="data_warnings")
+            layout.table(warnings, WARNING_COLUMNS, key="data_warnings", title="需要核实的行")
 
 with tabs[1]:
     if selection:
         st.caption("所选范围内各乡镇每种登记表的行数，以及三种记录类登记表中最新一条记录的日期（不受统计期影响）。")
-        layout.table(fetch(data.register_counts, selection.scope), COUNT_COLUMNS, key="data_counts")
+        layout.table(fetch(data.register_counts, selection.scope), COUNT_COLUMNS, key="data_counts",
+                     title="各乡镇数据量")
 
 with tabs[2]:
     if selection:
@@ -85,7 +89,9 @@ with tabs[2]:
             picked = layout.drilldown("查看记录的乡镇", names, clicked, key="data_grid_drill")
             codes = part.loc[part["township_name"].isin(picked or names), "township_code"].unique()
             rows = fetch(data.register_rows, Scope(tuple(codes)), selection.period, kind)
-            layout.table(rows, ROW_COLUMNS, key="data_grid_rows")
+            # An activity is named by its type and title: its id is often a derived hash.
+            shown = {k: v for k, v in ROW_COLUMNS.items() if not (kind == "activities" and k == "record_id")}
+            layout.table(rows, shown, key="data_grid_rows", title=f"{titles[kind]}记录")
 
 with tabs[3]:
     rejected = fetch(data.rejections_frame, access.account_scope(), Viewer()) if selection else None
@@ -93,7 +99,7 @@ with tabs[3]:
         st.success("目前没有被拒绝的行。")
     else:
         st.caption(f"共 {len(rejected)} 行未导入。改正登记表中的这些行后重新上传该文件即可（个人信息已隐去）。")
-        layout.table(rejected, REJECTED_COLUMNS, key="data_rejected")
+        layout.table(rejected, REJECTED_COLUMNS, key="data_rejected", title="被拒绝的行")
         st.download_button("下载被拒绝的行（Excel）", audit.exported(
                                lambda: xlsx_bytes(rejected, "被拒绝的行", REJECTED_COLUMNS), "被拒绝的行.xlsx"),
                            file_name="被拒绝的行.xlsx", mime=XLSX_MIME, key="data_rejected_download", on_click="ignore")
@@ -143,15 +149,17 @@ with tabs[4]:
         st.markdown("**本次导入报告**")
         layout.table(report_frame(results), headers(
             "file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "result",
-            "message"), key="data_load_files")
+            "message"), key="data_load_files", title="本次导入报告")
         cautions = warnings_preview(results)
         if not cautions.empty:
             st.warning("以下行已导入，但需要核实：")
-            layout.table(cautions, headers("file_name", "row_no", "record_id", "warning"), key="data_load_warn")
+            layout.table(cautions, headers("file_name", "row_no", "record_id", "warning"), key="data_load_warn",
+                         title="本次需要核实的行")
         preview = rejections_preview(results)
         if not preview.empty:
             st.caption(f"被拒绝的行（显示前 {len(preview)} 行，全部见「被拒绝的行」）：")
-            layout.table(preview, headers("file_name", "row_no", "column_name", "value", "reason"), key="data_load_rej")
+            layout.table(preview, headers("file_name", "row_no", "column_name", "value", "reason"), key="data_load_rej",
+                         title="本次被拒绝的行")
 
 with tabs[5]:
     st.caption("每种登记表一个空白 Excel 模板：表头、下拉选项和填写说明都已设好，填好后在「上传登记表」中导入。")
@@ -161,10 +169,11 @@ with tabs[5]:
 
 with tabs[6]:
     st.caption("看板上每个数字的统计口径（统计期含起止两日）。")
-    layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions")
+    layout.table(data.metric_definitions(), headers("name", "unit", "definition"), key="data_definitions",
+                 title="指标口径")
 
 if account.can_manage:
     with tabs[7]:
         st.caption("登录、登录失败、锁定、退出、上传、导出、越权请求和账号变更的记录，只增不改"
                    f"（{'全部县' if account.sees_all else account.county}，最新的在前）。")
-        layout.table(audit.audit_frame(account), audit.columns(), key="data_audit")
+        layout.table(audit.audit_frame(account), audit.columns(), key="data_audit", title="审计日志")

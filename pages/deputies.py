@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import figures
 from queries import deputies
-from queries.labels import DEPUTY_COLUMNS
+from queries.labels import DEPUTY_COLUMNS, METRICS
 from ui import layout
 from ui.database import fetch
 from ui.filters import sidebar_filters
@@ -34,7 +34,33 @@ if selection is None:
 layout.page_header("代表履职", selection)
 scope, period = selection.scope, selection.period
 
-# --- every deputy of the scope ---
+# --- the roster's composition and the presidium's work (figures of the 工作总结) ---
+st.subheader("代表构成与代表工作")
+layout.compared_tiles(deputies.work_figures, list(deputies.WORK_FIGURE_KEYS), selection, per_row=7)
+COMPOSITION_KEYS = {"性别": "deputies_by_gender", "年龄": "deputies_by_age_band", "学历": "deputies_by_education",
+                    "职业": "deputies_by_occupation"}
+levels = fetch(deputies.level_split, scope, period)
+if levels.empty:
+    layout.empty_note("代表名册")
+else:
+    first_row, second_row = st.columns([2, 1, 1]), st.columns(2)
+    with first_row[0]:
+        reporting = fetch(deputies.reporting_split, scope, period)
+        shown = levels.merge(reporting, on="label", how="left", suffixes=("", "_reporting")).fillna(0)
+        layout.chart(figures.grouped_bars(
+            shown.astype({"deputies_reporting": int}), "label",
+            {"deputies": "名册代表", "deputies_reporting": "本期述职代表"}, "五级代表构成与述职代表",
+            "代表层级", "人数（名）",
+            f"{METRICS['deputies_by_level'].definition}；{METRICS['reporting_deputies_by_level'].definition}",
+            text_format="%{y}",
+        ), key="deputies_levels_chart")
+    for column, (dimension, key) in zip([*first_row[1:], *second_row], COMPOSITION_KEYS.items(), strict=True):
+        with column:
+            layout.chart(figures.bars(
+                fetch(deputies.composition, scope, period, dimension), "label", "deputies",
+                f"代表{dimension}构成", dimension, "人数（名）", METRICS[key].definition, text_format="%{y}",
+            ), key=f"deputies_{key}_chart")
+
 options = fetch(deputies.filter_options, scope)
 level_column, group_column, station_column = st.columns(3)
 levels = tuple(level_column.multiselect("代表层级", options["levels"], key="deputies_levels", placeholder="全部"))
@@ -48,7 +74,7 @@ if records.empty:
     layout.empty_note("代表名册")
 else:
     st.caption("参加活动、走访、提出建议、述职为统计期内次数；最近履职日期为截至统计期末最后一次参加活动或走访的日期。")
-    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records")
+    layout.table(records, headers(RECORD_COLUMNS), key="deputies_records", title="代表履职情况", pinned="name")
 
 inactive = fetch(deputies.inactive_deputies, scope, period, levels, groups, stations)
 st.subheader(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表（{len(inactive)}人）")
@@ -57,7 +83,7 @@ st.caption(f"统计期末（{period.end:%Y-%m-%d}）前{deputies.INACTIVE_MONTHS
 if inactive.empty:
     layout.empty_note(f"{deputies.INACTIVE_MONTHS}个月以上未履职的代表")
 else:
-    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive")
+    layout.table(inactive, headers(INACTIVE_COLUMNS), key="deputies_inactive", title="未履职代表")
 
 # --- one deputy ---
 st.subheader("代表个人履职")
@@ -107,4 +133,4 @@ st.markdown(f"**{name}统计期内的活动和走访明细（{len(deeds)}条）*
 if deeds.empty:
     layout.empty_note(f"{name}参加活动或走访的")
 else:
-    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds")
+    layout.table(deeds, headers(DEED_COLUMNS), key="deputies_deeds", title=f"{name}履职明细")

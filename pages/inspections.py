@@ -31,14 +31,15 @@ else:
         monthly, "month", "activities", "各月监督活动次数（按活动类型）", "月份", "次数（次）",
         f"{METRICS['supervision'].definition}，按活动日期计入当月", color="kind",
     ), key="inspections_monthly", select="customdata")
-    held = monthly[monthly["activities"] > 0]
-    cell_names = {row.cell: f"{row.month:%Y年%-m月} {row.kind}（{row.activities}次）" for row in held.itertuples()}
+    # Every cell has a readable name (a click on an empty segment too): no raw key reaches a caption.
+    cell_names = {row.cell: f"{row.cell_name}（{row.activities}次）" for row in monthly.itertuples()}
+    held = [row.cell for row in monthly.itertuples() if row.activities > 0]
     clicked = [monthly.at[int(i), "cell"] for i in clicked_rows if int(i) in monthly.index]
-    cells = layout.drilldown("按月份和活动类型筛选明细", list(cell_names), clicked, key="inspections_cells",
+    cells = layout.drilldown("按月份和活动类型筛选明细", held, clicked, key="inspections_cells",
                              format_func=lambda cell: cell_names.get(cell, cell))
     rows = fetch(inspections.supervision_activities, scope, period, tuple(cells))
     st.markdown(f"**活动明细**（{len(rows)}条）")
-    layout.table(rows, INSPECTIONS_LABELS["activities"], key="inspections_rows")
+    layout.table(rows, INSPECTIONS_LABELS["activities"], key="inspections_rows", title="监督活动明细")
 
 theme_column, unit_column = st.columns(2)
 with theme_column:
@@ -49,7 +50,7 @@ with theme_column:
         layout.chart(figures.bars(
             themes, "theme", "inspections", "视察检查按主题", "主题", "次数（次）",
             f"{METRICS['inspections_by_theme'].definition}，未填主题的计入“未填写”",
-            horizontal=True, text_format="%{x}",
+            horizontal=True, text_format="%{x}次",
         ), key="inspections_themes")
 with unit_column:
     st.markdown("**评议对象**")
@@ -57,5 +58,5 @@ with unit_column:
     if units.empty:
         layout.empty_note("评议")
     else:
-        layout.table(units, INSPECTIONS_LABELS["units"], key="inspections_units")
+        layout.table(units, INSPECTIONS_LABELS["units"], key="inspections_units", title="评议对象")
         st.caption(f"口径：{METRICS['evaluated_units'].definition}（未填写评议对象的评议活动不计入）。")

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from charts import figures
-from queries import frames, metrics
-from ui import layout
+from queries import frames
+from ui import layout, presentation
 from ui.database import fetch
 from ui.filters import sidebar_filters
 
 HEADLINE = [
     "inspections", "supervision", "suggestions_collected", "suggestions_resolved",
-    "resolution_rate", "overdue", "household_coverage", "deputy_participation",
+    "resolution_rate", "overdue", "campaign_household_coverage", "campaign_deputy_participation",
     "reception_days", "voter_contacts", "satisfaction_rate", "median_days_to_resolve",
 ]
 
@@ -21,8 +21,10 @@ if selection is None:
     st.stop()
 
 layout.page_header("总览", selection)
-layout.compared_tiles(metrics.all_metrics, HEADLINE, selection)
-st.caption("箭头为环比（与上一统计期相比）；将鼠标停在指标名旁的问号上可看口径。")
+layout.headline_tiles(HEADLINE, selection)
+if not presentation.presenting():
+    st.caption("箭头为环比（与上一统计期相比，本期收集件办结率与上期收集件在相同办理时长时相比）；"
+               "覆盖率按专项行动（或本年累计）统计，只与上年同期比较；将鼠标停在指标名旁的问号上可看口径。")
 
 trend = fetch(frames.monthly_trend, selection.scope, selection.period)
 if trend[["activities", "suggestions_collected", "suggestions_resolved"]].to_numpy().sum() == 0:
@@ -35,4 +37,5 @@ else:
         "活动按活动日期、建议按收集日期和办结日期计入当月",
     ), key="overview_trend")
 
-layout.freshness_line(fetch(frames.data_freshness, selection.scope))
+if not presentation.presenting():
+    layout.freshness_line(fetch(frames.data_freshness, selection.scope))

@@ -1,10 +1,11 @@
 """Frames for the 代表行动 page: household visit coverage and deputy participation.
 
-The headline figures are the contract metrics themselves (queries/metrics.py).
-Every frame here that restates them per day, village, deputy group or team, or
-lists what is still missing, applies word for word the conditions of
-metrics.households_visited / deputies_visiting, and tests/test_campaign_queries.py
-proves the totals equal the metric functions, so a bar never disagrees with its tile.
+Coverage is measured over a coverage window (metrics.coverage_windows: a campaign's
+visits, or the year to date), the problem counts over the period. Every frame here
+that restates coverage per day, township, village, deputy group or team, or lists
+what is still missing, applies word for word the conditions of metrics.window_coverage,
+and tests/test_campaign_queries.py proves the totals equal it, so a bar never
+disagrees with its tile.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import pandas as pd
 
 from queries import metrics
-from queries.metrics import NOT_FILLED, Con, Period, Scope, _params, run
+from queries.metrics import NOT_FILLED, Con, CoverageWindow, Period, Scope, _params, run
 
 # The figures the page shows as progress bars and tiles, all from queries/metrics.py.
 CAMPAIGN_METRICS = (
     metrics.household_coverage, metrics.households_visited, metrics.households_total,
     metrics.deputy_participation, metrics.deputies_visiting, metrics.deputies_total,
     metrics.problems_found, metrics.problems_solved, metrics.households_consoled, metrics.enterprises_visited,
+    metrics.campaign_suggestions, metrics.campaign_motions,
 )
 
 
@@ -35,9 +37,16 @@ def _with_township(name_sql: str) -> str:
 
 # --- household coverage --------------------------------------------------------
 
-# The condition of metrics.households_visited: a roster household of the scope with a
-# visit dated in the period (the visit's own township does not matter).
-VISITED_HOUSEHOLDS_CTE = """
+def _window_params(scope: Scope, window: CoverageWindow, **extra) -> dict:
+    return _params(scope, window.period, campaign=window.campaign, **extra)
+
+
+# The visits of a coverage window: dated in it, and of its campaign when it has one.
+WINDOW_VISITS = "date BETWEEN $start AND $end AND ($campaign::VARCHAR IS NULL OR campaign = $campaign::VARCHAR)"
+
+# The condition of metrics.window_coverage: a roster household of the scope with a visit
+# of the window (the visit's own township does not matter).
+VISITED_HOUSEHOLDS_CTE = f"""
     roster AS (
         SELECT h.*, coalesce(t.township_name, h.township_code) AS township_name
         FROM households h LEFT JOIN townships t USING (township_code)
@@ -45,7 +54,7 @@ VISITED_HOUSEHOLDS_CTE = """
     ),
     visited AS (
         SELECT household_id, min(date) AS first_visit FROM visits
-        WHERE date BETWEEN $start AND $end AND household_id IS NOT NULL
+        WHERE {WINDOW_VISITS} AND household_id IS NOT NULL
         GROUP BY household_id
     )
 """
@@ -66,9 +75,9 @@ CUMULATIVE_COVERAGE_SQL = f"""
 """
 
 
-def cumulative_coverage(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
-    """Coverage as it grew over the period: its last day is metrics.household_coverage."""
-    return run(con, CUMULATIVE_COVERAGE_SQL, _params(scope, period)).df()
+def cumulative_coverage(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Coverage as it grew over the window: its last day is the window's coverage."""
+    return run(con, CUMULATIVE_COVERAGE_SQL, _window_params(scope, window)).df()
 
 
 COVERAGE_BY_VILLAGE_SQL = f"""
@@ -83,9 +92,26 @@ COVERAGE_BY_VILLAGE_SQL = f"""
 """
 
 
-def coverage_by_village(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+def coverage_by_village(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
     """Households visited / on the roster per village, least covered first (what to chase)."""
-    return run(con, COVERAGE_BY_VILLAGE_SQL, _params(scope, period)).df()
+    return run(con, COVERAGE_BY_VILLAGE_SQL, _window_params(scope, window)).df()
+
+
+COVERAGE_BY_TOWNSHIP_SQL = f"""
+    WITH {VISITED_HOUSEHOLDS_CTE}
+    SELECT township_code, township_name,
+           count(v.household_id) AS households_visited,
+           count(*) AS households_total,
+           round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
+    FROM roster r LEFT JOIN visited v USING (household_id)
+    GROUP BY ALL
+    ORDER BY coverage_percent, households_total DESC, township_code
+"""
+
+
+def coverage_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Households visited / on the roster per township: the county-wide view (one row each)."""
+    return run(con, COVERAGE_BY_TOWNSHIP_SQL, _window_params(scope, window)).df()
 
 
 HOUSEHOLDS_NOT_VISITED_SQL = f"""
@@ -100,11 +126,11 @@ HOUSEHOLDS_NOT_VISITED_SQL = f"""
 
 
 def households_not_visited(
-    con: Con, scope: Scope, period: Period, villages: tuple[str, ...] = (),
+    con: Con, scope: Scope, window: CoverageWindow, villages: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Roster households with no visit in the period (head names masked), narrowed to the
+    """Roster households with no visit in the window (head names masked), narrowed to the
     picked village labels of coverage_by_village; no pick means all."""
-    return run(con, HOUSEHOLDS_NOT_VISITED_SQL, _params(scope, period, villages=list(villages))).df()
+    return run(con, HOUSEHOLDS_NOT_VISITED_SQL, _window_params(scope, window, villages=list(villages))).df()
 
 
 # The visits of the scope in the period; a household visit sits in its roster village.
@@ -142,9 +168,9 @@ def visit_rows(con: Con, scope: Scope, period: Period, villages: tuple[str, ...]
 
 # --- deputy participation ------------------------------------------------------
 
-# The condition of metrics.deputies_visiting: a roster deputy of the scope named on a
-# visit dated in the period (wherever the visit was).
-VISITING_DEPUTIES_CTE = """
+# The condition of metrics.window_coverage: a roster deputy of the scope named on a visit
+# of the window (wherever the visit was).
+VISITING_DEPUTIES_CTE = f"""
     roster AS (
         SELECT d.*, coalesce(t.township_name, d.township_code) AS township_name,
                coalesce(d.group_name, $not_filled) AS group_or_blank,
@@ -153,8 +179,8 @@ VISITING_DEPUTIES_CTE = """
         WHERE d.township_code IN (SELECT unnest($towns))
     ),
     visiting AS (
-        SELECT DISTINCT vd.deputy_id FROM visit_deputies vd JOIN visits v USING (visit_id)
-        WHERE v.date BETWEEN $start AND $end
+        SELECT DISTINCT vd.deputy_id FROM visit_deputies vd
+        WHERE vd.visit_id IN (SELECT visit_id FROM visits WHERE {WINDOW_VISITS})
     )
 """
 
@@ -172,14 +198,23 @@ PARTICIPATION_BY_GROUP_SQL = PARTICIPATION_BY_SQL.format(unit="group_or_blank")
 PARTICIPATION_BY_TEAM_SQL = PARTICIPATION_BY_SQL.format(unit="team_or_blank")
 
 
-def participation_by_group(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+PARTICIPATION_BY_TOWNSHIP_SQL = PARTICIPATION_BY_SQL.format(unit="township_name")
+
+
+def participation_by_group(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
     """Deputies visiting / on the roster per 代表小组 (no group: 未填写), lowest first."""
-    return run(con, PARTICIPATION_BY_GROUP_SQL, _params(scope, period, not_filled=NOT_FILLED)).df()
+    return run(con, PARTICIPATION_BY_GROUP_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
 
 
-def participation_by_team(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+def participation_by_team(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
     """Deputies visiting / on the roster per 行动分队 (no team: 未填写), lowest first."""
-    return run(con, PARTICIPATION_BY_TEAM_SQL, _params(scope, period, not_filled=NOT_FILLED)).df()
+    return run(con, PARTICIPATION_BY_TEAM_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
+
+
+def participation_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.DataFrame:
+    """Deputies visiting / on the roster per township: the county-wide view (one row each)."""
+    frame = run(con, PARTICIPATION_BY_TOWNSHIP_SQL, _window_params(scope, window, not_filled=NOT_FILLED)).df()
+    return frame.assign(unit_label=frame["township_name"])
 
 
 DEPUTIES_NOT_VISITING_SQL = f"""
@@ -197,9 +232,15 @@ DEPUTIES_NOT_VISITING_SQL = f"""
 
 
 def deputies_not_visiting(
-    con: Con, scope: Scope, period: Period, groups: tuple[str, ...] = (), teams: tuple[str, ...] = (),
+    con: Con, scope: Scope, window: CoverageWindow, groups: tuple[str, ...] = (), teams: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Roster deputies with no visit in the period (phones masked), narrowed to the picked
+    """Roster deputies with no visit in the window (phones masked), narrowed to the picked
     group / team labels of participation_by_group / _by_team; no pick means all."""
     return run(con, DEPUTIES_NOT_VISITING_SQL,
-               _params(scope, period, groups=list(groups), teams=list(teams), not_filled=NOT_FILLED)).df()
+               _window_params(scope, window, groups=list(groups), teams=list(teams), not_filled=NOT_FILLED)).df()
+
+
+def township_names(con: Con, scope: Scope) -> list[tuple[str, str]]:
+    """(code, name) of the scope's townships, for the page's pick of one township."""
+    return run(con, "SELECT township_code, township_name FROM townships WHERE township_code IN (SELECT unnest($towns)) "
+                    "ORDER BY township_code", {"towns": list(scope.township_codes)}).fetchall()

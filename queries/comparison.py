@@ -5,6 +5,12 @@ township and per time bucket, applying the SAME definitions as queries/metrics.p
 (tests/test_comparison_queries.py proves it equals the metric functions township
 by township). Grouping in one statement keeps a province-sized scope (2000
 townships × 36 months) to one query instead of tens of thousands.
+
+Open suggestions are counted at the as-of day (metrics.as_of_date), coverage over
+the coverage window (metrics.coverage_windows), and every average is the pooled
+one of metrics.pooled_average, so a township's figures here read exactly as on
+the other pages. `standing` serves one township: itself against its county, with
+no other township's name or row leaving this module.
 """
 
 from __future__ import annotations
@@ -17,31 +23,43 @@ from queries import periods
 from queries.labels import COMPARISON_LABELS, METRICS, MetricLabel
 from queries.metrics import (
     INSPECTION_KINDS,
+    POOLED_PARTS,
     RECEPTION_KIND,
     RESOLVED,
     SUPERVISION_KINDS,
     Con,
+    CoverageWindow,
     Period,
     Scope,
     Settings,
     _params,
+    as_of_date,
+    coverage_windows,
+    pooled_average,
     run,
 )
 from queries.scope import PeerGroup
 
-# The contract metrics compared, then the normalised ones (per 100 deputies, per station).
+# The contract metrics compared (coverage over the coverage window), then the
+# normalised ones (per 100 deputies, per station).
 CONTRACT_COMPARED = [
     "inspections", "supervision", "suggestions_collected", "resolution_rate", "overdue",
-    "household_coverage", "deputy_participation", "reception_days", "voter_contacts",
+    "campaign_household_coverage", "campaign_deputy_participation", "reception_days", "voter_contacts",
 ]
 NORMALISED = [
     "supervision_per_100_deputies", "suggestions_per_100_deputies", "activities_per_station",
-    "reception_days_per_station", "voter_contacts_per_station",
+    "reception_days_per_station", "voter_contacts_per_station", "reception_compliance",
 ]
 COMPARED = CONTRACT_COMPARED + NORMALISED
-RATES = {"resolution_rate", "household_coverage", "deputy_participation"}
+RATES = {"resolution_rate", "household_coverage", "deputy_participation", "campaign_household_coverage",
+         "campaign_deputy_participation", "reception_compliance"}
+WINDOWED = {"campaign_household_coverage", "campaign_deputy_participation"}  # one window, not per month
+TRENDED = [key for key in COMPARED if key not in WINDOWED]
 LOWER_IS_BETTER = {"overdue"}
 DENOMINATORS = ["deputies_total", "stations_total", "households_total"]
+# A township is 落后 only when it is this far on the wrong side of the pooled average:
+# 5 percentage points for a rate, a fifth of the average for anything else.
+RATE_MARGIN, RELATIVE_MARGIN = 0.05, 0.2
 # The figure each normalised metric divides, for its drill-down rows.
 BASE_METRIC = {
     "supervision_per_100_deputies": "supervision",
@@ -49,6 +67,7 @@ BASE_METRIC = {
     "activities_per_station": "activities_total",
     "reception_days_per_station": "reception_days",
     "voter_contacts_per_station": "voter_contacts",
+    "reception_compliance": "reception_days",
 }
 BY_MONTH, BY_QUARTER = "month", "quarter"
 DRILL_LIMIT = 2000
@@ -57,7 +76,8 @@ DRILL_LIMIT = 2000
 # Each CTE restates one definition of queries/metrics.py for every bucket × township.
 TOWNSHIP_METRICS_SQL = """
     WITH buckets AS (
-        SELECT unnest($starts::DATE[]) AS bucket_start, unnest($ends::DATE[]) AS bucket_end
+        SELECT *, least(bucket_end, $as_of::DATE) AS bucket_as_of
+        FROM (SELECT unnest($starts::DATE[]) AS bucket_start, unnest($ends::DATE[]) AS bucket_end)
     ),
     towns AS (
         SELECT township_code, township_name FROM townships
@@ -74,14 +94,14 @@ TOWNSHIP_METRICS_SQL = """
         JOIN buckets b ON a.date BETWEEN b.bucket_start AND b.bucket_end
         GROUP BY ALL
     ),
-    sugg AS (  -- suggestions_collected, resolution_rate, overdue (as of each bucket's end)
+    sugg AS (  -- suggestions_collected, resolution_rate, overdue (at each bucket's as-of day)
         SELECT b.bucket_start, s.township_code,
                count(*) FILTER (WHERE s.received_on BETWEEN b.bucket_start AND b.bucket_end)
                    AS suggestions_collected,
                count(*) FILTER (WHERE s.received_on BETWEEN b.bucket_start AND b.bucket_end
                                   AND s.status = $resolved) AS collected_resolved,
-               count(*) FILTER (WHERE s.status <> $resolved AND s.received_on <= b.bucket_end
-                                  AND b.bucket_end - s.received_on > $limit) AS overdue
+               count(*) FILTER (WHERE s.status <> $resolved AND s.received_on <= b.bucket_as_of
+                                  AND b.bucket_as_of - s.received_on > $limit) AS overdue
         FROM suggestions_of($towns) s CROSS JOIN buckets b
         GROUP BY ALL
     ),
@@ -114,6 +134,44 @@ TOWNSHIP_METRICS_SQL = """
         SELECT township_code, count(*) AS stations_total FROM stations
         WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
+    window_visits AS (  -- the coverage window's visits (metrics.window_coverage), one for all buckets
+        SELECT * FROM visits WHERE date BETWEEN $window_start AND $window_end
+          AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
+    ),
+    window_house AS (
+        SELECT township_code,
+               count(*) FILTER (WHERE household_id IN (SELECT household_id FROM window_visits))
+                   AS campaign_households_visited
+        FROM households WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
+    ),
+    window_deps AS (
+        SELECT township_code,
+               count(*) FILTER (WHERE deputy_id IN (SELECT deputy_id FROM visit_deputies
+                                                    WHERE visit_id IN (SELECT visit_id FROM window_visits)))
+                   AS campaign_deputies_visiting
+        FROM deputies WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
+    ),
+    months AS (
+        SELECT unnest(generate_series(date_trunc('month', $start::DATE),
+                                      date_trunc('month', $end::DATE), INTERVAL 1 MONTH))::DATE AS month
+    ),
+    judged AS (  -- roster station-months due a reception day: whole, ended, after the station opened
+        SELECT b.bucket_start, s.township_code, s.station_id, m.month
+        FROM buckets b JOIN months m ON m.month >= b.bucket_start AND last_day(m.month) <= b.bucket_end
+        CROSS JOIN stations s
+        WHERE s.township_code IN (SELECT unnest($towns)) AND last_day(m.month) <= $as_of
+          AND (s.established_on IS NULL OR s.established_on <= m.month)
+    ),
+    received AS (
+        SELECT DISTINCT station_id, date_trunc('month', date)::DATE AS month
+        FROM activities_in($start, $end, $towns) WHERE kind = $reception_kind AND station_id IS NOT NULL
+    ),
+    reception AS (
+        SELECT j.bucket_start, j.township_code, count(*) AS reception_months_due,
+               count(r.station_id) AS reception_months_held
+        FROM judged j LEFT JOIN received r ON r.station_id = j.station_id AND r.month = j.month
+        GROUP BY ALL
+    ),
     counted AS (
         SELECT b.bucket_start, b.bucket_end, t.township_code, t.township_name,
                coalesce(a.activities_total, 0) AS activities_total,
@@ -128,18 +186,28 @@ TOWNSHIP_METRICS_SQL = """
                coalesce(h.households_visited, 0) AS households_visited,
                coalesce(d.deputies_total, 0) AS deputies_total,
                coalesce(d.deputies_visiting, 0) AS deputies_visiting,
-               coalesce(c.stations_total, 0) AS stations_total
+               coalesce(c.stations_total, 0) AS stations_total,
+               coalesce(wh.campaign_households_visited, 0) AS campaign_households_visited,
+               coalesce(wd.campaign_deputies_visiting, 0) AS campaign_deputies_visiting,
+               coalesce(r.reception_months_due, 0) AS reception_months_due,
+               coalesce(r.reception_months_held, 0) AS reception_months_held
         FROM buckets b CROSS JOIN towns t
         LEFT JOIN acts a ON a.bucket_start = b.bucket_start AND a.township_code = t.township_code
         LEFT JOIN sugg s ON s.bucket_start = b.bucket_start AND s.township_code = t.township_code
         LEFT JOIN house h ON h.bucket_start = b.bucket_start AND h.township_code = t.township_code
         LEFT JOIN deps d ON d.bucket_start = b.bucket_start AND d.township_code = t.township_code
         LEFT JOIN stations_count c ON c.township_code = t.township_code
+        LEFT JOIN window_house wh ON wh.township_code = t.township_code
+        LEFT JOIN window_deps wd ON wd.township_code = t.township_code
+        LEFT JOIN reception r ON r.bucket_start = b.bucket_start AND r.township_code = t.township_code
     )
     SELECT *,
            collected_resolved / nullif(suggestions_collected, 0) AS resolution_rate,
            households_visited / nullif(households_total, 0) AS household_coverage,
            deputies_visiting / nullif(deputies_total, 0) AS deputy_participation,
+           campaign_households_visited / nullif(households_total, 0) AS campaign_household_coverage,
+           campaign_deputies_visiting / nullif(deputies_total, 0) AS campaign_deputy_participation,
+           reception_months_held / nullif(reception_months_due, 0) AS reception_compliance,
            100 * supervision / nullif(deputies_total, 0) AS supervision_per_100_deputies,
            100 * suggestions_collected / nullif(deputies_total, 0) AS suggestions_per_100_deputies,
            activities_total / nullif(stations_total, 0) AS activities_per_station,
@@ -150,23 +218,34 @@ TOWNSHIP_METRICS_SQL = """
 """
 
 
-def _bucketed(con: Con, scope: Scope, buckets: list[Period], settings: Settings) -> pd.DataFrame:
+def _bucketed(
+    con: Con, scope: Scope, buckets: list[Period], settings: Settings, today: dt.date | None,
+    window: CoverageWindow | None = None,
+) -> pd.DataFrame:
     """Every compared figure per bucket × township (one statement)."""
     overall = Period(min(b.start for b in buckets), max(b.end for b in buckets))
+    window = window or coverage_windows(con, scope, overall, today)[-1]
     params = _params(
         scope, overall,
         starts=[b.start for b in buckets], ends=[b.end for b in buckets],
         inspection_kinds=INSPECTION_KINDS, supervision_kinds=SUPERVISION_KINDS,
         reception_kind=RECEPTION_KIND, resolved=RESOLVED, limit=settings.time_limit_days,
+        as_of=as_of_date(con, overall, today, scope),
+        window_start=window.start, window_end=window.end, window_campaign=window.campaign,
     )
     frame = run(con, TOWNSHIP_METRICS_SQL, params).df()
     # NULL ratios (no denominator) arrive as NaN; keep them as missing, not as 0.
     return frame.astype({key: "float64" for key in RATES | set(NORMALISED)})
 
 
-def township_metrics(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> pd.DataFrame:
-    """One row per township of the scope: every compared metric and its denominators."""
-    return _bucketed(con, scope, [period], settings).drop(columns=["bucket_start", "bucket_end"])
+def township_metrics(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+    window: CoverageWindow | None = None,
+) -> pd.DataFrame:
+    """One row per township of the scope: every compared metric, its parts and denominators
+    (coverage over `window`, by default the latest coverage window of the scope and period)."""
+    frame = _bucketed(con, scope, [period], settings, today, window)
+    return frame.drop(columns=["bucket_start", "bucket_end"])
 
 
 def buckets_of(period: Period, by: str = BY_MONTH) -> list[Period]:
@@ -180,14 +259,17 @@ def buckets_of(period: Period, by: str = BY_MONTH) -> list[Period]:
     return found
 
 
-def township_trend(con: Con, scope: Scope, period: Period, metric: str, by: str = BY_MONTH) -> pd.DataFrame:
+def township_trend(
+    con: Con, scope: Scope, period: Period, metric: str, by: str = BY_MONTH, today: dt.date | None = None,
+) -> pd.DataFrame:
     """One metric per month (or quarter) per township, wide: `bucket` + one column per township code.
 
     Rates are in percent, as the chart's axis shows them. `bucket` is the month's first
     day (a date axis) or the quarter's name (2024年第二季度).
     """
-    _check(metric)
-    long = _bucketed(con, scope, buckets_of(period, by), Settings())
+    if metric not in TRENDED:
+        raise ValueError(f"not a metric with a trend: {metric}")
+    long = _bucketed(con, scope, buckets_of(period, by), Settings(), today)
     wide = long.pivot(index="bucket_start", columns="township_code", values=metric)
     wide = wide.reindex(columns=list(dict.fromkeys(long["township_code"]))).reset_index()
     if metric in RATES:
@@ -202,7 +284,8 @@ def township_trend(con: Con, scope: Scope, period: Period, metric: str, by: str 
 
 def is_empty(frame: pd.DataFrame) -> bool:
     """No activity, suggestion, open suggestion or visit behind any township's figures."""
-    counted = ["activities_total", "suggestions_collected", "overdue", "households_visited", "deputies_visiting"]
+    counted = ["activities_total", "suggestions_collected", "overdue", "households_visited", "deputies_visiting",
+               "campaign_households_visited", "campaign_deputies_visiting"]
     return frame.empty or int(frame[counted].to_numpy().sum()) == 0
 
 
@@ -218,19 +301,19 @@ def axis_title(metric: str) -> str:
     return f"{label(metric).name}（{label(metric).unit}）"
 
 
-def ranking(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """The ranking table: 排名 by `metric` (best first), values as shown (rates in %, 1–2 decimals).
+def _ranks(values: pd.Series, metric: str) -> pd.Series:
+    """Best first (fewest first for 超期未办结); a figure that cannot be computed ranks last."""
+    return values.rank(method="min", ascending=metric in LOWER_IS_BETTER, na_option="bottom").astype(int)
 
-    Overdue ranks fewest first; a township whose figure cannot be computed ranks last.
-    """
+
+def ranking(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The ranking table: 排名 by `metric` (best first), rates in percent (unrounded: the
+    table and the export format them to one decimal, as ui.format does everywhere)."""
     _check(metric)
     shown = frame[["township_code", "township_name", *COMPARED, *DENOMINATORS]].copy()
-    for key in RATES:
-        shown[key] = (shown[key] * 100).round(1)
-    for key in NORMALISED:
-        shown[key] = shown[key].round(2)
-    ascending = metric in LOWER_IS_BETTER
-    shown["rank"] = shown[metric].rank(method="min", ascending=ascending, na_option="bottom").astype(int)
+    for key in RATES & set(COMPARED):
+        shown[key] = shown[key] * 100
+    shown["rank"] = _ranks(shown[metric], metric)
     shown = shown.sort_values(["rank", "township_code"]).reset_index(drop=True)
     return shown[["rank", *shown.columns.drop("rank")]]
 
@@ -243,29 +326,182 @@ def ranking_columns() -> dict[str, str]:
     return headers
 
 
-def township_average(shown: pd.DataFrame, metric: str) -> float | None:
-    """The plain mean of the townships' values (each township counts once), as shown."""
-    value = shown[metric].mean()
-    return None if pd.isna(value) else round(float(value), 2)
+def number_formats() -> dict[str, str]:
+    """How the ranking table writes each compared column (frame column -> printf format)."""
+    return {key: value_format(key) for key in COMPARED}
+
+
+def value_format(metric: str) -> str:
+    """One decimal with % for rates (held in percent here), one decimal for normalised figures."""
+    if metric in RATES:
+        return "%.1f%%"
+    return "%.1f" if metric in NORMALISED else "%d"
+
+
+def county_average(frame: pd.DataFrame, metric: str) -> float | None:
+    """全县平均 of a compared metric over the townships of `frame`: metrics.pooled_average,
+    in the unit the ranking shows (rates in percent)."""
+    value = pooled_average(frame, metric)
+    return value * 100 if value is not None and metric in RATES else value
 
 
 def text_format(metric: str) -> str:
-    """How a bar labels its value: whole counts, one decimal for %, two for per-deputy/per-station."""
+    """How a bar labels its value: whole counts, one decimal for % and for per-deputy/per-station."""
     if metric in RATES:
-        return "%{x:.1f}"
-    return "%{x:.2f}" if metric in NORMALISED else "%{x}"
+        return "%{x:.1f}%"
+    return "%{x:.1f}" if metric in NORMALISED else "%{x}"
+
+
+def margin(metric: str, average: float) -> float:
+    """How far from the pooled average a township must be to count as 落后 (in the metric's unit 0..1 for rates)."""
+    return RATE_MARGIN if metric in RATES else RELATIVE_MARGIN * abs(average)
+
+
+def lagging(frame: pd.DataFrame, metric: str) -> tuple[float | None, pd.DataFrame]:
+    """(the pooled average, the townships on its wrong side by more than `margin`): below it,
+    or above it for 超期未办结; townships whose figure cannot be computed are left out."""
+    average = pooled_average(frame, metric)
+    values = frame[["township_code", "township_name", metric]].dropna()
+    if average is None or values.empty:
+        return average, values.iloc[0:0]
+    gap = margin(metric, average)
+    worse = values[metric] > average + gap if metric in LOWER_IS_BETTER else values[metric] < average - gap
+    return average, values[worse]
+
+
+def against_average(metric: str, value, average) -> str:
+    """好于平均 / 低于平均 when the figure is on that side of the pooled average by more than
+    the stated margin (as `lagging` judges), else 与平均相当; — when either is missing."""
+    if value is None or average is None or pd.isna(value) or pd.isna(average):
+        return "—"
+    scale = 100 if metric in RATES else 1  # rates are compared in percent, as they are shown
+    gap = (float(value) - float(average)) / scale
+    if abs(gap) <= margin(metric, float(average) / scale):
+        return "与平均相当"
+    return "好于平均" if (gap < 0) == (metric in LOWER_IS_BETTER) else "低于平均"
+
+
+def margin_words(metric: str) -> str:
+    """The margin as the page and briefing state it."""
+    return f"{RATE_MARGIN * 100:.0f}个百分点" if metric in RATES else f"{RELATIVE_MARGIN:.0%}"
+
+
+# --- one township against its county (what a township account sees) ------------
+
+COUNTY_PEERS_SQL = """
+    SELECT township_code FROM townships
+    WHERE township_code IN (SELECT unnest($peers))
+      AND county = (SELECT county FROM townships WHERE township_code = $code)
+    ORDER BY township_code
+"""
+STANDING_COLUMNS = ["metric", "name", "value", "average", "rank", "townships"]
+
+
+def township_standing(
+    con: Con, own: Scope, peers: PeerGroup, period: Period, settings: Settings = Settings(),
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Per compared metric: the township's value (as the ranking shows it, one decimal), the
+    county's pooled average (metrics.pooled_average, as every page gives the county's figure),
+    its rank and the number of townships ranked, among the peers of its own county. Nothing
+    in it names or gives the figure of any other township: a township account may see only this."""
+    if len(own.township_codes) != 1:
+        return pd.DataFrame(columns=STANDING_COLUMNS)
+    code = own.township_codes[0]
+    peers_in_county = [c for (c,) in run(con, COUNTY_PEERS_SQL, {"peers": list(peers.township_codes),
+                                                                  "code": code}).fetchall()]
+    codes = tuple(dict.fromkeys([*peers_in_county, code]))
+    frame = township_metrics(con, Scope(codes), period, settings, today)
+    rows = []
+    for metric in COMPARED:
+        ranked = ranking(frame, metric)
+        mine = ranked[ranked["township_code"] == code].iloc[0]
+        value, average = mine[metric], county_average(frame, metric)
+        rows.append({
+            "metric": metric, "name": axis_title(metric),
+            "value": None if pd.isna(value) else _one_decimal(metric, value),
+            "average": None if average is None else round(average, 1),
+            "rank": int(mine["rank"]), "townships": len(ranked),
+        })
+    return pd.DataFrame(rows, columns=STANDING_COLUMNS)
+
+
+def _one_decimal(metric: str, value: float):
+    """A count as it is, anything else to one decimal (the product's one formatter)."""
+    return int(value) if value_format(metric) == "%d" else round(float(value), 1)
+
+
+# --- the scorecard: township × indicator, with the county total ---------------------
+
+SCORECARD = ["reception_compliance", "reception_days", "supervision", "suggestions_collected", "resolution_rate",
+             "overdue", "campaign_household_coverage", "campaign_deputy_participation"]
+TOTAL_ROW = "全县合计"
+
+
+def scorecard(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per township and a last row for the whole scope (counts summed, ratios
+    pooled), the SCORECARD indicators with rates in percent."""
+    parts = sorted({part for key in SCORECARD if key in POOLED_PARTS for part in POOLED_PARTS[key][:2]}
+                   - set(SCORECARD))
+    rows = frame[["township_name", *SCORECARD, *parts]].copy()
+    total = {"township_name": TOTAL_ROW}
+    for key in SCORECARD:
+        total[key] = pooled_average(frame, key) if key in POOLED_PARTS else frame[key].sum()
+    total |= {part: frame[part].sum() for part in parts}
+    rows = pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
+    for key in RATES & set(SCORECARD):
+        rows[key] = rows[key].astype("float64") * 100
+    return rows
+
+
+def scorecard_columns() -> dict[str, str]:
+    """Frame column -> Chinese header for the scorecard."""
+    return {"township_name": COMPARISON_LABELS["columns"]["township"]} | {key: axis_title(key) for key in SCORECARD}
+
+
+PASS, SHORT = "#D8EFE0", "#F8D7D3"  # 达标 / 未达标 or 落后 (pale, so the figures stay readable)
+
+
+def scorecard_highlight(card: pd.DataFrame) -> dict[str, list[str]]:
+    """Cell colours of the scorecard, column -> one colour per row ('' for none): 接待日达标率
+    green when every due reception day was held, red when not; other indicators red where
+    the township is 落后 (comparison.lagging); the total row is never coloured."""
+    townships = card.iloc[:-1]
+    colours = {}
+    for key in SCORECARD:
+        if key == "reception_compliance":
+            marks = ["" if pd.isna(v) else (PASS if v >= 100 - 1e-9 else SHORT) for v in townships[key]]
+        else:
+            average = pooled_average(_unscaled(townships, key), key)
+            gap = None if average is None else margin(key, average)
+            marks = []
+            for value in _unscaled(townships, key)[key]:
+                worse = gap is not None and pd.notna(value) and (
+                    value > average + gap if key in LOWER_IS_BETTER else value < average - gap)
+                marks.append(SHORT if worse else "")
+        colours[key] = [*marks, ""]
+    return colours
+
+
+def _unscaled(card: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The scorecard rows with a rate back in 0..1, as pooled_average and margin take it."""
+    return card.assign(**{key: card[key] / 100}) if key in RATES else card
+
+
+DRILLED = {"activities_total", "household_coverage", "deputy_participation"}  # rows behind, not compared
 
 
 def _check(metric: str) -> None:
-    if metric not in COMPARED and metric != "activities_total":
+    if metric not in COMPARED and metric not in DRILLED:
         raise ValueError(f"not a compared metric: {metric}")
 
 
 # --- drill-down: the register rows behind a township's figure ------------------
 # Dates leave as ISO text (2024-05-15): a table shows them as written, and they still sort.
 
+# Activities are named by title and date: their ids are often derived hashes, meaningless to a reader.
 ACTIVITY_ROWS_SQL = """
-    SELECT '活动记录' AS register, t.township_name, a.activity_id AS record_id, CAST(a.date AS VARCHAR) AS record_date,
+    SELECT '活动记录' AS register, t.township_name, a.title AS record_id, CAST(a.date AS VARCHAR) AS record_date,
            a.kind AS category, a.title AS description,
            CASE WHEN a.voters_received IS NOT NULL THEN '接待选民' || a.voters_received || '人' ELSE '' END AS state,
            a.source_file, a.source_row
@@ -276,24 +512,28 @@ ACTIVITY_ROWS_SQL = """
     LIMIT $limit
 """
 
-# Collected in the period (建议收集数, and the 办结率 base), or overdue at its end (超期未办结).
+# Collected in the period (建议收集数, and the 办结率 base), or overdue at the as-of day (超期未办结).
 SUGGESTION_ROWS_SQL = """
     SELECT '建议意见登记' AS register, t.township_name, s.suggestion_id AS record_id,
            CAST(s.received_on AS VARCHAR) AS record_date, s.source AS category, s.summary AS description,
            s.status AS state, s.source_file, s.source_row
     FROM suggestions_of($towns) s JOIN townships t USING (township_code)
     WHERE CASE WHEN $overdue_only
-               THEN s.status <> $resolved AND s.received_on <= $end AND $end - s.received_on > $limit
+               THEN s.status <> $resolved AND s.received_on <= $as_of AND $as_of - s.received_on > $limit
                ELSE s.received_on BETWEEN $start AND $end END
     ORDER BY s.received_on, s.township_code, s.suggestion_id
     LIMIT $limit_rows
 """
 
-# The roster behind 脱贫户走访覆盖率: every household, marked visited or not (head name masked).
-HOUSEHOLD_ROWS_SQL = """
+# The roster behind 脱贫户走访覆盖率: every household, marked visited in the window or not (head name masked).
+WINDOW_VISITS = """
+    SELECT * FROM visits WHERE date BETWEEN $window_start AND $window_end
+      AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
+"""
+HOUSEHOLD_ROWS_SQL = f"""
     SELECT '脱贫户名册' AS register, t.township_name, h.household_id AS record_id,
            '' AS record_date, h.village AS category, mask_name(h.head_name) AS description,
-           CASE WHEN h.household_id IN (SELECT household_id FROM visits WHERE date BETWEEN $start AND $end)
+           CASE WHEN h.household_id IN (SELECT household_id FROM ({WINDOW_VISITS}))
                 THEN $visited ELSE $not_visited END AS state,
            h.source_file, h.source_row
     FROM households h JOIN townships t USING (township_code)
@@ -302,12 +542,12 @@ HOUSEHOLD_ROWS_SQL = """
     LIMIT $limit
 """
 
-# The roster behind 代表参与率: every deputy, marked as having visited or not.
-DEPUTY_ROWS_SQL = """
+# The roster behind 代表参与率: every deputy, marked as having visited in the window or not.
+DEPUTY_ROWS_SQL = f"""
     SELECT '代表名册' AS register, t.township_name, d.deputy_id AS record_id,
            '' AS record_date, d.level AS category, d.name AS description,
-           CASE WHEN d.deputy_id IN (SELECT vd.deputy_id FROM visit_deputies vd JOIN visits v USING (visit_id)
-                                     WHERE v.date BETWEEN $start AND $end)
+           CASE WHEN d.deputy_id IN (SELECT deputy_id FROM visit_deputies
+                                     WHERE visit_id IN (SELECT visit_id FROM ({WINDOW_VISITS})))
                 THEN $visited ELSE $not_visited END AS state,
            d.source_file, d.source_row
     FROM deputies d JOIN townships t USING (township_code)
@@ -325,11 +565,15 @@ _ACTIVITY_FILTERS = {  # metric -> (any kind, kinds, only rows with voters recei
 }
 
 
-def metric_rows(con: Con, scope: Scope, period: Period, metric: str, limit: int = DRILL_LIMIT) -> pd.DataFrame:
+def metric_rows(
+    con: Con, scope: Scope, period: Period, metric: str, limit: int = DRILL_LIMIT, today: dt.date | None = None,
+    window: CoverageWindow | None = None,
+) -> pd.DataFrame:
     """The register rows behind `metric` for the scope's townships, with 来源文件 / 行号.
 
     Count metrics: exactly the rows counted. Rates: the rows of the denominator, with
     `state` telling whether each is in the numerator (已办结 / 已走访 / 已参加走访).
+    Coverage rows are marked by the coverage window (default: the scope's latest).
     """
     _check(metric)
     base = BASE_METRIC.get(metric, metric)
@@ -340,41 +584,42 @@ def metric_rows(con: Con, scope: Scope, period: Period, metric: str, limit: int 
         return run(con, ACTIVITY_ROWS_SQL, params).df()
     if base in ("suggestions_collected", "resolution_rate", "overdue"):
         params = _params(scope, period, overdue_only=base == "overdue", resolved=RESOLVED,
-                         limit=Settings().time_limit_days, limit_rows=limit)
+                         limit=Settings().time_limit_days, limit_rows=limit,
+                         as_of=as_of_date(con, period, today, scope))
         return run(con, SUGGESTION_ROWS_SQL, params).df()
-    if base == "household_coverage":
-        params = _params(scope, period, visited=marks["visited"], not_visited=marks["not_visited"], limit=limit)
+    window = window or coverage_windows(con, scope, period, today)[-1]
+    in_window = {"window_start": window.start, "window_end": window.end, "window_campaign": window.campaign}
+    if base in ("household_coverage", "campaign_household_coverage"):
+        params = _params(scope, period, visited=marks["visited"], not_visited=marks["not_visited"], limit=limit,
+                         **in_window)
         return run(con, HOUSEHOLD_ROWS_SQL, params).df()
     params = _params(scope, period, visited=marks["deputy_visited"], not_visited=marks["deputy_not_visited"],
-                     limit=limit)
+                     limit=limit, **in_window)
     return run(con, DEPUTY_ROWS_SQL, params).df()
 
 
-def drill_columns() -> dict[str, str]:
-    """Frame column -> Chinese header for the drill-down table."""
+# What the drill-down's 类别 column holds differs by register: say which.
+CATEGORY_HEADERS = {"活动记录": "活动类型", "建议意见登记": "来源", "脱贫户名册": "村", "代表名册": "代表层级"}
+RECORD_HEADERS = {"活动记录": "活动名称", "建议意见登记": "编号", "脱贫户名册": "户编号", "代表名册": "代表编号"}
+
+
+def drill_columns(metric: str) -> dict[str, str]:
+    """Frame column -> Chinese header for the drill-down table of `metric`'s register."""
+    register = drill_register(metric)
     keys = ["register", "township", "record_id", "record_date", "category", "description", "state",
             "source_file", "source_row"]
-    headers = COMPARISON_LABELS["columns"]
+    if register in ("脱贫户名册", "代表名册"):
+        keys.remove("record_date")  # rosters have no date
+    headers = COMPARISON_LABELS["columns"] | {"category": CATEGORY_HEADERS[register],
+                                               "record_id": RECORD_HEADERS[register]}
     return {("township_name" if k == "township" else k): headers[k] for k in keys}
 
 
-# --- one township against its county (what a township account sees) ------------
-
-def township_standing(con: Con, own: Scope, peers: PeerGroup, period: Period,
-                      settings: Settings = Settings()) -> pd.DataFrame:
-    """Per compared metric: the township's value (as the ranking shows it), the county average
-    (each township counted once), its rank and the number of townships ranked. Nothing in it
-    names or gives the figure of any other township: a township account may see only this."""
-    codes = tuple(dict.fromkeys([*peers.township_codes, *own.township_codes]))
-    if len(own.township_codes) != 1 or not codes:
-        return pd.DataFrame(columns=["metric", "name", "value", "average", "rank", "townships"])
-    frame = township_metrics(con, Scope(codes), period, settings)
-    rows = []
-    for metric in COMPARED:
-        ranked = ranking(frame, metric)
-        mine = ranked[ranked["township_code"] == own.township_codes[0]].iloc[0]
-        value = mine[metric]
-        rows.append({"metric": metric, "name": axis_title(metric), "value": None if pd.isna(value) else value,
-                     "average": township_average(ranked, metric), "rank": int(mine["rank"]),
-                     "townships": len(ranked)})
-    return pd.DataFrame(rows)
+def drill_register(metric: str) -> str:
+    """The register whose rows lie behind `metric`."""
+    base = BASE_METRIC.get(metric, metric)
+    if base in _ACTIVITY_FILTERS:
+        return "活动记录"
+    if base in ("suggestions_collected", "resolution_rate", "overdue"):
+        return "建议意见登记"
+    return "脱贫户名册" if base in ("household_coverage", "campaign_household_coverage") else "代表名册"

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from etl.registers import BY_KIND, REGISTERS
-from etl.report import STATUS_WORDS
+from etl.report import status_word
 from queries.labels import METRICS
 from queries.metrics import Period, Scope, _params, run
 from queries.privacy import mask_text
@@ -135,7 +135,8 @@ def load_history(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, l
                                   loaded_by=", coalesce(loaded_by, '') AS loaded_by" if scoped else ", '' AS loaded_by")
     frame = run(con, sql, {"limit": limit, **_viewer_params(scope, viewer)}).df()
     frame["register"] = frame["kind"].map({kind: r.title for kind, r in BY_KIND.items()}).fillna("—")
-    frame["result"] = frame["status"].map(STATUS_WORDS).fillna(frame["status"])
+    frame["result"] = [status_word(status, rejected) for status, rejected in zip(
+        frame["status"], frame["rows_rejected"].fillna(0).astype(int), strict=True)]
     return frame
 
 
@@ -216,7 +217,7 @@ def completeness(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period) -
 # The rows behind a completeness cell: what each log register holds for a township and period.
 REGISTER_ROWS_SQL = {
     "activities": """
-        SELECT t.township_name, a.activity_id AS record_id, CAST(a.date AS VARCHAR) AS record_date,
+        SELECT t.township_name, '' AS record_id, CAST(a.date AS VARCHAR) AS record_date,
                a.kind || '：' || a.title AS description, a.source_file, a.source_row
         FROM activities_in($start, $end, $towns) a JOIN townships t USING (township_code)
         ORDER BY a.date, a.township_code, a.source_file, a.source_row LIMIT $limit

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl.registers import ACTIVITY_KINDS, DEPUTY_LEVELS
+from queries import metrics
 from queries.metrics import REPORTING_KIND, Con, Period, Scope, _params, run
 
 # A deputy with no activity or visit in this many months before the period end is inactive.
@@ -220,3 +221,41 @@ def kind_mix(con: Con, scope: Scope, deputy_id: str, period: Period) -> pd.DataF
     """One deputy of the scope: activities per kind next to the average of their peers (none: NaN)."""
     return run(con, KIND_MIX_SQL, _deputy_params(scope, deputy_id, period)).df()
 
+
+
+# --- the roster's composition and the presidium's own work (代表工作 of the 工作总结) ----------
+
+COMPOSITION = {  # dimension shown -> the metric that splits the roster by it
+    "性别": metrics.deputies_by_gender, "年龄": metrics.deputies_by_age_band,
+    "学历": metrics.deputies_by_education, "职业": metrics.deputies_by_occupation,
+}
+WORK_FIGURES = (
+    metrics.deputies_total, metrics.deputy_groups, metrics.action_teams, metrics.reporting_deputies,
+    metrics.meetings, metrics.trainings, metrics.training_attendance,
+)
+
+WORK_FIGURE_KEYS = tuple(f.__name__ for f in WORK_FIGURES)
+
+
+def work_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
+    """The tiles of the 代表构成 section, under their metric keys."""
+    return {f.__name__: f(con, scope, period) for f in WORK_FIGURES}
+
+
+def _split_frame(split: dict[str, int], column: str) -> pd.DataFrame:
+    return pd.DataFrame({"label": list(split), column: list(split.values())})
+
+
+def level_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """五级代表: deputies on the roster per level (metrics.deputies_by_level as a frame)."""
+    return _split_frame(metrics.deputies_by_level(con, scope, period), "deputies")
+
+
+def composition(con: Con, scope: Scope, period: Period, dimension: str) -> pd.DataFrame:
+    """(label, deputies) of one dimension of COMPOSITION (性别, 年龄, 学历 or 职业)."""
+    return _split_frame(COMPOSITION[dimension](con, scope, period), "deputies")
+
+
+def reporting_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """述职代表 per level (metrics.reporting_deputies_by_level as a frame)."""
+    return _split_frame(metrics.reporting_deputies_by_level(con, scope, period), "deputies")

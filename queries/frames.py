@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from queries.metrics import Con, Period, Scope, _params, run
+from queries.metrics import LATEST_SCOPE_LOAD_SQL, Con, Period, Scope, _params, run
 from queries.scope import load_log_is_scoped
 
 MONTHLY_TREND_SQL = """
@@ -50,17 +50,34 @@ FRESHNESS_SQL = """
     UNION ALL SELECT '建议意见登记', max(received_on) FROM suggestions_of($towns)
     UNION ALL SELECT '走访记录', max(date) FROM visits WHERE township_code IN (SELECT unnest($towns))
 """
-# The newest load that touched only the scope's townships (what the 数据 page shows it).
-LATEST_LOAD_SQL = """
-    SELECT max(loaded_at) FROM load_log
-    WHERE status = 'loaded' AND len(township_codes) > 0 AND list_has_all($towns, township_codes)
-"""
 
 
 def data_freshness(con: Con, scope: Scope) -> dict:
-    """The latest load time and the latest record date of each log register, within the scope."""
+    """The latest load of a file holding the scope's rows (the as-of rule's, metrics.data_as_of)
+    and the latest record date of each log register, within the scope."""
     towns = {"towns": list(scope.township_codes)}
-    latest_load = run(con, LATEST_LOAD_SQL, towns).fetchall()[0][0] if load_log_is_scoped(con) else None
+    latest_load = run(con, LATEST_SCOPE_LOAD_SQL, towns).fetchall()[0][0] if load_log_is_scoped(con) else None
     records = dict(run(con, FRESHNESS_SQL, towns).fetchall())
     return {"latest_load": latest_load, "records": records}
 
+
+def top_with_rest(
+    frame: pd.DataFrame, n: int, label: str, value: str, parts: tuple[str, str] | None = None,
+    noun: str = "项", scale: float = 100,
+) -> tuple[pd.DataFrame, int]:
+    """The first `n` rows of an ordered frame (the lowest rates first: what to chase) and
+    one more row folding the others into 其余N{noun}, so a chart of 78 stations stays
+    readable; returns (rows, how many were folded). The folded row's `value` is pooled
+    from `parts` (numerator, denominator) when given, else summed; its parts are summed."""
+    if len(frame) <= n + 1:
+        return frame, 0
+    shown, rest = frame.iloc[:n].copy(), frame.iloc[n:]
+    folded = {label: f"其余{len(rest)}{noun}"}
+    if parts:
+        numerator, denominator = parts
+        folded |= {numerator: rest[numerator].sum(), denominator: rest[denominator].sum()}
+        total = rest[denominator].sum()
+        folded[value] = round(scale * rest[numerator].sum() / total, 1) if total else None
+    else:
+        folded[value] = rest[value].sum()
+    return pd.concat([shown, pd.DataFrame([folded])], ignore_index=True), len(rest)

@@ -27,7 +27,8 @@ SUPERVISION_BY_MONTH_SQL = """
         GROUP BY ALL
     )
     SELECT m.month, k.kind, coalesce(c.activities, 0) AS activities,
-           strftime(m.month, '%Y-%m') || '|' || k.kind AS cell
+           strftime(m.month, '%Y-%m') || '|' || k.kind AS cell,
+           year(m.month) || '年' || month(m.month) || '月 ' || k.kind AS cell_name
     FROM months m CROSS JOIN kinds k
     LEFT JOIN counted c ON c.month = m.month AND c.kind = k.kind
     ORDER BY list_position($kinds, k.kind), m.month

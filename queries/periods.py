@@ -46,6 +46,17 @@ def previous_period(period: Period) -> Period:
     return Period(end - length, end)
 
 
+def next_period(period: Period) -> Period:
+    """The period just after: the next month/quarter/half/year, else the same length."""
+    months = _whole_months(period)
+    if months:
+        start = _add_months(period.start, months)
+        return Period(start, _add_months(start, months) - dt.timedelta(days=1))
+    length = period.end - period.start
+    start = period.end + dt.timedelta(days=1)
+    return Period(start, start + length)
+
+
 def same_period_last_year(period: Period) -> Period:
     return Period(_shift_year(period.start, -1), _shift_year(period.end, -1))
 

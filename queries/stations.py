@@ -36,9 +36,13 @@ STATIONS_CTE = """
         UNION SELECT station_id FROM acts
     ),
     shown AS (
-        SELECT l.station_id, s.established_on,
+        SELECT l.station_id, s.established_on, coalesce(s.township_code, a.township_code) AS township_code,
+               coalesce(t.township_name, s.township_code, a.township_code) AS township_name,
                coalesce(s.station_name, l.station_id) || '（' || l.station_id || '）' AS station_label
         FROM station_list l LEFT JOIN stations s ON s.station_id = l.station_id
+        LEFT JOIN (SELECT station_id, any_value(township_code) AS township_code FROM acts GROUP BY ALL) a
+          ON a.station_id = l.station_id
+        LEFT JOIN townships t ON t.township_code = coalesce(s.township_code, a.township_code)
     )
 """
 
@@ -54,7 +58,7 @@ STATION_MONTHS_SQL = f"""
         FROM acts GROUP BY ALL
     ),
     grid AS (
-        SELECT s.station_id, s.station_label, m.month,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, m.month,
                coalesce(c.activities, 0) AS activities,
                coalesce(c.reception_days, 0) AS reception_days,
                (m.month >= $start AND last_day(m.month) <= $end AND last_day(m.month) <= $as_of
@@ -67,7 +71,8 @@ STATION_MONTHS_SQL = f"""
            CASE WHEN judged AND reception_days = 0 THEN $missed_mark
                 WHEN reception_days > 0 THEN reception_days::VARCHAR ELSE '' END AS reception_text,
            activities::VARCHAR AS activities_text,
-           station_id || '|' || strftime(month, '%Y-%m') AS cell
+           station_id || '|' || strftime(month, '%Y-%m') AS cell,
+           station_label || ' ' || year(month) || '年' || month(month) || '月' AS cell_name
     FROM grid
     ORDER BY station_id, month
 """
@@ -96,7 +101,7 @@ STATION_QUARTERS_SQL = f"""
         WHERE q >= $start AND (q + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE <= least($end, $as_of)
     ),
     counted AS (
-        SELECT s.station_id, s.station_label, q.quarter_start,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name, q.quarter_start,
                strftime(q.quarter_start, '%Y') || '年' || $quarter_names[quarter(q.quarter_start)] AS quarter_label,
                count(a.station_id) AS activities
         FROM shown s CROSS JOIN quarters q
@@ -122,6 +127,60 @@ def station_quarters(
     return run(con, STATION_QUARTERS_SQL, params).df()
 
 
+# --- the county-wide view: one row per township ----------------------------------
+# The same station grids, added up per township, so ten townships are ten rows with a
+# drill into one township's stations. A station-month counts in its roster township.
+
+TOWNSHIP_MONTHS_SQL = f"""
+    WITH station_grid AS ({STATION_MONTHS_SQL})
+    SELECT township_code, township_name, month,
+           sum(activities)::INTEGER AS activities,
+           count(*) AS stations,
+           count(*) FILTER (WHERE judged) AS stations_judged,
+           count(*) FILTER (WHERE reception_missed) AS stations_missed,
+           sum(activities) / count(*) AS activities_per_station,
+           CASE WHEN count(*) FILTER (WHERE judged) = 0 THEN NULL
+                ELSE 1 - count(*) FILTER (WHERE reception_missed) / count(*) FILTER (WHERE judged) END
+               AS reception_share,
+           sum(activities)::VARCHAR || '次' AS activities_text,
+           CASE WHEN count(*) FILTER (WHERE judged) = 0 THEN ''
+                WHEN count(*) FILTER (WHERE reception_missed) = 0 THEN '全部开展'
+                ELSE $missed_mark || count(*) FILTER (WHERE reception_missed) || '站' END AS reception_text
+    FROM station_grid
+    GROUP BY ALL
+    ORDER BY township_code, month
+"""
+
+
+def township_months(
+    con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max,
+) -> pd.DataFrame:
+    """Township × month: activities at its stations (and per station), and how many judged
+    stations went without a reception day (缺N站)."""
+    params = _station_params(scope, period, None, as_of, reception_kind=metrics.RECEPTION_KIND,
+                             missed_mark=MISSED_MARK)
+    return run(con, TOWNSHIP_MONTHS_SQL, params).df()
+
+
+TOWNSHIP_QUARTERS_SQL = f"""
+    WITH station_quarters AS ({STATION_QUARTERS_SQL})
+    SELECT township_code, township_name, quarter_start, quarter_label,
+           count(*) AS stations, count(*) FILTER (WHERE passed) AS stations_passed,
+           count(*) FILTER (WHERE passed) / count(*) AS passed_share,
+           count(*) FILTER (WHERE passed) || '/' || count(*) || '站达标' AS cell_text
+    FROM station_quarters
+    GROUP BY ALL
+    ORDER BY township_code, quarter_start
+"""
+
+
+def township_quarters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max) -> pd.DataFrame:
+    """Township × full ended quarter: stations that reached the quarterly target, of those judged."""
+    params = _station_params(scope, period, None, as_of, quarter_names=QUARTER_NAMES, target=QUARTER_TARGET,
+                             passed_word=PASSED, failed_word=FAILED)
+    return run(con, TOWNSHIP_QUARTERS_SQL, params).df()
+
+
 STATION_VOTERS_SQL = f"""
     WITH {STATIONS_CTE},
     voters AS (SELECT station_id, sum(voters_received)::BIGINT AS voters_received FROM acts GROUP BY station_id),
@@ -129,7 +188,7 @@ STATION_VOTERS_SQL = f"""
         SELECT station_id, count(*) AS deputies FROM deputies WHERE station_id IS NOT NULL GROUP BY station_id
     ),
     joined AS (
-        SELECT s.station_id, s.station_label,
+        SELECT s.station_id, s.station_label, s.township_code, s.township_name,
                coalesce(v.voters_received, 0) AS voters_received, coalesce(d.deputies, 0) AS deputies
         FROM shown s
         LEFT JOIN voters v ON v.station_id = s.station_id
@@ -163,6 +222,23 @@ STATION_ACTIVITIES_SQL = """
            OR list_contains($cells::VARCHAR[], a.station_id || '|' || strftime(a.date, '%Y-%m')))
     ORDER BY a.date, a.source_file, a.source_row
 """
+
+
+TOWNSHIP_VOTERS_SQL = f"""
+    WITH per_station AS ({STATION_VOTERS_SQL})
+    SELECT township_code, township_name, sum(voters_received)::BIGINT AS voters_received,
+           sum(deputies)::BIGINT AS deputies,
+           CASE WHEN sum(deputies) > 0 THEN round(sum(voters_received) / sum(deputies), 1) END AS voters_per_deputy,
+           any_value(overall_per_deputy) AS overall_per_deputy
+    FROM per_station
+    GROUP BY ALL
+    ORDER BY township_code
+"""
+
+
+def township_voters(con: Con, scope: Scope, period: Period, as_of: dt.date = dt.date.max) -> pd.DataFrame:
+    """Voters received per deputy assigned to a station, per township (its stations pooled)."""
+    return run(con, TOWNSHIP_VOTERS_SQL, _station_params(scope, period, None, as_of)).df()
 
 
 def station_activities(
@@ -205,3 +281,33 @@ def headline(
         "stations_total": stations_total,
         "reception_months_missed": months_missed,
     }
+
+
+# --- station building (活动站建设 of the 工作总结) ---------------------------------------
+
+BUILDING_FIGURES = (
+    metrics.stations_on_roster, metrics.stations_established, metrics.station_activities_min,
+    metrics.deputies_per_reception, metrics.voter_contacts_with_visits,
+)
+
+BUILDING_FIGURE_KEYS = tuple(f.__name__ for f in BUILDING_FIGURES)
+
+
+def building_figures(con: Con, scope: Scope, period: Period) -> dict[str, object]:
+    """The tiles of the 活动站建设 section, under their metric keys."""
+    return {f.__name__: f(con, scope, period) for f in BUILDING_FIGURES}
+
+
+STATION_TALLY_FRAME_SQL = f"""
+    WITH tally AS ({metrics.STATION_TALLY_SQL})
+    SELECT coalesce(s.station_name, t.station_id) || '（' || t.station_id || '）' AS station_label,
+           t.activities, min(t.activities) OVER () AS fewest
+    FROM tally t JOIN stations s USING (station_id)
+    ORDER BY t.activities, t.station_id
+"""
+
+
+def station_tally(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """Activities of each standing roster station over the period (the term on the page), fewest
+    first; `fewest` is metrics.station_activities_min."""
+    return run(con, STATION_TALLY_FRAME_SQL, _params(scope, period)).df()

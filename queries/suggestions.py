@@ -8,18 +8,24 @@ proves the totals equal the metric functions, so a list never disagrees with its
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from etl.registers import OUTCOME_WORDS, SATISFACTION
+from queries import metrics
 from queries.metrics import (
+    DUE_SOON_CONDITION,
     NOT_FILLED,
     OUTCOME_LETTERS,
+    OVERDUE_CONDITION,
     RESOLVED,
     Con,
     Period,
     Scope,
     Settings,
     _params,
+    open_params,
     run,
     suggestions_by_outcome,
 )
@@ -63,19 +69,26 @@ def monthly_flow(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
 # --- resolution rate per group -------------------------------------------------
 
 # The contract's 办结率 per group: of the suggestions collected in the period, the
-# share whose status is 已办结 now. `{group}` is one of GROUP_COLUMNS, never user input.
+# share whose status is 已办结 now. `{group}` is a fixed expression, never user input.
+# `label` is what a chart and a pick name the group by.
 RESOLUTION_BY_GROUP_SQL = """
-    SELECT coalesce({group}, $not_filled) AS label,
+    SELECT {label} AS label,
            count(*) AS collected,
            count(*) FILTER (WHERE status = $resolved) AS resolved_now,
            round(100.0 * count(*) FILTER (WHERE status = $resolved) / count(*), 1) AS resolution_percent
-    FROM suggestions_of($towns)
+    FROM suggestions_of($towns) s LEFT JOIN townships t USING (township_code)
     WHERE received_on BETWEEN $start AND $end
     GROUP BY 1
     ORDER BY resolution_percent, collected DESC, label
 """
-RESOLUTION_BY_CATEGORY_SQL = RESOLUTION_BY_GROUP_SQL.format(group="category")
-RESOLUTION_BY_HANDLER_SQL = RESOLUTION_BY_GROUP_SQL.format(group="handler")
+RESOLUTION_BY_CATEGORY_SQL = RESOLUTION_BY_GROUP_SQL.format(label="coalesce(s.category, $not_filled)")
+# A handling unit belongs to its township: 镇城管中队 of ten townships is ten units, so with
+# several townships on the page a unit is named with its township (as the drill-down picks it).
+HANDLER_LABEL = (
+    "CASE WHEN len($towns) > 1 THEN coalesce(s.handler, $not_filled) || '（' || coalesce(t.township_name, "
+    "s.township_code) || '）' ELSE coalesce(s.handler, $not_filled) END"
+)
+RESOLUTION_BY_HANDLER_SQL = RESOLUTION_BY_GROUP_SQL.format(label=HANDLER_LABEL)
 
 
 def resolution_by_category(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
@@ -85,7 +98,7 @@ def resolution_by_category(con: Con, scope: Scope, period: Period) -> pd.DataFra
 
 
 def resolution_by_handler(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
-    """办结率 per handling unit (承办单位), lowest first."""
+    """办结率 per handling unit (承办单位) of each township, lowest first."""
     return run(con, RESOLUTION_BY_HANDLER_SQL,
                _params(scope, period, resolved=RESOLVED, not_filled=NOT_FILLED)).df()
 
@@ -166,12 +179,9 @@ SUGGESTION_ROWS_SQL = """
     ORDER BY {order}
 """
 
-# Word for word the conditions of metrics.overdue and metrics.due_soon.
-OVERDUE_CONDITION = "status <> $resolved AND received_on <= $end AND $end - received_on > $limit"
-DUE_SOON_CONDITION = (
-    "status <> $resolved AND received_on + $limit > $end AND received_on + $limit <= $end + $window"
-)
-OPEN_EXTRA = "$end - s.received_on AS days_open, CAST(s.received_on + $limit AS VARCHAR) AS due_on,"
+# Word for word the conditions of metrics.overdue and metrics.due_soon, at the as-of day,
+# which is also the day 已办理天数 is counted to.
+OPEN_EXTRA = "$as_of - s.received_on AS days_open, CAST(s.received_on + $limit AS VARCHAR) AS due_on,"
 OVERDUE_LIST_SQL = SUGGESTION_ROWS_SQL.format(
     extra=OPEN_EXTRA, condition=OVERDUE_CONDITION, order="days_open DESC, s.suggestion_id")
 DUE_SOON_LIST_SQL = SUGGESTION_ROWS_SQL.format(
@@ -181,31 +191,38 @@ DUE_SOON_LIST_SQL = SUGGESTION_ROWS_SQL.format(
 COLLECTED_ROWS_SQL = SUGGESTION_ROWS_SQL.format(
     extra="coalesce(CAST(s.resolved_on AS VARCHAR), '') AS resolved_on, coalesce(s.outcome, '') AS outcome, "
           "coalesce(s.satisfaction, '') AS satisfaction,",
-    condition="""s.received_on BETWEEN $start AND $end
+    condition=f"""s.received_on BETWEEN $start AND $end
       AND (len($categories::VARCHAR[]) = 0 OR list_contains($categories::VARCHAR[], coalesce(s.category, $not_filled)))
-      AND (len($handlers::VARCHAR[]) = 0 OR list_contains($handlers::VARCHAR[], coalesce(s.handler, $not_filled)))""",
+      AND (len($handlers::VARCHAR[]) = 0 OR list_contains($handlers::VARCHAR[], {HANDLER_LABEL}))""",
     order="s.received_on, s.suggestion_id",
 )
 
 
-def overdue_list(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> pd.DataFrame:
-    """The suggestions behind 超期未办结, longest open first (days counted to the period end)."""
-    return run(con, OVERDUE_LIST_SQL,
-               _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days, not_filled=NOT_FILLED)).df()
+def overdue_list(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+) -> pd.DataFrame:
+    """The suggestions behind 超期未办结, longest open first (days counted to the as-of day)."""
+    return run(con, OVERDUE_LIST_SQL, open_params(con, scope, period, settings, today, not_filled=NOT_FILLED)).df()
 
 
-def due_soon_list(con: Con, scope: Scope, period: Period, settings: Settings = Settings()) -> pd.DataFrame:
+def due_soon_list(
+    con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
+) -> pd.DataFrame:
     """The suggestions behind 临期, soonest due first, so they are chased before they turn overdue."""
-    return run(con, DUE_SOON_LIST_SQL,
-               _params(scope, period, resolved=RESOLVED, limit=settings.time_limit_days,
-                       window=settings.due_soon_days, not_filled=NOT_FILLED)).df()
+    return run(con, DUE_SOON_LIST_SQL, open_params(con, scope, period, settings, today, not_filled=NOT_FILLED)).df()
 
 
 def collected_rows(
     con: Con, scope: Scope, period: Period, categories: tuple[str, ...] = (), handlers: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """The suggestions collected in the period (behind the 办结率 bars), narrowed to the picked
-    categories and handlers (未填写 picks the rows without one); empty picks mean all."""
+    categories and handler labels (未填写 picks the rows without one); empty picks mean all."""
     return run(con, COLLECTED_ROWS_SQL,
                _params(scope, period, categories=list(categories), handlers=list(handlers),
                        not_filled=NOT_FILLED)).df()
+
+
+def source_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
+    """建议收集数 by source (选民意见, 代表建议, 议案, 批评意见) as a frame, from the metric."""
+    split = metrics.suggestions_by_source(con, scope, period)
+    return pd.DataFrame({"source": list(split), "suggestions": list(split.values())})

@@ -10,6 +10,7 @@ from charts import figures
 from queries import frames, inspections, suggestions
 from queries.labels import METRICS
 from queries.metrics import Period, Scope
+from ui.format import window
 
 
 def briefing_charts(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period, now: dict) -> list[go.Figure]:
@@ -40,13 +41,15 @@ def briefing_charts(con: duckdb.DuckDBPyConnection, scope: Scope, period: Period
         if split["suggestions"].sum():
             charts.append(figures.donut(
                 split, "label", "suggestions", "意见建议办理结果", METRICS["suggestions_by_outcome"].definition))
-    if now["households_visited"] or now["deputies_visiting"]:
-        households = f"{now['households_visited']}/{now['households_total']}户"
-        deputies = f"{now['deputies_visiting']}/{now['deputies_total']}人"
+    if now["campaign_households_visited"] or now["campaign_deputies_visiting"]:
+        shown = now["coverage_window"]
+        households = f"{now['campaign_households_visited']}/{now['households_total']}户"
+        deputies = f"{now['campaign_deputies_visiting']}/{now['deputies_total']}人"
         charts.append(figures.progress(
-            [("脱贫户走访覆盖率", now["household_coverage"], households),
-             ("代表参与率", now["deputy_participation"], deputies)],
-            "代表行动走访覆盖进度",
-            f"{METRICS['household_coverage'].definition}；{METRICS['deputy_participation'].definition}",
+            [("脱贫户走访覆盖率", now["campaign_household_coverage"], households),
+             ("代表参与率", now["campaign_deputy_participation"], deputies)],
+            f"走访覆盖进度：{window(shown)}",
+            f"{METRICS['campaign_household_coverage'].definition}；{METRICS['campaign_deputy_participation'].definition}",
+            judged=shown.finished,
         ))
     return charts[:6]

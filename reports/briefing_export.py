@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from queries.labels import METRICS
 from reports.briefing import HEADLINE, Attention, BriefingFigures
 from reports.docx_report import Chart, briefing_docx
-from reports.images import Stamp, png_bytes
+from reports.images import Stamp, page_png
 from ui.format import change, figure
 
 HEADLINE_HEADER = ["指标", "本期", "上期", "环比", "上年同期", "同比"]
@@ -29,8 +29,7 @@ def briefing_document(
     title: str, stamp: Stamp, paragraph: str, shown: BriefingFigures, charts: list[go.Figure],
     attention: list[Attention], definitions: list[tuple[str, str]],
 ) -> bytes:
-    """Render every chart (one persistent browser for the batch) and assemble the .docx."""
-    rendered = [
-        Chart(fig.layout.meta["title"], png_bytes(fig, stamp), fig.layout.meta["note"]) for fig in charts
-    ]
+    """Render every chart at its printed width (one persistent browser for the batch) and
+    assemble the .docx."""
+    rendered = [Chart(fig.layout.meta["title"], page_png(fig), fig.layout.meta["note"]) for fig in charts]
     return briefing_docx(title, stamp.text(), paragraph, headline_table(shown), rendered, attention, definitions)

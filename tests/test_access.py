@@ -103,10 +103,12 @@ def test_township_comparison_shows_standing_not_other_townships(database):
     at = open_page("pages/comparison.py", via_router=True, query=Q2, account=TOWN)
     assert_own_only(at)
     standing = at.dataframe[0].value
-    assert list(standing.columns) == ["指标", "本乡镇", "全县平均", "本乡镇名次", "参与排名的乡镇数"]
+    assert list(standing.columns) == ["指标", "本乡镇", "全县平均（合计计算）", "全县排名", "与平均相比"]
     first = standing.iloc[0].to_dict()
-    # 视察检查次数 Q2: QH01 2 (A04 A05), QH02 1 (A06): average 1.5, QH01 first of the 2 townships of 青禾县.
-    assert first == {"指标": "视察检查次数（次）", "本乡镇": 2, "全县平均": 1.5, "本乡镇名次": 1, "参与排名的乡镇数": 2}
+    # 视察检查次数 Q2: QH01 2 (A04 A05), QH02 1 (A06): average 1.5, QH01 first of the 2 townships of 青禾县;
+    # 2 is above 1.5 by more than the 20 % margin (0.3).
+    assert first == {"指标": "视察检查次数", "本乡镇": "2次", "全县平均（合计计算）": "1.5次",
+                     "全县排名": "第1名 / 共2个乡镇", "与平均相比": "好于平均"}
 
 
 def test_county_can_publish_rankings_to_its_townships(database, county_db, monkeypatch):

@@ -280,6 +280,8 @@ def shared_dir():
     """A folder an unprivileged user can reach (pytest's tmp_path is private to root)."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root to switch to an unprivileged user")
+    if not all(folder.stat().st_mode & stat.S_IXOTH for folder in [PROJECT_ROOT, *PROJECT_ROOT.parents]):
+        pytest.skip(f"an unprivileged user cannot reach the project at {PROJECT_ROOT} (a private folder above it)")
     folder = Path(tempfile.mkdtemp(prefix="nobody-"))
     os.chmod(folder, 0o777)
     try:

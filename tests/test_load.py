@@ -112,8 +112,8 @@ def test_every_command_has_chinese_help():
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert set(commands) == {"load", "check", "mappings", "demo", "templates", "metrics", "users", "audit",
-                             "export-parquet"}
+    assert set(commands) == {"load", "check", "mappings", "demo", "templates", "metrics", "summary", "briefings",
+                             "users", "audit", "export-parquet"}
     nested = commands["users"]._subparsers._group_actions[0].choices
     assert set(nested) == {"add", "passwd", "disable", "enable", "unlock", "list", "rankings"}
     for name, sub in [*commands.items(), *nested.items()]:

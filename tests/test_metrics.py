@@ -149,7 +149,50 @@ def test_cli_metrics_json_matches_module(county_db_master, con, capsys):
     scope = m.Scope(("QH01", "QH02"))
     assert printed["inspections"] == 3  # A04 A05 A06
     assert printed["suggestions_collected"] == 7  # G12 (QH03) left out
-    assert printed == json.loads(json.dumps(m.all_metrics(con, scope, Q2)))
+    # A past period: open suggestions counted at its end, as the contract says, and said so.
+    assert printed.pop("as_of") == "2024-06-30"
+    contract = json.loads(json.dumps(m.all_metrics(con, scope, Q2)))
+    assert {k: printed[k] for k in contract} == contract  # every contract key, same value
+    assert printed == json.loads(json.dumps(m.every_metric(con, scope, Q2)))  # plus the summary figures
+
+
+# --- the as-of day ---------------------------------------------------------------
+
+def test_as_of_is_the_period_end_for_a_past_period(con):
+    assert m.as_of_date(con, Q2) == Q2.end  # the registers were loaded long after
+    # The data stands at the day of the latest load (never a later "today").
+    loaded = m.data_as_of(con)
+    assert loaded <= dt.date.today()
+    assert m.data_as_of(con, today=dt.date(2099, 1, 1)) == loaded
+    assert m.as_of_date(con, m.Period(dt.date(2099, 1, 1), dt.date(2099, 3, 31))) == loaded
+
+
+def test_a_running_period_counts_open_suggestions_today(con):
+    """On 6-10, 2024 Q2 is still running: overdue and due-soon are counted on 6-10, not 6-30."""
+    today = dt.date(2024, 6, 10)
+    assert m.as_of_date(con, Q2, today) == today
+    # Open and more than 90 days old on 6-10: G07 (2-10, 121 days); G08 (3-25) is 77 days.
+    assert m.overdue(con, ALL, Q2, today=today) == 1
+    # Open, limit ending in (6-10, 6-25]: G08 (3-25 + 90 = 6-23); G09 ends 7-04, G12 6-30.
+    assert m.due_soon(con, ALL, Q2, today=today) == 1
+    figures = m.all_metrics(con, ALL, Q2, today=today)
+    assert (figures["overdue"], figures["due_soon"]) == (1, 1)
+    assert (m.overdue(con, ALL, Q2), m.due_soon(con, ALL, Q2)) == (2, 1)  # at 6-30, as counted above
+
+
+def test_cohort_figures_beside_the_rate(con):
+    # Of the 5 collected by QH01 in Q2, G01 G02 G03 are 已办结 now: 3 (the rate's numerator).
+    assert m.collected_resolved(con, QH01, Q2) == 3
+    assert m.resolution_rate(con, QH01, Q2) == 0.6
+    # Counted at 5-31 only G01 (5-10) and G03 (5-20) were resolved: the cohort as it was then.
+    assert m.resolution_rate_by(con, QH01, Q2, dt.date(2024, 5, 31)) == 0.4
+    # The statuses stand at 7-05 (the newest date in the register, G10's resolution, is before the
+    # load): Q2's cohort is 95 days old. 2024 Q1's (G06, G08 of QH01) at 95 days, 4-05, had none
+    # resolved (G06 on 4-20), though half of it is resolved now.
+    assert m.statuses_as_of(con) == dt.date(2024, 7, 5)
+    q1 = m.Period(dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert m.resolution_rate(con, QH01, q1) == 0.5
+    assert m.resolution_rate_same_age(con, QH01, Q2, q1) == 0.0
 
 
 def test_cli_metrics_unknown_township_is_a_chinese_error(county_db_master, capsys):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts.theme import BAD, PALETTE
 from queries.db import PROJECT_ROOT
 from tests.apptest import chart_specs, frame_by_header, new_app, open_page, tile
 from tests.apptest import plotly_values as values
@@ -45,13 +46,18 @@ def assert_hand_counted_q2(at: AppTest) -> None:
     assert tile(at, "慰问户数") == "2户"
     assert tile(at, "走访企业数") == "1家"
     shown = charts(at)
-    assert {"走访覆盖与代表参与进度", "脱贫户走访累计覆盖率（逐日）", "各村脱贫户走访覆盖率",
+    progress = "走访覆盖与代表参与进度：2024代表行动（2024-05-06 至 2024-06-15）"  # the campaign, not the quarter
+    assert {progress, "脱贫户走访累计覆盖率（逐日）", "各村脱贫户走访覆盖率",
             "各代表小组参与率", "各行动分队参与率"} <= shown.keys()
-    annotations = shown["走访覆盖与代表参与进度"]["layout"]["annotations"]
+    assert any("按2024代表行动（2024-05-06 至 2024-06-15）统计：专项行动已结束" in c.value for c in at.caption)
+    annotations = shown[progress]["layout"]["annotations"]
     progress_labels = [a["text"] for a in annotations if "\u3000" in a["text"]]
     assert progress_labels == ["60.0%\u30003/5户", "100.0%\u30004/4人"]
+    assert shown[progress]["data"][1]["marker"]["color"] == [BAD, "#2E7D4F"]  # finished: judged
     assert values(shown["脱贫户走访累计覆盖率（逐日）"]["data"][0]["y"])[-1] == 0.6  # the metric's 3/5
-    assert values(shown["各村脱贫户走访覆盖率"]["data"][0]["y"]) == ["西村", "东村"]  # 1/2, then 2/3
+    villages = shown["各村脱贫户走访覆盖率"]["data"][0]
+    assert values(villages["y"]) == ["西村", "东村"]  # 1/2, then 2/3
+    assert values(villages["text"]) == ["50.0%（1/2户）", "66.7%（2/3户）"]  # counts beside the bars
     not_visited = frame_by_header(at, "户主")
     assert list(not_visited["户编号"]) == ["H03", "H05"]
     assert list(not_visited["户主"]) == ["黄**", "郭**"]
@@ -80,8 +86,36 @@ def test_campaign_page_all_townships_lists_missing_deputies(page):
     absent = frame_by_header(at, "行动分队")
     assert list(absent["代表编号"]) == ["D07", "D08"]  # D07 visited only 07-02, D08 never
     assert list(frame_by_header(at, "户主")["户编号"]) == ["H03", "H05", "H07", "H08"]
-    at.multiselect(key="campaign_group_pick").set_value(["第1代表组（石桥镇）"]).run()
+    # County-wide: one bar per township (not per village or group) …
+    shown = charts(at)
+    assert values(shown["各乡镇脱贫户走访覆盖率"]["data"][0]["y"]) == ["柳林乡", "石桥镇", "青河镇"]
+    assert values(shown["各乡镇代表参与率"]["data"][0]["y"]) == ["柳林乡", "石桥镇", "青河镇"]
+    assert "各村脱贫户走访覆盖率" not in shown and "各代表小组参与率" not in shown
+    # … and a township picked shows its own villages and groups.
+    at.selectbox(key="campaign_township").set_value("QH02").run()
+    assert not at.exception
+    shown = charts(at)
+    assert values(shown["石桥镇各村脱贫户走访覆盖率"]["data"][0]["y"]) == ["南村"]
+    at.multiselect(key="campaign_group_pick").set_value(["第1代表组"]).run()
     assert list(frame_by_header(at, "行动分队")["代表编号"]) == ["D07"]
+
+
+def test_a_campaign_under_way_is_never_red(page):
+    # May 2024: 2024代表行动 goes on into June. QH01 has H01 H02 of 5 (40%) so far: drawn in the
+    # neutral navy, not red, and said to be under way.
+    at = page(township="QH01", **{"from": "2024-05-01", "to": "2024-05-31"})
+    assert not at.exception
+    progress = charts(at)["走访覆盖与代表参与进度：2024代表行动（2024-05-06 至 2024-05-31）"]
+    assert progress["data"][1]["marker"]["color"] == [PALETTE[0], PALETTE[0]]
+    assert any("专项行动进行中" in c.value for c in at.caption)
+
+
+def test_a_quarter_without_a_campaign_shows_the_year_to_date(page):
+    at = page(township="QH01", **{"from": "2024-07-01", "to": "2024-09-30"})
+    assert not at.exception
+    # Not the quarter's 0 %: H01 H02 H03 H04 visited this year, 4 of 5.
+    assert any(title.startswith("走访覆盖与代表参与进度：本年累计（2024-01-01 至 2024-09-30）") for title in charts(at))
+    assert any("统计期内没有专项行动，按本年累计统计" in c.value for c in at.caption)
 
 
 def test_campaign_page_masks_phones(page):

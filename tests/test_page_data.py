@@ -59,7 +59,10 @@ def test_load_log_counts_grid_and_definitions(open_page, county_db_master):
     assert grid["data"][0]["text"] == [["2", "3", "3"]]
     assert grid["data"][0]["x"] == ["2024年4月", "2024年5月", "2024年6月"]
     rows = at.dataframe[2].value  # under the heatmap: the register rows behind it
-    assert rows["编号"].tolist() == ["A01", "A10", "A02", "A04", "A07", "A05", "A09", "A11"]
+    # A01 A10 A02 A04 A07 A05 A09 A11 by date, named by type and title (no activity id is shown).
+    assert "编号" not in rows.columns
+    assert rows["行号"].tolist() == [4, 13, 5, 7, 10, 8, 12, 14]
+    assert rows["内容"].tolist()[:2] == ["接待选民：四月接待日", "调研：调研农村道路"]
     assert rows["来源文件"].tolist() == ["活动记录.xlsx"] * 8
     assert any("目前没有被拒绝的行" in s.value for s in at.success)
     definitions = table(at, "指标")
@@ -104,7 +107,7 @@ def test_rejected_rows_and_the_upload_report(open_page, county_db, tmp_path):
     assert "下载被拒绝的行（Excel）" in buttons
     assert len([b for b in buttons if b.endswith("模板.xlsx")]) == 7
     report = next(d.value for d in at.dataframe if "说明" in d.value.columns and "导入时间" not in d.value.columns)
-    assert report.values.tolist() == [["走访记录_八月.csv", "走访记录", 2, 1, 1, 0, "已导入", ""]]
+    assert report.values.tolist() == [["走访记录_八月.csv", "走访记录", 2, 1, 1, 0, "部分导入（1行被拒绝）", ""]]
     preview = next(d.value for d in at.dataframe if list(d.value.columns) == ["文件", "行号", "列", "值", "原因"])
     assert preview.values.tolist() == [["走访记录_八月.csv", 2, "户编号", "H99", reason]]
     assert table(at, "导入时间")["文件"].iloc[0] == "走访记录_八月.csv"  # the new load, newest first

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.db import PROJECT_ROOT
-from tests.apptest import chart_specs, frame_by_header, new_app, open_page
+from tests.apptest import chart_specs, frame_by_header, new_app, open_page, plotly_values, tiles
 
 PAGE = str(PROJECT_ROOT / "pages" / "deputies.py")
 Q2 = {"township": "QH01", "from": "2024-04-01", "to": "2024-06-30"}
@@ -31,8 +31,14 @@ def page(county_db_master, monkeypatch):
     return run
 
 
+COMPOSITION_CHARTS = ["五级代表构成与述职代表", "代表性别构成", "代表年龄构成", "代表学历构成", "代表职业构成"]
+
+
 def chart_titles(at: AppTest) -> list[str]:
-    return [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
+    """The charts of the deputy section (the roster's composition charts come first on the page)."""
+    titles = [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
+    assert titles[:5] == COMPOSITION_CHARTS
+    return titles[5:]
 
 
 def assert_hand_counted_q2(at: AppTest) -> None:
@@ -97,7 +103,7 @@ def test_deputies_page_empty_period_shows_notes(page):
     at = page(**EMPTY, deputy="D01")
     assert not at.exception
     assert any("没有张三丰参加活动或走访的记录" in info.value for info in at.info)
-    assert not at.get("plotly_chart")
+    assert chart_titles(at) == []  # the roster's composition stands in any period
     records = frame_by_header(at, "参加活动（次）")
     assert len(records) == 8 and records["参加活动（次）"].sum() == 0
     assert set(records["最近履职日期"]) == {"无记录"}
@@ -112,3 +118,18 @@ def test_deputies_page_through_the_navigation(county_db_master, monkeypatch):
     empty = open_page("pages/deputies.py", True, {**EMPTY, "deputy": "D01"})
     assert not empty.exception
     assert any("没有张三丰参加活动或走访的记录" in info.value for info in empty.info)
+
+
+def test_deputies_page_shows_the_rosters_composition(page):
+    at = page(**Q2, deputy="D01")
+    assert not at.exception
+    # QH01 roster D01-D04: 乡镇 D01 D03, 县 D02, 市 D04; 述职 in Q2 (A11): D01 D02 D04.
+    levels = chart_specs(at)[0]["data"]
+    assert levels[0]["x"] == ["市", "县", "乡镇"] and plotly_values(levels[0]["y"]) == [1, 1, 2]
+    assert plotly_values(levels[1]["y"]) == [1, 1, 1]
+    assert tiles(at)["代表组数"] == "2个" and tiles(at)["行动分队数"] == "2个"  # 第1/第2代表组; 一/二分队
+    assert tiles(at)["述职代表数"] == "3人"
+    gender = chart_specs(at)[1]["data"][0]  # D01 男, D02 女, D03 男, D04 女
+    assert list(gender["x"]) == ["男", "女"] and plotly_values(gender["y"]) == [2, 2]
+    ages = chart_specs(at)[2]["data"][0]  # 2024 − 1970, 1975, 1980, 1966: 54, 49, 44, 58
+    assert list(ages["x"]) == ["36至55岁", "56岁及以上"] and plotly_values(ages["y"]) == [3, 1]

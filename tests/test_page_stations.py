@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.db import PROJECT_ROOT
-from tests.apptest import EMPTY, Q2, chart_specs, new_app, tile
+from tests.apptest import EMPTY, Q2, chart_specs, new_app, plotly_values, tile
 
 APP = str(PROJECT_ROOT / "dashboard.py")
 PAGE = str(PROJECT_ROOT / "pages" / "stations.py")
@@ -35,7 +35,14 @@ def assert_hand_counted_q2_qh01(at: AppTest) -> None:
     assert tile(at, "缺接待日站月数") == "4个"  # S01 Jun; S02 Apr, May, Jun
     caption = at.caption[0].value
     assert "青河镇" in caption and "2024年第二季度" in caption
-    assert len(at.get("plotly_chart")) == 4  # activities grid, reception grid, quarters, voters per deputy
+    # activities grid, reception grid, quarters, voters per deputy, activities per station over the term
+    assert len(at.get("plotly_chart")) == 5
+    assert tile(at, "活动站总数") == "2个" and tile(at, "新设立活动站数") == "0个"  # S01 (2018), S02 (2019)
+    assert tile(at, "每站最少活动次数") == "1次"  # S01 A01 A02 A11, S02 A05
+    # Term since 2021-10-01 up to the period's end (2024-06-30): S02 A05 only; S01 A13 (03-31) A01 A02 A11
+    # (A14 on 07-01 is after the quarter shown).
+    tally = chart_specs(at)[4]["data"][0]
+    assert tally["y"] == ["东村代表联络站（S02）", "青河镇代表活动站（S01）"] and plotly_values(tally["x"]) == [1, 4]
     rows = at.dataframe[0].value
     assert list(rows["行号"]) == [4, 5, 8, 14]  # A01 A02 A05 A11
     assert set(rows["来源文件"]) == {"活动记录.xlsx"}
@@ -93,3 +100,11 @@ def test_page_through_the_dashboard(app):
     at = app(APP, township="QH01", **Q2).run()
     at.switch_page("pages/stations.py").run()
     assert_hand_counted_q2_qh01(at)
+
+
+def test_an_empty_cell_is_empty_never_none(app):
+    """A number column with gaps (接待选民人数 of a 执法检查) shows nothing there, not "None"."""
+    at = app(PAGE, township="QH01", **Q2).run()
+    rows = at.dataframe[0].value  # A01 A02 A05 A11
+    assert rows["接待选民人数（人）"].tolist() == ["12", "8", "", ""]
+    assert not rows.isna().to_numpy().any()

@@ -427,7 +427,7 @@ def test_csv_rejection_reports_excel_row_number(tmp_path: Path, db: Path, roster
         (7, "日期", "2020-06-31"),  # a quoted line break stays inside Excel row 6
     ]
     assert REASON_REQUIRED in result.rejections[0].reason
-    assert REASON_DATE in result.rejections[1].reason
+    assert "日期不存在：6月没有31日" in result.rejections[1].reason
 
 
 # ---------------------------------------------------------------- kind detection

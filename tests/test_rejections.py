@@ -222,7 +222,11 @@ CASES = [
     ("townships", {"所属县": ""}, "所属县", None, REASON_REQUIRED),
     # bad date
     ("activities", {"日期": "2020-13-01"}, "日期", "2020-13-01", REASON_DATE),
-    ("activities", {"日期": "2020-02-30"}, "日期", "2020-02-30", REASON_DATE),
+    # A day its month does not have is named as such (the contract's forms, and 8 digits).
+    ("activities", {"日期": "2020-02-30"}, "日期", "2020-02-30", "日期不存在：2月没有30日"),
+    ("activities", {"日期": "2026/9/31"}, "日期", "2026/9/31", "日期不存在：9月没有31日"),
+    ("activities", {"日期": "2025年2月29日"}, "日期", "2025年2月29日", "日期不存在：2月没有29日"),
+    ("suggestions", {"收集日期": "20230431"}, "收集日期", "20230431", "日期不存在：4月没有31日"),
     ("activities", {"日期": "六月四日"}, "日期", "六月四日", REASON_DATE),
     ("activities", {"日期": "2020-6"}, "日期", "2020-6", REASON_DATE),
     ("suggestions", {"收集日期": "2020年6月"}, "收集日期", "2020年6月", REASON_DATE),
@@ -558,7 +562,7 @@ def test_rejected_rows_table_keeps_the_whole_row(tmp_path: Path, db: Path) -> No
     assert (file_name, sheet_name, row_no, column, value) == (
         "青河镇活动记录.xlsx", "活动记录", 5, "日期", "2020-06-31",
     )
-    assert reason == f"「日期」{REASON_DATE}"
+    assert reason == "「日期」日期不存在：6月没有31日"
     assert json.loads(raw_row) == {"序号": "2", **{k: v for k, v in bad.items() if v}, "备注": "补录"}
     assert query(db, "SELECT load_id, file_name, kind, sheet, rows_read, rows_accepted, rows_rejected, status "
                      "FROM load_log WHERE file_name = ?", [file_name]) == [

@@ -108,12 +108,25 @@ def test_resolution_by_category_q2(con):
 
 def test_resolution_by_handler_q2(con):
     # 镇交通办 G01 (已办结) G09; 镇环卫所 G02; 镇农业服务中心 G03; 镇民政办 G04; 镇教办 G05; 镇水利站 G10;
-    # G12 has no handler -> 未填写.
+    # G12 has no handler -> 未填写. Several townships: each unit is its township's own.
     frame = sq.resolution_by_handler(con, ALL, Q2)
     assert records(frame, "label", "collected", "resolved_now", "resolution_percent") == [
-        ("未填写", 1, 0, 0.0), ("镇教办", 1, 0, 0.0), ("镇民政办", 1, 0, 0.0), ("镇交通办", 2, 1, 50.0),
-        ("镇农业服务中心", 1, 1, 100.0), ("镇水利站", 1, 1, 100.0), ("镇环卫所", 1, 1, 100.0),
+        ("未填写（柳林乡）", 1, 0, 0.0), ("镇教办（石桥镇）", 1, 0, 0.0), ("镇民政办（青河镇）", 1, 0, 0.0),
+        ("镇交通办（青河镇）", 2, 1, 50.0), ("镇农业服务中心（青河镇）", 1, 1, 100.0),
+        ("镇水利站（石桥镇）", 1, 1, 100.0), ("镇环卫所（青河镇）", 1, 1, 100.0),
     ]
+    one = sq.resolution_by_handler(con, QH01, Q2)  # one township: plain names
+    assert records(one, "label", "collected") == [
+        ("镇民政办", 1), ("镇交通办", 2), ("镇农业服务中心", 1), ("镇环卫所", 1)]
+
+
+def test_a_unit_of_two_townships_is_two_units(con):
+    """The same unit name in two townships is two bars, each with its own rate: in 2024 QH01 (G08,
+    G11) and QH03 (G12) both have suggestions without a handler, which used to share one bar."""
+    frame = sq.resolution_by_handler(con, ALL, m.Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    by_label = dict(zip(frame["label"], frame["collected"], strict=True))
+    assert by_label["未填写（青河镇）"] == 1 and by_label["未填写（柳林乡）"] == 1  # G08 (G11 is 2023); G12
+    assert len(by_label) == len(frame)
 
 
 def test_resolution_by_category_one_township(con):
@@ -254,9 +267,9 @@ def test_collected_rows_q2(con):
 @pytest.mark.parametrize(("categories", "handlers", "expected"), [
     (("交通出行",), (), ["G09", "G01"]),
     (("交通出行", "社会保障"), (), ["G09", "G01", "G04"]),
-    ((), ("未填写",), ["G12"]),  # the handler-less row behind the 未填写 bar
-    (("交通出行",), ("镇交通办",), ["G09", "G01"]),
-    (("环境卫生",), ("镇水利站",), ["G10"]),  # G02 is 环境卫生 but 镇环卫所
+    ((), ("未填写（柳林乡）",), ["G12"]),  # the handler-less row behind the 未填写 bar
+    (("交通出行",), ("镇交通办（青河镇）",), ["G09", "G01"]),
+    (("环境卫生",), ("镇水利站（石桥镇）",), ["G10"]),  # G02 is 环境卫生 but 镇环卫所
     (("城乡建设",), (), []),  # G06 was collected in Q1
 ])
 def test_collected_rows_narrowed_by_clicked_groups(con, categories, handlers, expected):

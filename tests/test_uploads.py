@@ -111,11 +111,11 @@ def test_rejected_rows_are_reported_with_reasons(county_db, tmp_path):
         SUGGESTIONS[0], suggestion("G31", "2024-09-01", "好事"), suggestion("G32", "2024-09-31", "坏日期")], "gb18030")
     results = uploads.load_uploads([(bad.name, bad.read_bytes())], county_db)
     assert uploads.report_frame(results).values.tolist() == [
-        ["建议意见登记_九月.csv", "建议意见登记", 2, 1, 1, 0, "已导入", ""]]
+        ["建议意见登记_九月.csv", "建议意见登记", 2, 1, 1, 0, "部分导入（1行被拒绝）", ""]]  # never a plain 已导入
     preview = uploads.rejections_preview(results)
     assert preview[["file_name", "row_no", "column_name", "value"]].values.tolist() == [
         ["建议意见登记_九月.csv", 3, "收集日期", "2024-09-31"]]  # row 3: 9-31 is no date
-    assert "日期无法识别" in preview["reason"][0]
+    assert "日期不存在：9月没有31日" in preview["reason"][0]  # the day is named, not just "unrecognised"
     assert query(county_db, "SELECT count(*) FROM suggestions WHERE suggestion_id IN ('G31', 'G32')") == [(1,)]
 
 

@@ -206,6 +206,26 @@ def _write_url(selection: Selection, chosen_townships: list[str]) -> None:
     st.session_state[CURRENT_SELECTION] = selection
 
 
+def request_period(period: Period) -> None:
+    """Show `period` on the next run (a button's callback: the presenter's 上一期 / 下一期).
+
+    The period widgets keep their state across runs, so the period is set through them:
+    the mode that shows it, and that mode's year, quarter or half.
+    """
+    mode = _mode_of(period)
+    st.session_state["f_mode"] = mode
+    if mode == "指定季度":
+        st.session_state["f_q_year"] = period.start.year
+        st.session_state["f_quarter"] = (period.start.month - 1) // 3 + 1
+    elif mode == "指定半年":
+        st.session_state["f_h_year"] = period.start.year
+        st.session_state["f_half"] = "上半年" if period.start.month <= 6 else "下半年"
+    elif mode == "指定年度":
+        st.session_state["f_y_year"] = period.start.year
+    else:
+        st.session_state["f_range"] = (period.start, period.end)
+
+
 def current_selection() -> Selection | None:
     """The selection the page drew its filters for (exports stamp charts with it)."""
     return st.session_state.get(CURRENT_SELECTION)

@@ -19,7 +19,7 @@ from etl.errors import LoadAborted, os_cause
 from etl.layout import SavedMapping
 from etl.load_scope import LoadScope
 from etl.loader import ABORTED, UNREADABLE, FileResult, LoadOptions, list_files
-from etl.report import STATUS_WORDS, masked_value
+from etl.report import masked_value, status_word
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -108,7 +108,7 @@ def report_frame(results: list[FileResult]) -> pd.DataFrame:
     """The load report as a table: one row per file with its counts and result in Chinese."""
     return pd.DataFrame(
         [(r.path.name, r.register.title if r.register else "—", r.rows_read, r.rows_accepted, r.rows_rejected,
-          r.rows_skipped, STATUS_WORDS[r.status], _explanation(r)) for r in results],
+          r.rows_skipped, status_word(r.status, r.rows_rejected), _explanation(r)) for r in results],
         columns=["file_name", "register", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "result",
                  "message"],
     )
