@@ -564,15 +564,10 @@ def _resolve_names(con, register: Register, present: set[str], rosters: set[str]
     con.execute("DROP TABLE IF EXISTS typed_base")
     con.execute("ALTER TABLE typed RENAME TO typed_base")
     try:
-        keys = {c.key for c in register.read_columns}
-        watched = ", ".join(ident(c) for c in validate.RESOLVED_COLUMNS if c in keys)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE before_resolution AS SELECT row_no{', ' if watched else ''}"
-                    f"{watched} FROM typed_base")
         resolve_references(con, register, present, rosters)
         validate.derive_changed(con, register, present)
     finally:
         con.execute("ALTER TABLE typed_base RENAME TO typed")
-        con.execute("DROP TABLE IF EXISTS before_resolution")
 
 
 # How far a file is (for its progress bar) when each step is done: decoding a CSV is most of

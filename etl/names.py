@@ -190,8 +190,10 @@ def resolve_references(
     """Replace names by roster ids in `typed_base`; add the misses to `reference_problems`.
 
     Runs only against rosters that are loaded; where one is not, the loader flags
-    the rows as unchecked instead (validate.find_problems).
+    the rows as unchecked instead (validate.find_problems). The rows it may have
+    changed are listed in `resolved_rows`, for their derived values to be computed again.
     """
+    con.execute("CREATE OR REPLACE TEMP TABLE resolved_rows (row_no BIGINT)")
     keys = {c.key for c in register.read_columns}
     if "deputy_ids" in present and "deputies" in rosters:
         _resolve_deputies(con, register)
@@ -231,9 +233,12 @@ def _resolve_deputies(con, register: Register) -> None:
         return  # every value is a deputy id
     if con.execute("SELECT count(*) FROM deputy_tokens WHERE list_contains($all, token)",
                    {"all": list(ALL_DEPUTIES)}).fetchall()[0][0]:
+        con.execute("INSERT INTO resolved_rows SELECT row_no FROM typed_base WHERE list_has_any(deputy_ids, $all)",
+                    {"all": list(ALL_DEPUTIES)})
         con.execute(ALL_DEPUTIES_SQL, {"all": list(ALL_DEPUTIES)})
         con.execute(DEPUTY_TOKENS_SQL)
     con.execute(DEPUTY_MATCHES_SQL, {"noise": NAME_NOISE})
+    con.execute("INSERT INTO resolved_rows SELECT DISTINCT row_no FROM deputy_matches")
     con.execute(DEPUTY_FIX_SQL)
     con.execute(DEPUTY_PROBLEMS_SQL, {
         "column": register.column("deputy_ids").header, "unknown": REASON_DEPUTY_UNKNOWN,
@@ -254,6 +259,7 @@ def _resolve_stations(con, register: Register, value: str, reject: bool) -> None
     if not count:
         return
     con.execute(STATION_MATCHES_SQL.format(value=column, unmatched=unmatched))
+    con.execute("INSERT INTO resolved_rows SELECT row_no FROM station_matches")
     con.execute(
         "UPDATE typed_base SET station_id = m.station_id FROM station_matches m "
         "WHERE typed_base.row_no = m.row_no AND m.n = 1"
@@ -287,6 +293,7 @@ def _resolve_households(con, register: Register, present: set[str]) -> None:
     ).fetchall()[0][0]:
         return  # every value is a household id
     con.execute(HOUSEHOLD_MATCHES_SQL.format(name=name))
+    con.execute("INSERT INTO resolved_rows SELECT row_no FROM household_matches")
     con.execute(
         "UPDATE typed_base SET household_id = CASE WHEN m.n = 1 THEN m.household_id "
         "WHEN m.n > 1 OR typed_base.head_name IS NOT NULL THEN NULL ELSE typed_base.household_id END "

@@ -130,6 +130,10 @@ ROW_SEPARATOR = "\x1e"
 _EDGE = "[ \t\r\n]"
 UNTIDY_ROW = f"{UNUSUAL_CHARACTER}|(?:^|{ROW_SEPARATOR}){_EDGE}|{_EDGE}(?:{ROW_SEPARATOR}|$)"
 UNTIDY_CELL = f"{UNUSUAL_CHARACTER}|^{_EDGE}|{_EDGE}$"  # which cells of an untidy row
+# Free text folds no punctuation: its cells need the whole cleaning only for these.
+FULL_WIDTH_PUNCTUATION = "[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]"
+UNTIDY_TEXT = ("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u00a0" + INVISIBLE[1:-1] + ODD_SPACES[1:-1]
+               + f"\u0300-\u036f\u3099\u309a]|^{_EDGE}|{_EDGE}$")
 
 
 def staged_select(register: Register, present: set[str], source: str) -> tuple[str, dict]:
@@ -163,8 +167,16 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
         )
         folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
         tidy = f"nullif({name}, '')"
-        selects.append(f"CASE WHEN untidy THEN CASE WHEN regexp_matches({name}, $untidy_cell) "
-                       f"THEN nullif(trim({folded}, $trim), '') ELSE {tidy} END ELSE {tidy} END AS {name}")
+        if _is_code(col):
+            untidy_cell = f"WHEN regexp_matches({name}, $untidy_cell) THEN nullif(trim({folded}, $trim), '')"
+        else:
+            # Chinese text is full of full-width punctuation (，：（）), which free text keeps: of
+            # the cleaning such a cell gets only NFC can change it, and translate() is the costly part.
+            untidy_cell = (f"WHEN regexp_matches({name}, $untidy_text) THEN nullif(trim({folded}, $trim), '') "
+                           f"WHEN regexp_matches({name}, $full_width_punctuation) "
+                           f"THEN nullif(nfc_normalize({name}), '')")
+            params |= {"untidy_text": UNTIDY_TEXT, "full_width_punctuation": FULL_WIDTH_PUNCTUATION}
+        selects.append(f"CASE WHEN untidy THEN CASE {untidy_cell} ELSE {tidy} END ELSE {tidy} END AS {name}")
         params |= {"trim": TRIM_CHARS, "unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE,
                    "odd_spaces": ODD_SPACES, "untidy_cell": UNTIDY_CELL}
     if not cells:
@@ -198,24 +210,16 @@ def typed_base_select(register: Register, source: str) -> tuple[str, dict]:
     return f"SELECT {', '.join(selects)} FROM {source} s {joins}", params
 
 
-# The columns names.resolve_references may change: what a derived value computed from them
-# (a log's hashed natural key, its attendees) must be computed anew from.
-RESOLVED_COLUMNS = ("deputy_ids", "station_id", "household_id")
-
-
 def derive_changed(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
-    """Derive anew, in `typed_base`, the rows whose RESOLVED_COLUMNS resolution changed from
-    `before_resolution`. Every derived value is computed from raw and typed columns only,
+    """Derive anew, in `typed_base`, the rows names.resolve_references may have changed
+    (`resolved_rows`). Every derived value is computed from raw and typed columns only,
     never from itself; a roster's derived id comes from its township and names, which
     resolution never changes."""
     derived = _derived_exprs(register, present)
-    watched = [c for c in RESOLVED_COLUMNS if c in {col.key for col in register.read_columns}]
-    if register.kind in ROSTER_IDS or not derived or not watched:
+    if register.kind in ROSTER_IDS or not derived:
         return
     sets = ", ".join(f"{ident(k)} = {e}" for k, e in derived.items())
-    changed = " OR ".join(f"t.{ident(c)} IS DISTINCT FROM b.{ident(c)}" for c in watched)
-    sql = (f"UPDATE typed_base SET {sets} WHERE row_no IN (SELECT t.row_no FROM typed_base t "
-           f"JOIN before_resolution b USING (row_no) WHERE {changed})")
+    sql = f"UPDATE typed_base SET {sets} WHERE row_no IN (SELECT row_no FROM resolved_rows)"
     con.execute(sql, {k: v for k, v in DERIVE_PARAMS.items() if f"${k}" in sql})
 
 

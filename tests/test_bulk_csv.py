@@ -159,7 +159,7 @@ def test_a_large_file_keeps_every_excel_row_number(tmp_path, monkeypatch):
     """More rows than one DuckDB row group (122,880), totals and a group row among them:
     every record keeps its Excel row, in file order."""
     rows = []
-    for i in range(200_000):
+    for i in range(130_000):
         rows.append(f"2024-05-{1 + i % 28:02d},QH01,座谈,座谈会{i},D01,{i % 9},青河村")
         if i % 50_000 == 49_999:
             rows += ["合计,,,,,,", "二月份,,,,,,"]
@@ -172,13 +172,13 @@ def test_a_large_file_keeps_every_excel_row_number(tmp_path, monkeypatch):
     query = ("SELECT title, source_row FROM activities WHERE source_file = '活动记录_大.csv' ORDER BY source_row")
     with duckdb.connect(str(fast), read_only=True) as con:
         got = con.execute(query).fetchall()
-    assert len(got) == 200_000
+    assert len(got) == 130_000
     assert got[0] == ("座谈会0", 2) and got[49_999] == ("座谈会49999", 50_001)
     assert got[50_000] == ("座谈会50000", 50_004)  # after 合计 and 二月份
     with duckdb.connect(str(python), read_only=True) as con:
         assert con.execute(query).fetchall() == got
         skipped = con.execute("SELECT rows_skipped FROM load_log WHERE file_name = '活动记录_大.csv'").fetchall()
-    assert skipped == [(8,)]
+    assert skipped == [(4,)]
 
 
 @pytest.mark.parametrize(("text", "different"), [
@@ -202,3 +202,7 @@ def test_spaces_by_a_quote_are_found_across_every_block_boundary(tmp_path, monke
         except bulk_csv._Different:
             found = True
         assert found == different, block
+
+
+def test_the_white_space_duckdb_is_told_is_pythons():
+    assert "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace()) == bulk_csv.WHITESPACE
