@@ -258,6 +258,43 @@ IN_WINDOW_SQL = """v.date BETWEEN ($starts::DATE[])[{i}] AND ($ends::DATE[])[{i}
 VISIT_FIGURES_SQL = _sql("visit_figures", windows="{windows}")
 VISIT_WINDOW_SQL = _sql("visit_window")
 ROSTER_FIGURES_SQL = _sql("roster_figures")
+# The parts of the roster statement: (its CTE, the columns it gives, how it joins the buckets).
+ROSTER_PARTS = {
+    "whole": (""",
+whole AS (  -- what does not depend on the period
+    SELECT count(*) AS deputies_total, histogram(level) AS deputies_by_level, histogram(gender) AS deputies_by_gender,
+           histogram(education) AS deputies_by_education, histogram(occupation) AS deputies_by_occupation,
+           count(DISTINCT (township_code, group_name)) FILTER (WHERE group_name IS NOT NULL) AS deputy_groups,
+           count(DISTINCT (township_code, coalesce(group_name, ''), team_name)) FILTER (WHERE team_name IS NOT NULL)
+               AS action_teams
+    FROM roster
+)""", ("deputies_total", "deputies_by_level", "deputies_by_gender", "deputies_by_education",
+       "deputies_by_occupation", "deputy_groups", "action_teams"), " CROSS JOIN whole"),
+    "households": (""",
+household_roster AS (
+    SELECT count(*) AS households_total FROM households WHERE township_code IN (SELECT unnest($towns))
+)""",
+                   ("households_total",), " CROSS JOIN household_roster"),
+    "aged": (""",
+aged AS (
+    SELECT b.bucket,
+           histogram(CASE WHEN r.birth_year IS NULL THEN $not_filled
+                          WHEN year(b.bucket_end) - r.birth_year <= $young_max THEN $young
+                          WHEN year(b.bucket_end) - r.birth_year <= $middle_max THEN $middle
+                          ELSE $old END) AS deputies_by_age_band
+    FROM buckets b CROSS JOIN roster r GROUP BY b.bucket
+)""", ("deputies_by_age_band",), " LEFT JOIN aged USING (bucket)"),
+    "standing": (""",
+standing AS (
+    SELECT b.bucket,
+           count(s.station_id) FILTER (WHERE s.established_on IS NULL OR s.established_on <= b.bucket_end)
+               AS stations_on_roster,
+           count(s.station_id) FILTER (WHERE s.established_on BETWEEN b.bucket_start AND b.bucket_end)
+               AS stations_established
+    FROM buckets b LEFT JOIN stations s ON s.township_code IN (SELECT unnest($towns))
+    GROUP BY b.bucket
+)""", ("stations_on_roster", "stations_established"), " LEFT JOIN standing USING (bucket)"),
+}
 
 
 def _bucket_params(scope: Scope, periods: Sequence[Period], **extra) -> dict:
@@ -407,25 +444,27 @@ def visit_figures(
     return rows
 
 
-def roster_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
-    """Per period: the work-summary figures of the deputy and station rosters."""
+def roster_figures(con: Con, scope: Scope, periods: Sequence[Period], keys: Sequence[str] = ()) -> list[dict]:
+    """Per period: the figures of `keys` (default: every one) of the deputy, household and
+    station rosters, the statement holding only the parts they are in."""
+    keys = list(keys or ROSTER_KEYS)
+    parts = [part for part, (_, columns, _) in ROSTER_PARTS.items() if set(columns) & set(keys)]
+    sql = ROSTER_FIGURES_SQL.format(
+        parts="".join(ROSTER_PARTS[p][0] for p in parts),
+        columns="".join(f", {c}" for p in parts for c in ROSTER_PARTS[p][1]),
+        joins="".join(ROSTER_PARTS[p][2] for p in parts))
     (young, young_max), (middle, middle_max), (old, _) = AGE_BANDS
-    rows = _rows(con, ROSTER_FIGURES_SQL, _bucket_params(
+    rows = _rows(con, sql, _bucket_params(
         scope, periods, not_filled=NOT_FILLED, young=young, young_max=young_max, middle=middle,
         middle_max=middle_max, old=old))
-    return [{
-        "deputies_total": row["deputies_total"],
-        "households_total": row["households_total"],
-        "deputies_by_level": _in_order(row["deputies_by_level"], DEPUTY_LEVEL_ORDER),
-        "deputies_by_gender": _in_order(row["deputies_by_gender"], GENDER_ORDER),
-        "deputies_by_age_band": _in_order(row["deputies_by_age_band"], [young, middle, old, NOT_FILLED]),
-        "deputies_by_education": _in_order(row["deputies_by_education"], EDUCATION_ORDER),
-        "deputies_by_occupation": _in_order(row["deputies_by_occupation"], OCCUPATION_ORDER),
-        "deputy_groups": row["deputy_groups"] or 0,
-        "action_teams": row["action_teams"] or 0,
-        "stations_on_roster": row["stations_on_roster"] or 0,
-        "stations_established": row["stations_established"] or 0,
-    } for row in rows]
+    shapes = {
+        "deputies_by_level": lambda v: _in_order(v, DEPUTY_LEVEL_ORDER),
+        "deputies_by_gender": lambda v: _in_order(v, GENDER_ORDER),
+        "deputies_by_age_band": lambda v: _in_order(v, [young, middle, old, NOT_FILLED]),
+        "deputies_by_education": lambda v: _in_order(v, EDUCATION_ORDER),
+        "deputies_by_occupation": lambda v: _in_order(v, OCCUPATION_ORDER),
+    }
+    return [{key: shapes.get(key, lambda v: v or 0)(row.get(key)) for key in keys} for row in rows]
 
 
 # Which statement holds which figure (the visit statement also carries the two roster
@@ -474,7 +513,7 @@ def figures_over(
         merge(visit_figures(con, scope, periods, [covered] * len(periods), [owned] * len(periods)))
         wanted -= {"deputies_total", "households_total"}  # the visit statement has them
     if wanted & set(ROSTER_KEYS):
-        merge(roster_figures(con, scope, periods))
+        merge(roster_figures(con, scope, periods, [k for k in ROSTER_KEYS if k in wanted]))
     for figures in found:
         for key, (first, second) in DERIVED.items():
             if key in wanted:
