@@ -257,6 +257,15 @@ IN_WINDOW_SQL = """v.date BETWEEN ($starts::DATE[])[{i}] AND ($ends::DATE[])[{i}
     AND (($campaigns::VARCHAR[])[{i}] IS NULL OR v.campaign = ($campaigns::VARCHAR[])[{i}])"""
 VISIT_FIGURES_SQL = _sql("visit_figures", windows="{windows}")
 VISIT_WINDOW_SQL = _sql("visit_window")
+OWN_VISIT_KEYS = ("enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
+# Each figure of the scope's own visits: its aggregate over a window's visits `v`.
+OWN_VISIT_COLUMNS = {
+    "enterprises_visited": "count(DISTINCT v.enterprise)",
+    "problems_found": "coalesce(sum(v.problems_found), 0)",
+    "problems_solved": "coalesce(sum(v.problems_solved), 0)",
+    "households_consoled": "count(DISTINCT v.household_id) FILTER (WHERE v.consoled)",
+    "contact_visits": "count(*) FILTER (WHERE v.target_kind <> $enterprise)",
+}
 ROSTER_FIGURES_SQL = _sql("roster_figures")
 # The parts of the roster statement: (its CTE, the columns it gives, how it joins the buckets).
 ROSTER_PARTS = {
@@ -422,15 +431,20 @@ class CoverageWindow:
 
 def visit_figures(
     con: Con, scope: Scope, windows: Sequence[Period | CoverageWindow], coverage: Sequence[bool] | None = None,
-    own: Sequence[bool] | None = None,
+    own: Sequence[bool] | None = None, own_keys: Sequence[str] = OWN_VISIT_KEYS,
 ) -> list[dict]:
     """Per window (a period: any visit in it; a coverage window: its campaign's): the figures
     counted from the visits, and the two roster denominators. `coverage` and `own` (one flag per
     window, default all) name the windows whose coverage, and whose own-visit figures (走访企业数,
-    解决问题数 …), are wanted: the others are not counted (None)."""
+    解决问题数 …: those of `own_keys`), are wanted: the others are not counted (None)."""
     coverage, own = coverage or [True] * len(windows), own or [True] * len(windows)
+    # A figure not asked for is an aggregate of nothing: the SELECT stays an aggregate (one row
+    # per window, even when no figure of its own visits is asked for).
+    own_columns = ", ".join(f"{OWN_VISIT_COLUMNS[key] if key in own_keys else 'max(NULL)'} AS {key}"
+                            for key in OWN_VISIT_COLUMNS)
     selects = [VISIT_WINDOW_SQL.format(i=i, coverage=str(covered).lower(), own=str(owned).lower(),
-                                       visit_links="{visit_links}", in_window=IN_WINDOW_SQL.format(i=i))
+                                       visit_links="{visit_links}", in_window=IN_WINDOW_SQL.format(i=i),
+                                       own_columns=own_columns)
                for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
     sql = VISIT_FIGURES_SQL.format(windows="\nUNION ALL\n".join(selects))
     rows = _rows(con, sql, _bucket_params(
@@ -483,7 +497,6 @@ ROSTER_KEYS = ("deputies_total", "households_total", "deputies_by_level", "deput
                "deputies_by_age_band", "deputies_by_education", "deputies_by_occupation", "deputy_groups",
                "action_teams", "stations_on_roster", "stations_established")
 DERIVED = {"voter_contacts_with_visits": ("voter_contacts", "contact_visits")}
-OWN_VISIT_KEYS = ("enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
 COVERAGE_KEYS = ("households_visited", "household_coverage", "deputies_visiting", "deputy_participation")
 
 
@@ -509,8 +522,8 @@ def figures_over(
         merge(suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods],
                                  keys=[k for k in SUGGESTION_KEYS if k in wanted]))
     if wanted & set(VISIT_KEYS):
-        covered, owned = bool(wanted & set(COVERAGE_KEYS)), bool(wanted & set(OWN_VISIT_KEYS))
-        merge(visit_figures(con, scope, periods, [covered] * len(periods), [owned] * len(periods)))
+        covered, owned = bool(wanted & set(COVERAGE_KEYS)), [k for k in OWN_VISIT_KEYS if k in wanted]
+        merge(visit_figures(con, scope, periods, [covered] * len(periods), [bool(owned)] * len(periods), owned))
         wanted -= {"deputies_total", "households_total"}  # the visit statement has them
     if wanted & set(ROSTER_KEYS):
         merge(roster_figures(con, scope, periods, [k for k in ROSTER_KEYS if k in wanted]))
