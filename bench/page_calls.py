@@ -61,6 +61,7 @@ def _environment(db: Path) -> Path:
     os.environ["DASHBOARD_DB"] = str(db)
     os.environ["DASHBOARD_ACCOUNTS_DB"] = str(folder / "accounts.duckdb")
     os.environ["DASHBOARD_SESSION_KEY"] = "query-bench-session-key-0123456789abcdef"
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest outside a server warns on every run
     return folder
 
 

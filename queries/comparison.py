@@ -107,39 +107,32 @@ TOWNSHIP_METRICS_SQL = """
         FROM suggestions_of($towns) s CROSS JOIN buckets b
         GROUP BY ALL
     ),
-    scope_visits AS MATERIALIZED (  -- the visits of the scope's roster households, in any township
-        SELECT household_id, date FROM visits
-        WHERE date BETWEEN $start AND $end
-          AND household_id IN (SELECT household_id FROM households WHERE township_code IN (SELECT unnest($towns)))
+    scope_visits AS MATERIALIZED (  -- visits to the scope's roster households (anywhere), by household township
+        SELECT h.township_code, v.household_id, v.date
+        FROM visits v JOIN households h USING (household_id)
+        WHERE v.date BETWEEN $start AND $end AND h.township_code IN (SELECT unnest($towns))
     ),
-    visited AS (  -- households with a visit in the bucket, in any township (as households_visited)
-        SELECT DISTINCT b.bucket_start, v.household_id
-        FROM scope_visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end
-    ),
-    house AS (
-        SELECT b.bucket_start, h.township_code, count(*) AS households_total,
-               count(w.household_id) AS households_visited
-        FROM households h CROSS JOIN buckets b
-        LEFT JOIN visited w ON w.bucket_start = b.bucket_start AND w.household_id = h.household_id
-        WHERE h.township_code IN (SELECT unnest($towns))
-        GROUP BY ALL
+    house AS (  -- households with a visit in the bucket (as households_visited); the roster's count
+        SELECT b.bucket_start, r.township_code, r.households_total,
+               coalesce(w.households_visited, 0) AS households_visited
+        FROM buckets b CROSS JOIN (SELECT township_code, count(*) AS households_total FROM households
+                                   WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL) r
+        LEFT JOIN (SELECT b.bucket_start, v.township_code, count(DISTINCT v.household_id) AS households_visited
+                   FROM scope_visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL) w
+          ON w.bucket_start = b.bucket_start AND w.township_code = r.township_code
     ),
     scope_links AS MATERIALIZED (  -- the visits of the scope's roster deputies (a link carries its date)
-        SELECT DISTINCT deputy_id, date FROM {visit_links}
-        WHERE date BETWEEN $start AND $end
-          AND deputy_id IN (SELECT deputy_id FROM deputies WHERE township_code IN (SELECT unnest($towns)))
+        SELECT d.township_code, l.deputy_id, l.date
+        FROM {visit_links} l JOIN deputies d USING (deputy_id)
+        WHERE l.date BETWEEN $start AND $end AND d.township_code IN (SELECT unnest($towns))
     ),
-    visiting AS (  -- deputies on a visit in the bucket (as deputies_visiting)
-        SELECT DISTINCT b.bucket_start, l.deputy_id
-        FROM scope_links l JOIN buckets b ON l.date BETWEEN b.bucket_start AND b.bucket_end
-    ),
-    deps AS (
-        SELECT b.bucket_start, d.township_code, count(*) AS deputies_total,
-               count(w.deputy_id) AS deputies_visiting
-        FROM deputies d CROSS JOIN buckets b
-        LEFT JOIN visiting w ON w.bucket_start = b.bucket_start AND w.deputy_id = d.deputy_id
-        WHERE d.township_code IN (SELECT unnest($towns))
-        GROUP BY ALL
+    deps AS (  -- deputies on a visit in the bucket (as deputies_visiting); the roster's count
+        SELECT b.bucket_start, r.township_code, r.deputies_total, coalesce(w.deputies_visiting, 0) AS deputies_visiting
+        FROM buckets b CROSS JOIN (SELECT township_code, count(*) AS deputies_total FROM deputies
+                                   WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL) r
+        LEFT JOIN (SELECT b.bucket_start, l.township_code, count(DISTINCT l.deputy_id) AS deputies_visiting
+                   FROM scope_links l JOIN buckets b ON l.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL) w
+          ON w.bucket_start = b.bucket_start AND w.township_code = r.township_code
     ),
     stations_count AS (
         SELECT township_code, count(*) AS stations_total FROM stations

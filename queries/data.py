@@ -10,7 +10,7 @@ import pandas as pd
 from etl.registers import BY_KIND, REGISTERS
 from etl.report import status_word
 from queries.labels import METRICS
-from queries.metrics import Period, Scope, _params, run
+from queries.metrics import Period, Scope, _params, has_column, run
 from queries.paging import Listing, ListSpec, Page, listing
 from queries.privacy import mask_text
 from queries.scope import Viewer, visible_loads
@@ -69,8 +69,7 @@ def load_warnings(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, 
     Empty for a database published before the table existed (the dashboard never
     changes the schema: it opens the file read-only).
     """
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_warnings'").fetchall()
-    if not exists[0][0]:
+    if not has_column(con, "load_warnings", "load_id"):
         return Listing(pd.DataFrame(columns=WARNING_COLUMNS), 0, page)
     base = CURRENT_WARNINGS_SQL.replace(
         "    ORDER BY w.load_id, w.row_no",

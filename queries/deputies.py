@@ -118,6 +118,16 @@ RECORD_SHOWN_SQL = f"""
 """
 COUNT_ORDERS = {"activities": "activities", "visits": "visits", "suggestions": "suggestions",
                 "reports_to_voters": "reports_to_voters"}
+# In the roster's order (the default) only the page's deputies are counted; sorted by a count,
+# every deputy of the list is (ALL_RECORDS).
+ROSTER_RECORDS = ListSpec(
+    base=f"WITH {ROSTER_CTE} SELECT * FROM roster",
+    ctes=f""",
+    counted AS ({PERIOD_COUNTS_SQL.format(who="listed")}),
+    last_active AS ({LAST_ACTIVE_SQL.format(who="listed")})""",
+    shown=RECORD_SHOWN_SQL, order="township_code", tiebreak="deputy_id",
+    orders={"township": "township_code", "level": "level"},
+)
 ALL_RECORDS = ListSpec(
     base=f"""
         WITH {ROSTER_CTE},
@@ -164,7 +174,8 @@ def deputy_records(
 ) -> Listing:
     """Per roster deputy of the scope: activities, visits, suggestions and 述职 in the period,
     and the day of their last activity or visit (phones masked); empty filters mean all."""
-    return listing(con, ALL_RECORDS, _record_params(scope, period, levels, groups, stations), page)
+    spec = ALL_RECORDS if page.order in COUNT_ORDERS else ROSTER_RECORDS
+    return listing(con, spec, _record_params(scope, period, levels, groups, stations), page)
 
 
 def inactive_deputies(

@@ -81,22 +81,22 @@ LINKS = {
     "{visit_links}": ("visit_deputies", "date", "(SELECT l.visit_id, l.deputy_id, v.date, v.campaign "
                       "FROM visit_deputies l JOIN visits v USING (visit_id))"),
 }
-CARRYING_LINKS_SQL = """
-    SELECT table_name FROM duckdb_columns()
-    WHERE list_contains($tables, table_name || '.' || column_name)
-"""
+
+
+def has_column(con: Con, table: str, column: str) -> bool:
+    """Whether the file has `table` with `column` (an empty read: a catalog query costs 20 ms)."""
+    try:
+        con.execute(f"SELECT {column} FROM {table} LIMIT 0")  # fixed names, never input
+    except (duckdb.BinderException, duckdb.CatalogException):
+        return False
+    return True
 
 
 def _with_links(con: Con, sql: str) -> str:
     """`sql` with its {…_links} placeholders filled for this file (LINKS)."""
-    named = [placeholder for placeholder in LINKS if placeholder in sql]
-    if not named:
-        return sql
-    tables = [f"{LINKS[p][0]}.{LINKS[p][1]}" for p in named]
-    carrying = {table for (table,) in con.execute(CARRYING_LINKS_SQL, {"tables": tables}).fetchall()}
-    for placeholder in named:
-        table, _, joined = LINKS[placeholder]
-        sql = sql.replace(placeholder, table if table in carrying else joined)
+    for placeholder, (table, column, joined) in LINKS.items():
+        if placeholder in sql:
+            sql = sql.replace(placeholder, table if has_column(con, table, column) else joined)
     return sql
 
 
@@ -133,9 +133,6 @@ LATEST_SCOPE_LOAD_SQL = """
     SELECT max(loaded_at) FROM load_log
     WHERE status = 'loaded' AND len(township_codes) > 0 AND list_has_any($towns, township_codes)
 """
-LOADS_ARE_SCOPED_SQL = """
-    SELECT count(*) > 0 FROM duckdb_columns() WHERE table_name = 'load_log' AND column_name = 'township_codes'
-"""
 
 
 def data_as_of(con: Con, today: dt.date | None = None, scope: Scope | None = None) -> dt.date:
@@ -148,7 +145,7 @@ def data_as_of(con: Con, today: dt.date | None = None, scope: Scope | None = Non
     """
     today = today or dt.date.today()
     latest = None
-    if scope is not None and con.execute(LOADS_ARE_SCOPED_SQL).fetchall()[0][0]:
+    if scope is not None and has_column(con, "load_log", "township_codes"):
         latest = run(con, LATEST_SCOPE_LOAD_SQL, {"towns": list(scope.township_codes)}).fetchall()[0][0]
     if latest is None:
         latest = con.execute(LATEST_LOAD_SQL).fetchall()[0][0]
@@ -174,8 +171,10 @@ SQL_DIR = Path(__file__).with_name("sql")
 
 
 def _sql(name: str, **fragments: str) -> str:
-    """A statement of queries/sql, with the named fragments (fixed SQL, never input) put in."""
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement of queries/sql without its comment lines (they are for the reader, and may
+    name a placeholder), with the named fragments (fixed SQL, never input) put in."""
+    lines = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("--")) + "\n"
     return text.format(**fragments) if fragments else text
 
 
@@ -195,17 +194,116 @@ SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING = "人民代表大会会议", 
 SESSION_WORDS = ["人民代表大会", "人代会"]
 PRESIDIUM_WORDS = ["主席团"]
 
-ACTIVITY_FIGURES_SQL = _sql("activity_figures", meeting_type=MEETING_TYPE_SQL)
-LISTED_DEPUTY_FIGURES_SQL = _sql("listed_deputy_figures", activity_links="{activity_links}")
-SUGGESTION_FIGURES_SQL = _sql(
-    "suggestion_figures", overdue=OVERDUE_CONDITION.replace("$as_of", "as_of"),
-    due_soon=DUE_SOON_CONDITION.replace("$as_of", "as_of"))
+ACTIVITY_FIGURES_SQL = _sql("activity_figures")
+STATION_TALLY_CTE = _sql("station_tally")
+# Each activity figure's aggregate over a bucket's activities (`acts`): its one definition.
+ACTIVITY_COLUMNS = {
+    "activities_total": "count(*)",
+    "inspections": "count(*) FILTER (WHERE list_contains($inspection_kinds, kind))",
+    "inspections_by_theme":
+        "histogram(coalesce(theme, $not_filled)) FILTER (WHERE list_contains($inspection_kinds, kind))",
+    "supervision": "count(*) FILTER (WHERE list_contains($supervision_kinds, kind))",
+    "supervision_by_kind": "histogram(kind) FILTER (WHERE list_contains($supervision_kinds, kind))",
+    "evaluated_units": "count(DISTINCT evaluated_unit) FILTER (WHERE kind = $evaluation_kind)",
+    "station_activities": "histogram(station_id) FILTER (WHERE station_id IS NOT NULL)",
+    "reception_days": "count(*) FILTER (WHERE kind = $reception_kind)",
+    "voter_contacts": "coalesce(sum(voters_received), 0)",
+    "meetings": "count(*) FILTER (WHERE kind = $meeting_kind)",
+    "meetings_by_type": f"histogram({MEETING_TYPE_SQL}) FILTER (WHERE kind = $meeting_kind)",
+    "trainings": "count(*) FILTER (WHERE kind = $training_kind)",
+    "training_attendance": "coalesce(sum(attendees) FILTER (WHERE kind = $training_kind), 0)",
+}
+LISTED_DEPUTY_FIGURES_SQL = _sql("listed_deputy_figures", activity_links="{activity_links}", level="{level}",
+                                 roster="{roster}")
+# The deputies' levels are read from the roster only when a split by level is asked for.
+LISTED_LEVELS = {True: ("coalesce(any_value(d.level), $not_filled)", " LEFT JOIN deputies d USING (deputy_id)"),
+                 False: ("$not_filled", "")}
+SUGGESTION_FIGURES_SQL = _sql("suggestion_figures")
+# 代表行动中提交议案数 looks at the first and last campaign visit of the bucket.
+CAMPAIGN_VISITS_CTE = """,
+visiting AS (
+    SELECT b.bucket, min(v.date) AS first_day, max(v.date) AS last_day
+    FROM buckets b JOIN visits_in($first, $last, $towns) v
+      ON v.date BETWEEN b.bucket_start AND b.bucket_end AND v.campaign IS NOT NULL
+    GROUP BY b.bucket
+)"""
+# Each suggestion figure's aggregate over a bucket's suggestions (`sugg`): its one definition
+# (the parts of a rate: its numerator and denominator).
+SUGGESTION_COLUMNS = {
+    "suggestions_collected": "count(*) FILTER (WHERE collected)",
+    "suggestions_by_source": "histogram(source) FILTER (WHERE collected)",
+    "suggestions_resolved": "count(*) FILTER (WHERE resolved)",
+    "collected_resolved": "count(*) FILTER (WHERE collected AND status = $resolved)",
+    "collected_resolved_by": "count(*) FILTER (WHERE collected AND status = $resolved AND resolved_on <= resolved_by)",
+    "median_days_to_resolve": "median(resolved_on - received_on) FILTER (WHERE resolved)",
+    "overdue": f"count(*) FILTER (WHERE {OVERDUE_CONDITION.replace('$as_of', 'as_of')})",
+    "due_soon": f"count(*) FILTER (WHERE {DUE_SOON_CONDITION.replace('$as_of', 'as_of')})",
+    "suggestions_by_outcome": "histogram(outcome) FILTER (WHERE resolved AND outcome IS NOT NULL)",
+    "satisfaction_answered": "count(*) FILTER (WHERE resolved AND satisfaction IS NOT NULL)",
+    "satisfaction_satisfied":
+        "count(*) FILTER (WHERE resolved AND satisfaction IS NOT NULL AND list_contains($satisfied, satisfaction))",
+    "campaign_suggestions": "count(*) FILTER (WHERE collected AND campaign IS NOT NULL AND source <> $motion)",
+    "campaign_motions": "count(*) FILTER (WHERE collected AND source = $motion "
+                        "AND (campaign IS NOT NULL OR received_on BETWEEN first_day AND last_day))",
+}
+# The figures and the columns they are read from.
+SUGGESTION_PARTS = {
+    "resolution_rate": ("collected_resolved", "suggestions_collected"),
+    "resolution_rate_by": ("collected_resolved_by", "suggestions_collected"),
+    "satisfaction_rate": ("satisfaction_satisfied", "satisfaction_answered"),
+}
 # A visit (or its link) `v` in window {i}: dated in it and, for a campaign's window, of its campaign.
 IN_WINDOW_SQL = """v.date BETWEEN ($starts::DATE[])[{i}] AND ($ends::DATE[])[{i}]
     AND (($campaigns::VARCHAR[])[{i}] IS NULL OR v.campaign = ($campaigns::VARCHAR[])[{i}])"""
 VISIT_FIGURES_SQL = _sql("visit_figures", windows="{windows}")
-VISIT_WINDOW_SQL = (SQL_DIR / "visit_window.sql").read_text(encoding="utf-8")
+VISIT_WINDOW_SQL = _sql("visit_window")
+OWN_VISIT_KEYS = ("enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
+# Each figure of the scope's own visits: its aggregate over a window's visits `v`.
+OWN_VISIT_COLUMNS = {
+    "enterprises_visited": "count(DISTINCT v.enterprise)",
+    "problems_found": "coalesce(sum(v.problems_found), 0)",
+    "problems_solved": "coalesce(sum(v.problems_solved), 0)",
+    "households_consoled": "count(DISTINCT v.household_id) FILTER (WHERE v.consoled)",
+    "contact_visits": "count(*) FILTER (WHERE v.target_kind <> $enterprise)",
+}
 ROSTER_FIGURES_SQL = _sql("roster_figures")
+# The parts of the roster statement: (its CTE, the columns it gives, how it joins the buckets).
+ROSTER_PARTS = {
+    "whole": (""",
+whole AS (  -- what does not depend on the period
+    SELECT count(*) AS deputies_total, histogram(level) AS deputies_by_level, histogram(gender) AS deputies_by_gender,
+           histogram(education) AS deputies_by_education, histogram(occupation) AS deputies_by_occupation,
+           count(DISTINCT (township_code, group_name)) FILTER (WHERE group_name IS NOT NULL) AS deputy_groups,
+           count(DISTINCT (township_code, coalesce(group_name, ''), team_name)) FILTER (WHERE team_name IS NOT NULL)
+               AS action_teams
+    FROM roster
+)""", ("deputies_total", "deputies_by_level", "deputies_by_gender", "deputies_by_education",
+       "deputies_by_occupation", "deputy_groups", "action_teams"), " CROSS JOIN whole"),
+    "households": (""",
+household_roster AS (
+    SELECT count(*) AS households_total FROM households WHERE township_code IN (SELECT unnest($towns))
+)""",
+                   ("households_total",), " CROSS JOIN household_roster"),
+    "aged": (""",
+aged AS (
+    SELECT b.bucket,
+           histogram(CASE WHEN r.birth_year IS NULL THEN $not_filled
+                          WHEN year(b.bucket_end) - r.birth_year <= $young_max THEN $young
+                          WHEN year(b.bucket_end) - r.birth_year <= $middle_max THEN $middle
+                          ELSE $old END) AS deputies_by_age_band
+    FROM buckets b CROSS JOIN roster r GROUP BY b.bucket
+)""", ("deputies_by_age_band",), " LEFT JOIN aged USING (bucket)"),
+    "standing": (""",
+standing AS (
+    SELECT b.bucket,
+           count(s.station_id) FILTER (WHERE s.established_on IS NULL OR s.established_on <= b.bucket_end)
+               AS stations_on_roster,
+           count(s.station_id) FILTER (WHERE s.established_on BETWEEN b.bucket_start AND b.bucket_end)
+               AS stations_established
+    FROM buckets b LEFT JOIN stations s ON s.township_code IN (SELECT unnest($towns))
+    GROUP BY b.bucket
+)""", ("stations_on_roster", "stations_established"), " LEFT JOIN standing USING (bucket)"),
+}
 
 
 def _bucket_params(scope: Scope, periods: Sequence[Period], **extra) -> dict:
@@ -234,74 +332,86 @@ def _in_order(counts: dict | None, order: Sequence[str]) -> dict[str, int]:
                        key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0])))
 
 
-def activity_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
-    """Per period: every figure counted from the scope's activities (ACTIVITY_FIGURES_SQL)."""
-    rows = _rows(con, ACTIVITY_FIGURES_SQL, _bucket_params(
+def activity_figures(
+    con: Con, scope: Scope, periods: Sequence[Period], keys: Sequence[str] = (),
+) -> list[dict]:
+    """Per period: the figures of `keys` (default: every one) counted from the scope's activities,
+    in one scan."""
+    keys = list(keys or ACTIVITY_KEYS)
+    columns = {key: ACTIVITY_COLUMNS[key] for key in keys if key in ACTIVITY_COLUMNS} or {
+        "activities_total": ACTIVITY_COLUMNS["activities_total"]}
+    tallied = "station_activities_min" in keys
+    sql = ACTIVITY_FIGURES_SQL.format(
+        columns=", ".join(f"{expression} AS {key}" for key, expression in columns.items()),
+        tally=STATION_TALLY_CTE if tallied else "", tally_join=" LEFT JOIN fewest f USING (bucket)" if tallied else "")
+    rows = _rows(con, sql, _bucket_params(
         scope, periods, inspection_kinds=INSPECTION_KINDS, supervision_kinds=SUPERVISION_KINDS,
         evaluation_kind=EVALUATION_KIND, reception_kind=RECEPTION_KIND, meeting_kind=MEETING_KIND,
         training_kind=TRAINING_KIND, not_filled=NOT_FILLED, session_words=SESSION_WORDS,
         presidium_words=PRESIDIUM_WORDS, session=SESSION_MEETING, presidium=PRESIDIUM_MEETING, other=OTHER_MEETING,
     ))
     meeting_order = [SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING]
-    return [{
-        "activities_total": row["activities_total"] or 0,
-        "inspections": row["inspections"] or 0,
-        "inspections_by_theme": _by_count(row["inspections_by_theme"]),
-        "supervision": row["supervision"] or 0,
-        "supervision_by_kind": _in_order(row["supervision_by_kind"], SUPERVISION_KINDS),
-        "evaluated_units": row["evaluated_units"] or 0,
-        "station_activities": dict(sorted((row["station_activities"] or {}).items())),
-        "reception_days": row["reception_days"] or 0,
-        "voter_contacts": row["voter_contacts"] or 0,
-        "meetings": row["meetings"] or 0,
-        "meetings_by_type": _in_order(row["meetings_by_type"], meeting_order),
-        "trainings": row["trainings"] or 0,
-        "training_attendance": row["training_attendance"] or 0,
-        "station_activities_min": row["station_activities_min"],
-    } for row in rows]
+    shapes = {  # a split is ordered as the register orders it; a count of nothing is 0
+        "inspections_by_theme": _by_count, "supervision_by_kind": lambda v: _in_order(v, SUPERVISION_KINDS),
+        "station_activities": lambda v: dict(sorted((v or {}).items())),
+        "meetings_by_type": lambda v: _in_order(v, meeting_order), "station_activities_min": lambda v: v,
+    }
+    return [{key: shapes.get(key, lambda v: v or 0)(row.get(key)) for key in keys if key in ACTIVITY_KEYS}
+            for row in rows]
 
 
-def listed_deputy_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
-    """Per period: the figures counted from the deputies listed on 述职 and 接待选民 activities."""
-    rows = _rows(con, LISTED_DEPUTY_FIGURES_SQL, _bucket_params(
+def listed_deputy_figures(
+    con: Con, scope: Scope, periods: Sequence[Period], keys: Sequence[str] = (),
+) -> list[dict]:
+    """Per period: the figures counted from the deputies listed on 述职 and 接待选民 activities
+    (`keys`: which are asked for, default all; the levels are read only for a split by level)."""
+    level, roster = LISTED_LEVELS[not keys or any(k.endswith("_by_level") for k in keys)]
+    sql = LISTED_DEPUTY_FIGURES_SQL.replace("{level}", level).replace("{roster}", roster)
+    rows = _rows(con, sql, _bucket_params(
         scope, periods, reporting_kind=REPORTING_KIND, reception_kind=RECEPTION_KIND, not_filled=NOT_FILLED))
-    return [{
+    figures = [{
         "reporting_deputies": row["reporting_deputies"],
         "reporting_deputies_by_level": _by_count(row["reporting_deputies_by_level"]),
         "deputies_per_reception": row["deputies_per_reception"],
         "reception_deputies_by_level": _in_order(row["reception_deputies_by_level"], DEPUTY_LEVEL_ORDER),
     } for row in rows]
+    return [{key: value for key, value in row.items() if not keys or key in keys} for row in figures]
 
 
 def suggestion_figures(
     con: Con, scope: Scope, periods: Sequence[Period], settings: Settings, as_ofs: Sequence[dt.date],
-    resolved_bys: Sequence[dt.date | None] | None = None,
+    resolved_bys: Sequence[dt.date | None] | None = None, keys: Sequence[str] = (),
 ) -> list[dict]:
-    """Per period: every figure counted from the scope's suggestions, open ones at that period's
-    as-of day; `collected_resolved_by` is the cohort resolved by the period's `resolved_bys` day."""
-    rows = _rows(con, SUGGESTION_FIGURES_SQL, _bucket_params(
+    """Per period: the figures of `keys` (default: every one) counted from the scope's suggestions
+    in one scan, open ones at that period's as-of day; `resolution_rate_by` is the cohort's 办结率
+    counted at the period's `resolved_bys` day."""
+    keys = list(keys or (*SUGGESTION_KEYS, "resolution_rate_by"))
+    asked = {part for key in keys for part in SUGGESTION_PARTS.get(key, (key,))}
+    columns = {key: expression for key, expression in SUGGESTION_COLUMNS.items() if key in asked}
+    motions = "campaign_motions" in columns
+    sql = SUGGESTION_FIGURES_SQL.format(
+        columns=", ".join(f"{expression} AS {key}" for key, expression in columns.items()),
+        visiting=CAMPAIGN_VISITS_CTE if motions else "", window="w.first_day, w.last_day," if motions else "",
+        visiting_join=" LEFT JOIN visiting w USING (bucket)" if motions else "")
+    rows = _rows(con, sql, _bucket_params(
         scope, periods, as_ofs=list(as_ofs), resolved_bys=list(resolved_bys or [None] * len(periods)),
         resolved=RESOLVED, limit=settings.time_limit_days, window=settings.due_soon_days, satisfied=SATISFIED,
         motion=MOTION_SOURCE,
     ))
+    shapes = {
+        "suggestions_by_source": _by_count, "median_days_to_resolve": lambda v: v,
+        "suggestions_by_outcome": lambda v: {letter: (v or {}).get(letter, 0) for letter in OUTCOME_LETTERS},
+    }
     figures = []
     for row in rows:
-        collected, outcomes = row["suggestions_collected"] or 0, row["suggestions_by_outcome"] or {}
-        figures.append({
-            "suggestions_collected": collected,
-            "suggestions_by_source": _by_count(row["suggestions_by_source"]),
-            "suggestions_resolved": row["suggestions_resolved"] or 0,
-            "resolution_rate": _ratio(row["collected_resolved"] or 0, collected),
-            "collected_resolved": row["collected_resolved"] or 0,
-            "resolution_rate_by": _ratio(row["collected_resolved_by"] or 0, collected),
-            "median_days_to_resolve": row["median_days_to_resolve"],
-            "overdue": row["overdue"] or 0,
-            "due_soon": row["due_soon"] or 0,
-            "suggestions_by_outcome": {letter: outcomes.get(letter, 0) for letter in OUTCOME_LETTERS},
-            "satisfaction_rate": _ratio(row["satisfaction_satisfied"] or 0, row["satisfaction_answered"] or 0),
-            "campaign_suggestions": row["campaign_suggestions"] or 0,
-            "campaign_motions": row["campaign_motions"] or 0,
-        })
+        shown = {}
+        for key in keys:
+            if key in SUGGESTION_PARTS:
+                numerator, denominator = SUGGESTION_PARTS[key]
+                shown[key] = _ratio(row[numerator] or 0, row[denominator] or 0)
+            else:
+                shown[key] = shapes.get(key, lambda v: v or 0)(row[key])
+        figures.append(shown)
     return figures
 
 
@@ -321,15 +431,20 @@ class CoverageWindow:
 
 def visit_figures(
     con: Con, scope: Scope, windows: Sequence[Period | CoverageWindow], coverage: Sequence[bool] | None = None,
-    own: Sequence[bool] | None = None,
+    own: Sequence[bool] | None = None, own_keys: Sequence[str] = OWN_VISIT_KEYS,
 ) -> list[dict]:
     """Per window (a period: any visit in it; a coverage window: its campaign's): the figures
     counted from the visits, and the two roster denominators. `coverage` and `own` (one flag per
     window, default all) name the windows whose coverage, and whose own-visit figures (走访企业数,
-    解决问题数 …), are wanted: the others are not counted (None)."""
+    解决问题数 …: those of `own_keys`), are wanted: the others are not counted (None)."""
     coverage, own = coverage or [True] * len(windows), own or [True] * len(windows)
+    # A figure not asked for is an aggregate of nothing: the SELECT stays an aggregate (one row
+    # per window, even when no figure of its own visits is asked for).
+    own_columns = ", ".join(f"{OWN_VISIT_COLUMNS[key] if key in own_keys else 'max(NULL)'} AS {key}"
+                            for key in OWN_VISIT_COLUMNS)
     selects = [VISIT_WINDOW_SQL.format(i=i, coverage=str(covered).lower(), own=str(owned).lower(),
-                                       visit_links="{visit_links}", in_window=IN_WINDOW_SQL.format(i=i))
+                                       visit_links="{visit_links}", in_window=IN_WINDOW_SQL.format(i=i),
+                                       own_columns=own_columns)
                for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
     sql = VISIT_FIGURES_SQL.format(windows="\nUNION ALL\n".join(selects))
     rows = _rows(con, sql, _bucket_params(
@@ -343,25 +458,27 @@ def visit_figures(
     return rows
 
 
-def roster_figures(con: Con, scope: Scope, periods: Sequence[Period]) -> list[dict]:
-    """Per period: the work-summary figures of the deputy and station rosters."""
+def roster_figures(con: Con, scope: Scope, periods: Sequence[Period], keys: Sequence[str] = ()) -> list[dict]:
+    """Per period: the figures of `keys` (default: every one) of the deputy, household and
+    station rosters, the statement holding only the parts they are in."""
+    keys = list(keys or ROSTER_KEYS)
+    parts = [part for part, (_, columns, _) in ROSTER_PARTS.items() if set(columns) & set(keys)]
+    sql = ROSTER_FIGURES_SQL.format(
+        parts="".join(ROSTER_PARTS[p][0] for p in parts),
+        columns="".join(f", {c}" for p in parts for c in ROSTER_PARTS[p][1]),
+        joins="".join(ROSTER_PARTS[p][2] for p in parts))
     (young, young_max), (middle, middle_max), (old, _) = AGE_BANDS
-    rows = _rows(con, ROSTER_FIGURES_SQL, _bucket_params(
+    rows = _rows(con, sql, _bucket_params(
         scope, periods, not_filled=NOT_FILLED, young=young, young_max=young_max, middle=middle,
         middle_max=middle_max, old=old))
-    return [{
-        "deputies_total": row["deputies_total"],
-        "households_total": row["households_total"],
-        "deputies_by_level": _in_order(row["deputies_by_level"], DEPUTY_LEVEL_ORDER),
-        "deputies_by_gender": _in_order(row["deputies_by_gender"], GENDER_ORDER),
-        "deputies_by_age_band": _in_order(row["deputies_by_age_band"], [young, middle, old, NOT_FILLED]),
-        "deputies_by_education": _in_order(row["deputies_by_education"], EDUCATION_ORDER),
-        "deputies_by_occupation": _in_order(row["deputies_by_occupation"], OCCUPATION_ORDER),
-        "deputy_groups": row["deputy_groups"] or 0,
-        "action_teams": row["action_teams"] or 0,
-        "stations_on_roster": row["stations_on_roster"] or 0,
-        "stations_established": row["stations_established"] or 0,
-    } for row in rows]
+    shapes = {
+        "deputies_by_level": lambda v: _in_order(v, DEPUTY_LEVEL_ORDER),
+        "deputies_by_gender": lambda v: _in_order(v, GENDER_ORDER),
+        "deputies_by_age_band": lambda v: _in_order(v, [young, middle, old, NOT_FILLED]),
+        "deputies_by_education": lambda v: _in_order(v, EDUCATION_ORDER),
+        "deputies_by_occupation": lambda v: _in_order(v, OCCUPATION_ORDER),
+    }
+    return [{key: shapes.get(key, lambda v: v or 0)(row.get(key)) for key in keys} for row in rows]
 
 
 # Which statement holds which figure (the visit statement also carries the two roster
@@ -380,7 +497,6 @@ ROSTER_KEYS = ("deputies_total", "households_total", "deputies_by_level", "deput
                "deputies_by_age_band", "deputies_by_education", "deputies_by_occupation", "deputy_groups",
                "action_teams", "stations_on_roster", "stations_established")
 DERIVED = {"voter_contacts_with_visits": ("voter_contacts", "contact_visits")}
-OWN_VISIT_KEYS = ("enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
 COVERAGE_KEYS = ("households_visited", "household_coverage", "deputies_visiting", "deputy_participation")
 
 
@@ -398,18 +514,19 @@ def figures_over(
             figures.update(row)
 
     if wanted & set(ACTIVITY_KEYS):
-        merge(activity_figures(con, scope, periods))
+        merge(activity_figures(con, scope, periods, [k for k in ACTIVITY_KEYS if k in wanted]))
     if wanted & set(LISTED_KEYS):
-        merge(listed_deputy_figures(con, scope, periods))
+        merge(listed_deputy_figures(con, scope, periods, [k for k in LISTED_KEYS if k in wanted]))
     if wanted & set(SUGGESTION_KEYS):
         day = data_as_of(con, today, scope) if wanted & {"overdue", "due_soon"} else dt.date.max
-        merge(suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods]))
+        merge(suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods],
+                                 keys=[k for k in SUGGESTION_KEYS if k in wanted]))
     if wanted & set(VISIT_KEYS):
-        covered, owned = bool(wanted & set(COVERAGE_KEYS)), bool(wanted & set(OWN_VISIT_KEYS))
-        merge(visit_figures(con, scope, periods, [covered] * len(periods), [owned] * len(periods)))
+        covered, owned = bool(wanted & set(COVERAGE_KEYS)), [k for k in OWN_VISIT_KEYS if k in wanted]
+        merge(visit_figures(con, scope, periods, [covered] * len(periods), [bool(owned)] * len(periods), owned))
         wanted -= {"deputies_total", "households_total"}  # the visit statement has them
     if wanted & set(ROSTER_KEYS):
-        merge(roster_figures(con, scope, periods))
+        merge(roster_figures(con, scope, periods, [k for k in ROSTER_KEYS if k in wanted]))
     for figures in found:
         for key, (first, second) in DERIVED.items():
             if key in wanted:
@@ -901,42 +1018,53 @@ def all_metrics(
     return {key: _every_figure(con, scope, [period], settings, today)[0][key] for key in CONTRACT_KEYS}
 
 
+# What the headline shows (the tiles of 总览, 建议办理 and 季度简报, the briefing's paragraph and
+# charts), and the coverage of its window: the figures compared_headline computes.
+HEADLINE_KEYS = (
+    "activities_total", "inspections", "supervision", "evaluated_units", "reception_days", "voter_contacts",
+    "suggestions_collected", "suggestions_resolved", "resolution_rate", "collected_resolved",
+    "median_days_to_resolve", "overdue", "due_soon", "satisfaction_rate", "enterprises_visited", "problems_solved",
+    "reporting_deputies", "households_total", "deputies_total",
+)
+WINDOW_KEYS = ("campaign_households_visited", "campaign_household_coverage", "campaign_deputies_visiting",
+               "campaign_deputy_participation")
+
+
 def compared_headline(
     con: Con, scope: Scope, periods: Sequence[Period], settings: Settings = Settings(), today: dt.date | None = None,
 ) -> list[dict[str, object]]:
-    """headline_figures of the period shown and of those it is compared with (the period before:
-    环比, the same period last year: 同比), in one statement per register.
+    """The headline of the period shown and of those it is compared with (the period before:
+    环比, the same period last year: 同比): HEADLINE_KEYS and the coverage of the period's latest
+    coverage window (`coverage_window`), open suggestions at `as_of`; one statement per register.
 
     Like is compared with like: an earlier period's `resolution_rate` is its cohort's 办结率 when
     it was as old as the shown period's cohort is now (resolution_rate_same_age). Coverage is a
     campaign's, compared with last year's campaign only: the period before gets no coverage
-    window, and no earlier period gets the in-period visit figures (None), which no tile compares."""
+    window, and no earlier period the in-period visit figures (None), which no tile compares."""
     day, campaigns = data_as_of(con, today, scope), _campaigns(con, scope)
     shown = periods[0]
     standing = statuses_as_of(con, today, scope) if len(periods) > 1 else None
     resolved_bys = [None, *(p.start + (standing - shown.start) for p in periods[1:])]
     windows = [_windows_of(campaigns, p, min(p.end, day))[-1] for p in periods]
     compared = [index != 1 for index in range(len(periods))]  # the period before: no coverage window
-    activities = activity_figures(con, scope, periods)
-    asked = suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods], resolved_bys)
+    activities = activity_figures(con, scope, periods, [k for k in ACTIVITY_KEYS if k in HEADLINE_KEYS])
+    asked = suggestion_figures(con, scope, periods, settings, [min(p.end, day) for p in periods], resolved_bys,
+                               keys=[*(k for k in SUGGESTION_KEYS if k in HEADLINE_KEYS), "resolution_rate_by"])
     spans = [shown, *(w for w, wanted in zip(windows, compared, strict=True) if wanted)]
-    visited = visit_figures(con, scope, spans, own=[True, *([False] * (len(spans) - 1))])
-    listed = listed_deputy_figures(con, scope, periods)
+    visited = visit_figures(con, scope, spans, coverage=[False, *([True] * (len(spans) - 1))],
+                            own=[True, *([False] * (len(spans) - 1))])
+    listed = listed_deputy_figures(con, scope, periods, ["reporting_deputies"])
     covered = iter(visited[1:])
     headline = []
     for index, period in enumerate(periods):
         figures = activities[index] | asked[index] | listed[index] | (
-            visited[0] if index == 0 else dict.fromkeys((*OWN_VISIT_KEYS, *COVERAGE_KEYS)) | {
-                "households_total": visited[0]["households_total"], "deputies_total": visited[0]["deputies_total"]})
-        row = {key: figures[key] for key in CONTRACT_KEYS}
-        row["collected_resolved"] = figures["collected_resolved"]
+            visited[0] if index == 0 else dict.fromkeys(OWN_VISIT_KEYS)) | {
+            "households_total": visited[0]["households_total"], "deputies_total": visited[0]["deputies_total"]}
+        row = {key: figures[key] for key in HEADLINE_KEYS}
         if index:
             row["resolution_rate"] = figures["resolution_rate_by"]
-        window = windows[index]
-        row |= _window_figures(next(covered)) if compared[index] else dict.fromkeys(
-            ("campaign_households_visited", "campaign_household_coverage", "campaign_deputies_visiting",
-             "campaign_deputy_participation"))
-        row["coverage_window"] = window
+        row |= _window_figures(next(covered)) if compared[index] else dict.fromkeys(WINDOW_KEYS)
+        row["coverage_window"] = windows[index]
         row["as_of"] = min(period.end, day)
         headline.append(row)
     return headline
@@ -945,8 +1073,8 @@ def compared_headline(
 def headline_figures(
     con: Con, scope: Scope, period: Period, settings: Settings = Settings(), today: dt.date | None = None,
 ) -> dict[str, object]:
-    """What the pages' tiles and the briefing show: every contract metric, the cohort's
-    resolved count, and coverage in the latest coverage window (`coverage_window` holds it)."""
+    """What the pages' tiles and the briefing show (compared_headline of one period): HEADLINE_KEYS
+    and coverage in the latest coverage window (`coverage_window` holds it)."""
     return compared_headline(con, scope, [period], settings, today)[0]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from queries.metrics import Scope
+from queries.metrics import Scope, has_column
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,7 @@ def account_townships(
 def load_log_is_scoped(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether load_log records who loaded and which townships (a file published before accounts
     did not: its loads are shown only to 系统管理员 until the next load adds the columns)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'load_log' AND column_name = 'township_codes'"
-    ).fetchall()[0][0])
+    return has_column(con, "load_log", "township_codes")
 
 
 def visible_loads(con: duckdb.DuckDBPyConnection, alias: str = "l") -> str:

@@ -1,6 +1,7 @@
 """Frames for the 建议办理 page, on the contract's suggestion metrics (queries/metrics.py).
 
-Every frame is aggregated in DuckDB and stays small. Where a frame restates a
+Every frame is aggregated in DuckDB and stays small; a list is paged in SQL
+(queries/paging.py), the table getting one page. Where a frame restates a
 metric per group or as a list (resolution rate per category, the overdue list),
 it applies the metric's own SQL conditions, and tests/test_suggestions_queries.py
 proves the totals equal the metric functions, so a list never disagrees with its tile.

@@ -1,9 +1,9 @@
 """The register rows behind one figure of the work summary, so a reader can check it.
 
-`figure_rows(con, key, part, scope, period)` returns, for a metric key of
+`figure_rows(con, key, part, scope, period, page)` returns, for a metric key of
 queries/metrics.py (and, for a split such as deputies_by_level, the part such as
-"省"), the rows the metric counts, in one shape: register, township, record id,
-date, category, description, state, source file and row. Each condition below
+"省"), the rows the metric counts (a page of them, queries/paging.py), in one shape:
+register, township, record id, date, category, description, state, source file and row. Each condition below
 restates its metric's SQL word for word; tests/test_summary.py proves that the
 rows agree with the metric functions (a count equals the number of rows, a
 distinct count the distinct values in them, a sum the sum of `amount`).

@@ -285,7 +285,10 @@ def paged_table(
                 descending=bool(state.get(f"{key}_descending")))
     listed = fetch(query, *args, page)
     if listed.total == 0:
-        empty_note(empty) if empty else st.info("没有符合条件的记录。")
+        if empty:
+            empty_note(empty)
+        else:
+            st.info("没有符合条件的记录。")
         return listed
     if sorts and listed.total > PAGE_ROWS:
         with controls:
@@ -294,7 +297,7 @@ def paged_table(
                            format_func=lambda k: "默认顺序" if k is None else sorts[k])
             right.toggle("从大到小", key=f"{key}_descending", disabled=state.get(f"{key}_sort") is None)
     table(listed.rows, columns, key, title, number_formats=number_formats, pinned=pinned, selection=selection,
-          download=False)
+          download=False, paged=False)  # already one page
     if listed.pages > 1:
         state[f"{key}_page"] = listed.page.number + 1
         _pager(key, listed.first_row, listed.first_row + len(listed.rows) - 1, listed.total, noun,

@@ -14,8 +14,8 @@ listed AS MATERIALIZED (
     JOIN buckets b ON l.date BETWEEN b.bucket_start AND b.bucket_end
 ),
 staff AS (  -- distinct deputies per bucket and kind, with their roster level (未填写 when not on it)
-    SELECT l.bucket, l.kind, l.deputy_id, coalesce(any_value(d.level), $not_filled) AS level
-    FROM listed l LEFT JOIN deputies d USING (deputy_id)
+    SELECT l.bucket, l.kind, l.deputy_id, {level} AS level
+    FROM listed l{roster}
     GROUP BY ALL
 ),
 per_reception AS (

@@ -10,10 +10,6 @@ SELECT {i} AS bucket,
        CASE WHEN {coverage} THEN (
            SELECT count(DISTINCT deputy_id) FROM {visit_links} v
            WHERE {in_window} AND deputy_id IN (SELECT deputy_id FROM roster_deputies)) END AS deputies_visiting,
-       count(DISTINCT v.enterprise) AS enterprises_visited,
-       coalesce(sum(v.problems_found), 0) AS problems_found,
-       coalesce(sum(v.problems_solved), 0) AS problems_solved,
-       count(DISTINCT v.household_id) FILTER (WHERE v.consoled) AS households_consoled,
-       count(*) FILTER (WHERE v.target_kind <> $enterprise) AS contact_visits
+       {own_columns}
 FROM visits_in(($starts::DATE[])[{i}], ($ends::DATE[])[{i}], $towns) v
 WHERE {in_window} AND {own}

@@ -1,0 +1,1206 @@
+"""Hand-written DuckDB queries, one per query-layer call a page makes, each returning the same
+figures (bench/query_bench.py compares them with the call's result and times both).
+
+Written as an analyst would for the one figure, straight on the tables: FILTER aggregates
+for several periods in one scan, LIMIT for a list's first page, the link tables' own date
+columns. They share nothing with queries/ but the vocabulary (the kinds, the statuses) and
+the as-of rules that define a figure (coverage windows, the day open suggestions count at).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from queries.metrics import (
+    INSPECTION_KINDS,
+    MOTION_SOURCE,
+    RECEPTION_KIND,
+    REPORTING_KIND,
+    RESOLVED,
+    SATISFIED,
+    SUPERVISION_KINDS,
+    CoverageWindow,
+    Period,
+)
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Baseline:
+    run: Callable  # (con, *the call's arguments) -> result
+    same: Callable  # (the call's result, the baseline's) -> bool
+
+
+BASELINES: dict[str, Baseline] = {}
+
+
+def baseline(name: str, same: Callable | None = None):
+    def register(run: Callable) -> Callable:
+        BASELINES[name] = Baseline(run, same or _equal)
+        return run
+    return register
+
+
+def _close(a, b) -> bool:
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+        return (a is None or (isinstance(a, float) and math.isnan(a))) and (
+            b is None or (isinstance(b, float) and math.isnan(b)))
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return a == b
+
+
+def _equal(product, expected) -> bool:
+    """Same figures: dicts by their shared keys, frames and lists by length and values."""
+    if isinstance(expected, dict):
+        return all(_close(_value(product, key), value) for key, value in expected.items())
+    if isinstance(expected, list | tuple):
+        items = list(product) if not isinstance(product, pd.DataFrame) else product.to_dict("records")
+        return len(items) == len(expected) and all(_equal(p, e) for p, e in zip(items, expected, strict=True))
+    return _close(product, expected)
+
+
+def _value(holder, key):
+    return holder.get(key) if isinstance(holder, dict) else getattr(holder, key, None)
+
+
+def _towns(scope) -> list[str]:
+    return list(scope.township_codes)
+
+
+def _rows(con, sql: str, params: dict) -> list[tuple]:
+    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return con.execute(sql, used).fetchall()
+
+
+def _one(con, sql: str, params: dict):
+    return _rows(con, sql, params)[0]
+
+
+def _listing(total: int, keys: list) -> dict:
+    return {"total": total, "keys": keys}
+
+
+def _same_listing(column: str):
+    """A page of a list: the same length, and the same rows on the first page (by `column`)."""
+    def same(product, expected) -> bool:
+        shown = list(product.rows[column]) if len(product.rows) else []
+        return product.total == expected["total"] and [str(v) for v in shown] == [str(v) for v in expected["keys"]]
+    return same
+
+
+# --- the as-of rules (definitions, not SQL shape) --------------------------------
+
+def _data_as_of(con, scope, today) -> dt.date:
+    latest = _one(con, "SELECT max(loaded_at) FROM load_log WHERE status = 'loaded' AND len(township_codes) > 0 "
+                       "AND list_has_any($t, township_codes)", {"t": _towns(scope)})[0]
+    if latest is None:
+        latest = _one(con, "SELECT max(loaded_at) FROM load_log WHERE status = 'loaded'", {})[0]
+    today = today or dt.date.today()
+    return min(latest.date(), today) if latest else today
+
+
+def _campaigns(con, scope) -> list[tuple]:
+    return _rows(con, """
+        SELECT campaign, min(date), max(date) FROM visits
+        WHERE campaign IS NOT NULL AND township_code IN (
+            SELECT township_code FROM townships WHERE county IN (
+                SELECT county FROM townships WHERE township_code IN (SELECT unnest($t))))
+        GROUP BY campaign ORDER BY 2, 1""", {"t": _towns(scope)})
+
+
+def _window(campaigns, period: Period, as_of: dt.date) -> CoverageWindow:
+    found = [(n, f, last) for n, f, last in campaigns if f <= min(period.end, as_of) and last >= period.start]
+    if not found:
+        return CoverageWindow(dt.date(as_of.year, 1, 1), as_of)
+    name, first, last = found[-1]
+    return CoverageWindow(first, min(last, as_of), name, last < as_of)
+
+
+def _coverage(con, scope, window) -> dict:
+    visited, visiting, households, deputies = _one(con, """
+        SELECT
+          (SELECT count(DISTINCT household_id) FROM visits WHERE date BETWEEN $s AND $e
+             AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR)
+             AND household_id IN (SELECT household_id FROM households WHERE township_code IN (SELECT unnest($t)))),
+          (SELECT count(DISTINCT deputy_id) FROM visit_deputies WHERE date BETWEEN $s AND $e
+             AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR)
+             AND deputy_id IN (SELECT deputy_id FROM deputies WHERE township_code IN (SELECT unnest($t)))),
+          (SELECT count(*) FROM households WHERE township_code IN (SELECT unnest($t))),
+          (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($t)))
+    """, {"s": window.start, "e": window.end, "c": window.campaign, "t": _towns(scope)})
+    return {"campaign_households_visited": visited, "campaign_deputies_visiting": visiting,
+            "campaign_household_coverage": visited / households if households else None,
+            "campaign_deputy_participation": visiting / deputies if deputies else None}
+
+
+# --- the tiles of 总览, 建议办理 and the briefing -----------------------------------------
+
+def _headline(con, scope, periods, settings, today) -> list[dict]:
+    day = _data_as_of(con, scope, today)
+    as_ofs = [min(p.end, day) for p in periods]
+    t = _towns(scope)
+    p = {"t": t, "first": min(x.start for x in periods), "last": max(x.end for x in periods), "limit":
+         settings.time_limit_days, "window": settings.due_soon_days, "insp": INSPECTION_KINDS, "sup": SUPERVISION_KINDS,
+         "rec": RECEPTION_KIND, "rep": REPORTING_KIND, "done": RESOLVED, "ok": SATISFIED, "motion": MOTION_SOURCE}
+    for i, (period, as_of) in enumerate(zip(periods, as_ofs, strict=True)):
+        p |= {f"s{i}": period.start, f"e{i}": period.end, f"a{i}": as_of}
+    newest = _one(con, "SELECT max(greatest(received_on, coalesce(referred_on, received_on), coalesce(resolved_on, "
+                       "received_on))) FROM suggestions WHERE township_code IN (SELECT unnest($t))", p)[0]
+    standing = min(day, newest) if newest else day
+    for i, period in enumerate(periods[1:], start=1):
+        p[f"by{i}"] = period.start + (standing - periods[0].start)
+    n = range(len(periods))
+    acts = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND list_contains($insp, kind)), "
+        f"count(*) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND list_contains($sup, kind)), "
+        f"count(*) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND kind = $rec), "
+        f"coalesce(sum(voters_received) FILTER (WHERE date BETWEEN $s{i} AND $e{i}), 0)" for i in n)
+        + " FROM activities WHERE date BETWEEN $first AND $last AND township_code IN (SELECT unnest($t))", p)
+    sugg = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE received_on BETWEEN $s{i} AND $e{i}), "
+        f"count(*) FILTER (WHERE resolved_on BETWEEN $s{i} AND $e{i}), "
+        f"count(*) FILTER (WHERE received_on BETWEEN $s{i} AND $e{i} AND status = $done"
+        + (f" AND resolved_on <= $by{i}" if i else "") + "), "
+        f"count(*) FILTER (WHERE status <> $done AND received_on <= $a{i} AND $a{i} - received_on > $limit), "
+        f"count(*) FILTER (WHERE status <> $done AND received_on + $limit > $a{i} "
+        f"AND received_on + $limit <= $a{i} + $window), "
+        f"count(*) FILTER (WHERE resolved_on BETWEEN $s{i} AND $e{i} AND satisfaction IS NOT NULL), "
+        f"count(*) FILTER (WHERE resolved_on BETWEEN $s{i} AND $e{i} AND list_contains($ok, satisfaction)), "
+        f"median(resolved_on - received_on) FILTER (WHERE resolved_on BETWEEN $s{i} AND $e{i})" for i in n)
+        + " FROM suggestions WHERE township_code IN (SELECT unnest($t))", p)
+    own = _one(con, """SELECT count(DISTINCT enterprise), coalesce(sum(problems_solved), 0) FROM visits
+                       WHERE date BETWEEN $s0 AND $e0 AND township_code IN (SELECT unnest($t))""", p)
+    reporting = _one(con, "SELECT " + ", ".join(
+        f"count(DISTINCT deputy_id) FILTER (WHERE date BETWEEN $s{i} AND $e{i})" for i in n)
+        + " FROM activity_deputies WHERE kind = $rep AND date BETWEEN $first AND $last "
+          "AND township_code IN (SELECT unnest($t))", p)
+    campaigns = _campaigns(con, scope)
+    figures = []
+    for i, (period, as_of) in enumerate(zip(periods, as_ofs, strict=True)):
+        a, s = acts[4 * i:4 * i + 4], sugg[8 * i:8 * i + 8]
+        row = {"inspections": a[0], "supervision": a[1], "reception_days": a[2], "voter_contacts": a[3],
+               "suggestions_collected": s[0], "suggestions_resolved": s[1],
+               "resolution_rate": s[2] / s[0] if s[0] else None, "overdue": s[3], "due_soon": s[4],
+               "satisfaction_rate": s[6] / s[5] if s[5] else None, "median_days_to_resolve": s[7],
+               "reporting_deputies": reporting[i]}
+        if i == 0:
+            row |= {"enterprises_visited": own[0], "problems_solved": own[1]}
+        if i != 1:
+            row |= _coverage(con, scope, _window(campaigns, period, as_of))
+        figures.append(row)
+    return figures
+
+
+@baseline("metrics.compared_headline")
+def compared_headline(con, scope, periods, settings, today=None):
+    return _headline(con, scope, periods, settings, today)
+
+
+@baseline("briefing.briefing_figures", same=lambda product, expected: all(
+    _equal(getattr(product, part), figures)
+    for part, figures in zip(("now", "previous", "last_year"), expected, strict=True)))
+def briefing_figures(con, scope, period, today=None):
+    from queries.metrics import Settings
+    from queries.periods import previous_period, same_period_last_year
+
+    return _headline(con, scope, [period, previous_period(period), same_period_last_year(period)], Settings(), today)
+
+
+# --- page furniture: the sidebar, the header, the stamp -------------------------------
+
+@baseline("scope.account_townships")
+def account_townships(con, everything, county, township):
+    return [c for (c,) in _rows(con, "SELECT township_code FROM townships "
+                                     "WHERE $a OR county = $c OR township_code = $w ORDER BY 1",
+                                {"a": everything, "c": county, "w": township})]
+
+
+@baseline("data.township_roster")
+def township_roster(con, scope):
+    return [list(r) for r in _rows(con, "SELECT township_code, township_name, county, term_start FROM townships "
+                                        "WHERE township_code IN (SELECT unnest($t)) ORDER BY county, township_code",
+                                   {"t": _towns(scope)})]
+
+
+@baseline("data.station_roster")
+def station_roster(con, scope):
+    return [list(r) for r in _rows(con, "SELECT station_id, station_name FROM stations WHERE township_code IN "
+                                        "(SELECT unnest($t)) ORDER BY 1", {"t": _towns(scope)})]
+
+
+@baseline("data.latest_record_date")
+def latest_record_date(con, scope):
+    return _one(con, """SELECT greatest(
+        (SELECT max(date) FROM activities WHERE township_code IN (SELECT unnest($t))),
+        (SELECT max(received_on) FROM suggestions WHERE township_code IN (SELECT unnest($t))),
+        (SELECT max(date) FROM visits WHERE township_code IN (SELECT unnest($t))))""", {"t": _towns(scope)})[0]
+
+
+@baseline("metrics.as_of_date")
+def as_of_date(con, period, today=None, scope=None):
+    return min(period.end, _data_as_of(con, scope, today))
+
+
+@baseline("frames.data_freshness", same=lambda product, expected: product["records"] == expected["records"]
+          and product["latest_load"] == expected["latest_load"])
+def data_freshness(con, scope):
+    t = {"t": _towns(scope)}
+    latest = _one(con, "SELECT max(loaded_at) FROM load_log WHERE status = 'loaded' AND len(township_codes) > 0 "
+                       "AND list_has_any($t, township_codes)", t)[0]
+    a, s, v = _one(con, """SELECT (SELECT max(date) FROM activities WHERE township_code IN (SELECT unnest($t))),
+                                  (SELECT max(received_on) FROM suggestions WHERE township_code IN (SELECT unnest($t))),
+                                  (SELECT max(date) FROM visits WHERE township_code IN (SELECT unnest($t)))""", t)
+    return {"latest_load": latest, "records": {"活动记录": a, "建议意见登记": s, "走访记录": v}}
+
+
+def _months(period: Period) -> list[dt.date]:
+    months, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        months.append(day)
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _frame_equal(columns: list[str]):
+    def same(product, expected) -> bool:
+        return len(product) == len(expected) and all(
+            _close(got, want) for row, wanted in zip(product.to_dict("records"), expected, strict=True)
+            for got, want in ((row[c], wanted[c]) for c in columns))
+    return same
+
+
+@baseline("frames.monthly_trend", same=_frame_equal(["activities", "suggestions_collected", "suggestions_resolved"]))
+def monthly_trend(con, scope, period):
+    p = {"t": _towns(scope), "s": period.start, "e": period.end}
+    acts = dict(_rows(con, "SELECT date_trunc('month', date)::DATE, count(*) FROM activities WHERE date BETWEEN $s "
+                           "AND $e AND township_code IN (SELECT unnest($t)) GROUP BY 1", p))
+    got = _rows(con, """SELECT date_trunc('month', d)::DATE, count(*) FILTER (WHERE kind = 'c'),
+                              count(*) FILTER (WHERE kind = 'r') FROM (
+                          SELECT received_on AS d, 'c' AS kind FROM suggestions WHERE received_on BETWEEN $s AND $e
+                            AND township_code IN (SELECT unnest($t))
+                          UNION ALL SELECT resolved_on, 'r' FROM suggestions WHERE resolved_on BETWEEN $s AND $e
+                            AND township_code IN (SELECT unnest($t))) GROUP BY 1""", p)
+    sugg = {m: (c, r) for m, c, r in got}
+    return [{"activities": acts.get(m, 0), "suggestions_collected": sugg.get(m, (0, 0))[0],
+             "suggestions_resolved": sugg.get(m, (0, 0))[1]} for m in _months(period)]
+
+
+# --- 监督视察 ---------------------------------------------------------------------
+
+@baseline("inspections.headline_over")
+def inspections_headline(con, scope, periods):
+    p = {"t": _towns(scope), "i": INSPECTION_KINDS, "v": SUPERVISION_KINDS}
+    for n, period in enumerate(periods):
+        p |= {f"s{n}": period.start, f"e{n}": period.end}
+    row = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE date BETWEEN $s{n} AND $e{n} AND list_contains($i, kind)), "
+        f"count(*) FILTER (WHERE date BETWEEN $s{n} AND $e{n} AND list_contains($v, kind)), "
+        f"count(DISTINCT evaluated_unit) FILTER (WHERE date BETWEEN $s{n} AND $e{n} AND kind = '评议')"
+        for n in range(len(periods))) + " FROM activities WHERE township_code IN (SELECT unnest($t))", p)
+    return [{"inspections": row[3 * n], "supervision": row[3 * n + 1], "evaluated_units": row[3 * n + 2]}
+            for n in range(len(periods))]
+
+
+@baseline("inspections.supervision_by_month", same=_frame_equal(["activities"]))
+def supervision_by_month(con, scope, period):
+    counts = {(m, k): n for m, k, n in _rows(con, """
+        SELECT date_trunc('month', date)::DATE, kind, count(*) FROM activities
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND list_contains($v, kind)
+        GROUP BY ALL""", {"t": _towns(scope), "s": period.start, "e": period.end, "v": SUPERVISION_KINDS})}
+    return [{"activities": counts.get((m, k), 0)} for k in SUPERVISION_KINDS for m in _months(period)]
+
+
+@baseline("inspections.inspections_by_theme", same=_frame_equal(["theme", "inspections"]))
+def inspections_by_theme(con, scope, period):
+    return [{"theme": t, "inspections": n} for t, n in _rows(con, """
+        SELECT coalesce(theme, '未填写') AS theme, count(*) AS n FROM activities
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND list_contains($i, kind)
+        GROUP BY 1 ORDER BY n DESC, theme""", {"t": _towns(scope), "s": period.start, "e": period.end,
+                                               "i": INSPECTION_KINDS})]
+
+
+def _page_of(con, sql: str, params: dict, key: str) -> dict:
+    """A list's length and its first page's keys: `sql` selects `key` AS k, ordered, unlimited."""
+    total = _one(con, f"SELECT count(*) FROM ({sql})", params)[0]
+    return _listing(total, [k for (k,) in _rows(con, f"SELECT k FROM ({sql}) LIMIT {PAGE}", params)])
+
+
+@baseline("inspections.supervision_activities", same=_same_listing("source_row"))
+def supervision_activities(con, scope, period, cells, page=None):
+    return _page_of(con, """SELECT source_row AS k FROM activities
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND list_contains($v, kind)
+          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], strftime(date, '%Y-%m') || '|' || kind))
+        ORDER BY date, source_file, source_row""",
+                    {"t": _towns(scope), "s": period.start, "e": period.end, "v": SUPERVISION_KINDS, "c": list(cells)},
+                    "source_row")
+
+
+@baseline("inspections.evaluated_units", same=_same_listing("evaluated_unit"))
+def evaluated_units(con, scope, period, page=None):
+    return _page_of(con, """SELECT evaluated_unit AS k FROM activities
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND kind = '评议'
+          AND evaluated_unit IS NOT NULL
+        GROUP BY evaluated_unit ORDER BY count(*) DESC, evaluated_unit""",
+                    {"t": _towns(scope), "s": period.start, "e": period.end}, "evaluated_unit")
+
+
+# --- 建议办理 --------------------------------------------------------------------
+
+def _sp(scope, period, **extra) -> dict:
+    return {"t": _towns(scope), "s": period.start, "e": period.end, **extra}
+
+
+@baseline("suggestions.source_split", same=_frame_equal(["source", "suggestions"]))
+def source_split(con, scope, period):
+    return [{"source": s, "suggestions": n} for s, n in _rows(con, """
+        SELECT source, count(*) AS n FROM suggestions WHERE received_on BETWEEN $s AND $e
+          AND township_code IN (SELECT unnest($t)) GROUP BY source ORDER BY n DESC, source""", _sp(scope, period))]
+
+
+@baseline("suggestions.monthly_flow", same=_frame_equal(["suggestions_collected", "suggestions_resolved",
+                                                         "open_backlog"]))
+def monthly_flow(con, scope, period):
+    months = _months(period)
+    ends = [min((m.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1), period.end)
+            for m in months]
+    starts = [max(m, period.start) for m in months]
+    p = _sp(scope, period) | {f"s{i}": s for i, s in enumerate(starts)} | {f"e{i}": e for i, e in enumerate(ends)}
+    row = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE received_on BETWEEN $s{i} AND $e{i}), "
+        f"count(*) FILTER (WHERE resolved_on BETWEEN $s{i} AND $e{i}), "
+        f"count(*) FILTER (WHERE received_on <= $e{i} AND (resolved_on IS NULL OR resolved_on > $e{i}))"
+        for i in range(len(months))) + " FROM suggestions WHERE township_code IN (SELECT unnest($t))", p)
+    return [{"suggestions_collected": row[3 * i], "suggestions_resolved": row[3 * i + 1],
+             "open_backlog": row[3 * i + 2]} for i in range(len(months))]
+
+
+@baseline("suggestions.days_to_resolve_distribution", same=_frame_equal(["suggestions"]))
+def days_to_resolve(con, scope, period):
+    row = _one(con, """SELECT count(*) FILTER (WHERE d <= 15), count(*) FILTER (WHERE d BETWEEN 16 AND 30),
+                              count(*) FILTER (WHERE d BETWEEN 31 AND 60), count(*) FILTER (WHERE d BETWEEN 61 AND 90),
+                              count(*) FILTER (WHERE d >= 91)
+                       FROM (SELECT resolved_on - received_on AS d FROM suggestions
+                             WHERE resolved_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))""",
+               _sp(scope, period))
+    return [{"suggestions": n} for n in row]
+
+
+# A handling unit is its township's (named with it when the page has several townships).
+HANDLER = ("CASE WHEN $n > 1 THEN coalesce(handler, '未填写') || '（' || t.township_name || '）' "
+           "ELSE coalesce(handler, '未填写') END")
+
+
+def _rates(con, scope, period, label: str) -> list[dict]:
+    return [{"label": g, "collected": c, "resolved_now": r} for g, c, r in _rows(con, f"""
+        SELECT {label} AS label, count(*) AS c, count(*) FILTER (WHERE status = '已办结') AS r
+        FROM suggestions s JOIN townships t USING (township_code)
+        WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+        GROUP BY 1 ORDER BY round(100.0 * r / c, 1), c DESC, label""", _sp(scope, period, n=len(_towns(scope))))]
+
+
+@baseline("suggestions.resolution_by_category", same=_frame_equal(["label", "collected", "resolved_now"]))
+def resolution_by_category(con, scope, period):
+    return _rates(con, scope, period, "coalesce(category, '未填写')")
+
+
+@baseline("suggestions.resolution_by_handler", same=_frame_equal(["label", "collected", "resolved_now"]))
+def resolution_by_handler(con, scope, period):
+    return _rates(con, scope, period, HANDLER)
+
+
+@baseline("suggestions.outcome_split", same=_frame_equal(["outcome", "suggestions"]))
+def outcome_split(con, scope, period):
+    counts = dict(_rows(con, """SELECT outcome, count(*) FROM suggestions WHERE resolved_on BETWEEN $s AND $e
+                                  AND outcome IS NOT NULL AND township_code IN (SELECT unnest($t)) GROUP BY 1""",
+                        _sp(scope, period)))
+    return [{"outcome": letter, "suggestions": counts.get(letter, 0)} for letter in "ABCD"]
+
+
+@baseline("suggestions.satisfaction_split", same=_frame_equal(["satisfaction", "suggestions"]))
+def satisfaction_split(con, scope, period):
+    counts = dict(_rows(con, """SELECT satisfaction, count(*) FROM suggestions WHERE resolved_on BETWEEN $s AND $e
+                                  AND satisfaction IS NOT NULL AND township_code IN (SELECT unnest($t)) GROUP BY 1""",
+                        _sp(scope, period)))
+    return [{"satisfaction": a, "suggestions": counts.get(a, 0)} for a in ("满意", "基本满意", "不满意")]
+
+
+def _open_list(con, scope, period, settings, today, condition: str, order: str) -> dict:
+    as_of = min(period.end, _data_as_of(con, scope, today))
+    return _page_of(con, f"""SELECT suggestion_id AS k FROM suggestions
+        WHERE township_code IN (SELECT unnest($t)) AND status <> '已办结' AND {condition} ORDER BY {order}""",
+                    _sp(scope, period, a=as_of, limit=settings.time_limit_days, w=settings.due_soon_days),
+                    "suggestion_id")
+
+
+@baseline("suggestions.overdue_list", same=_same_listing("suggestion_id"))
+def overdue_list(con, scope, period, settings, today=None, page=None):
+    return _open_list(con, scope, period, settings, today, "received_on <= $a AND $a - received_on > $limit",
+                      "$a - received_on DESC, suggestion_id")
+
+
+@baseline("suggestions.due_soon_list", same=_same_listing("suggestion_id"))
+def due_soon_list(con, scope, period, settings, today=None, page=None):
+    return _open_list(con, scope, period, settings, today,
+                      "received_on + $limit > $a AND received_on + $limit <= $a + $w", "received_on, suggestion_id")
+
+
+@baseline("suggestions.collected_rows", same=_same_listing("suggestion_id"))
+def collected_rows(con, scope, period, categories=(), handlers=(), page=None):
+    return _page_of(con, f"""SELECT suggestion_id AS k FROM suggestions s JOIN townships t USING (township_code)
+        WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], coalesce(category, '未填写')))
+          AND (len($h::VARCHAR[]) = 0 OR list_contains($h::VARCHAR[], {HANDLER}))
+        ORDER BY received_on, suggestion_id""",
+                    _sp(scope, period, c=list(categories), h=list(handlers), n=len(_towns(scope))), "suggestion_id")
+
+
+# --- 代表行动 --------------------------------------------------------------------
+
+def _wp(scope, window, **extra) -> dict:
+    return {"t": _towns(scope), "s": window.start, "e": window.end, "c": window.campaign, **extra}
+
+
+IN_WINDOW = "date BETWEEN $s AND $e AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR)"
+ROSTER_HOUSEHOLDS = "SELECT household_id FROM households WHERE township_code IN (SELECT unnest($t))"
+ROSTER_DEPUTIES = "SELECT deputy_id FROM deputies WHERE township_code IN (SELECT unnest($t))"
+
+
+@baseline("metrics.coverage_windows", same=lambda product, expected: [
+    (w.start, w.end, w.campaign) for w in product] == expected)
+def coverage_windows(con, scope, period, today=None):
+    as_of = min(period.end, _data_as_of(con, scope, today))
+    found = [(n, f, last) for n, f, last in _campaigns(con, scope) if f <= min(period.end, as_of) and last >= period.start]
+    if not found:
+        return [(dt.date(as_of.year, 1, 1), as_of, None)]
+    return [(f, min(last, as_of), n) for n, f, last in found]
+
+
+@baseline("metrics.window_coverage")
+def window_coverage(con, scope, window):
+    return _coverage(con, scope, window)
+
+
+@baseline("campaign.tile_figures_over")
+def campaign_tiles(con, scope, periods):
+    p = {"t": _towns(scope), "motion": MOTION_SOURCE, "first": min(x.start for x in periods),
+         "last": max(x.end for x in periods)}
+    for i, period in enumerate(periods):
+        p |= {f"s{i}": period.start, f"e{i}": period.end}
+    n = range(len(periods))
+    visits = _one(con, "SELECT " + ", ".join(
+        f"coalesce(sum(problems_found) FILTER (WHERE date BETWEEN $s{i} AND $e{i}), 0), "
+        f"coalesce(sum(problems_solved) FILTER (WHERE date BETWEEN $s{i} AND $e{i}), 0), "
+        f"count(DISTINCT household_id) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND consoled), "
+        f"count(DISTINCT enterprise) FILTER (WHERE date BETWEEN $s{i} AND $e{i}), "
+        f"min(date) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND campaign IS NOT NULL), "
+        f"max(date) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND campaign IS NOT NULL)" for i in n)
+        + " FROM visits WHERE date BETWEEN $first AND $last AND township_code IN (SELECT unnest($t))", p)
+    for i in n:
+        p |= {f"f{i}": visits[6 * i + 4], f"l{i}": visits[6 * i + 5]}
+    sugg = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE received_on BETWEEN $s{i} AND $e{i} AND campaign IS NOT NULL AND source <> $motion), "
+        f"count(*) FILTER (WHERE received_on BETWEEN $s{i} AND $e{i} AND source = $motion AND (campaign IS NOT NULL "
+        f"OR received_on BETWEEN $f{i} AND $l{i}))" for i in n)
+        + " FROM suggestions WHERE township_code IN (SELECT unnest($t))", p)
+    return [{"problems_found": visits[6 * i], "problems_solved": visits[6 * i + 1],
+             "households_consoled": visits[6 * i + 2], "enterprises_visited": visits[6 * i + 3],
+             "campaign_suggestions": sugg[2 * i], "campaign_motions": sugg[2 * i + 1]} for i in n]
+
+
+@baseline("campaign.cumulative_coverage", same=lambda product, expected: list(product["households_visited"]) == expected)
+def cumulative_coverage(con, scope, window):
+    firsts = [d for (d,) in _rows(con, f"SELECT min(date) FROM visits WHERE {IN_WINDOW} AND household_id IN "
+                                       f"({ROSTER_HOUSEHOLDS}) GROUP BY household_id", _wp(scope, window))]
+    days = [window.start + dt.timedelta(days=i) for i in range((window.end - window.start).days + 1)]
+    return [sum(1 for f in firsts if f <= day) for day in days]
+
+
+def _shares(con, scope, window, unit: str, order: str) -> list[dict]:
+    return [{"households_visited": v, "households_total": n} for v, n in _rows(con, f"""
+        SELECT count(v.household_id), count(*) FROM households h JOIN townships t USING (township_code)
+        LEFT JOIN (SELECT DISTINCT household_id FROM visits WHERE {IN_WINDOW}
+                   AND household_id IN ({ROSTER_HOUSEHOLDS})) v USING (household_id)
+        WHERE h.township_code IN (SELECT unnest($t)) GROUP BY {unit}
+        ORDER BY round(100.0 * count(v.household_id) / count(*), 1), count(*) DESC, {order}""",
+                                                                                    _wp(scope, window))]
+
+
+@baseline("campaign.coverage_by_village", same=_frame_equal(["households_visited", "households_total"]))
+def coverage_by_village(con, scope, window):
+    return _shares(con, scope, window, "h.township_code, h.village", "h.township_code, h.village")
+
+
+@baseline("campaign.coverage_by_township", same=_frame_equal(["households_visited", "households_total"]))
+def coverage_by_township(con, scope, window):
+    return _shares(con, scope, window, "h.township_code", "h.township_code")
+
+
+@baseline("campaign.coverage_by_county", same=_frame_equal(["households_visited", "households_total"]))
+def coverage_by_county(con, scope, window):
+    return _shares(con, scope, window, "t.county", "t.county")
+
+
+def _participation(con, scope, window, unit: str, order: str) -> list[dict]:
+    return [{"deputies_visiting": v, "deputies_total": n} for v, n in _rows(con, f"""
+        SELECT count(v.deputy_id), count(*) FROM deputies d JOIN townships t USING (township_code)
+        LEFT JOIN (SELECT DISTINCT deputy_id FROM visit_deputies WHERE {IN_WINDOW}
+                   AND deputy_id IN ({ROSTER_DEPUTIES})) v USING (deputy_id)
+        WHERE d.township_code IN (SELECT unnest($t)) GROUP BY {unit}
+        ORDER BY round(100.0 * count(v.deputy_id) / count(*), 1), count(*) DESC, {order}""", _wp(scope, window))]
+
+
+@baseline("campaign.participation_by_group", same=_frame_equal(["deputies_visiting", "deputies_total"]))
+def participation_by_group(con, scope, window):
+    return _participation(con, scope, window, "d.township_code, coalesce(d.group_name, '未填写')",
+                          "d.township_code, coalesce(d.group_name, '未填写')")
+
+
+@baseline("campaign.participation_by_team", same=_frame_equal(["deputies_visiting", "deputies_total"]))
+def participation_by_team(con, scope, window):
+    return _participation(con, scope, window, "d.township_code, coalesce(d.team_name, '未填写')",
+                          "d.township_code, coalesce(d.team_name, '未填写')")
+
+
+@baseline("campaign.participation_by_township", same=_frame_equal(["deputies_visiting", "deputies_total"]))
+def participation_by_township(con, scope, window):
+    return _participation(con, scope, window, "d.township_code, t.township_name", "d.township_code")
+
+
+@baseline("campaign.participation_by_county", same=_frame_equal(["deputies_visiting", "deputies_total"]))
+def participation_by_county(con, scope, window):
+    return _participation(con, scope, window, "t.county", "t.county")
+
+
+@baseline("campaign.households_not_visited", same=_same_listing("household_id"))
+def households_not_visited(con, scope, window, villages=(), page=None):
+    return _page_of(con, f"""SELECT household_id AS k FROM households h JOIN townships t USING (township_code)
+        WHERE township_code IN (SELECT unnest($t))
+          AND household_id NOT IN (SELECT household_id FROM visits WHERE {IN_WINDOW}
+                                   AND household_id IN ({ROSTER_HOUSEHOLDS}))
+          AND (len($v::VARCHAR[]) = 0 OR list_contains($v::VARCHAR[], CASE WHEN len($t) > 1
+               THEN village || '（' || t.township_name || '）' ELSE village END))
+        ORDER BY township_code, village, household_id""", _wp(scope, window, v=list(villages)), "household_id")
+
+
+@baseline("campaign.visit_rows", same=_same_listing("source_row"))
+def visit_rows(con, scope, period, villages=(), page=None):
+    return _page_of(con, """SELECT v.source_row AS k FROM visits v LEFT JOIN households h USING (household_id)
+        JOIN townships t ON t.township_code = v.township_code
+        WHERE v.date BETWEEN $s AND $e AND v.township_code IN (SELECT unnest($t))
+          AND (len($v::VARCHAR[]) = 0 OR list_contains($v::VARCHAR[], CASE WHEN len($t) > 1
+               THEN coalesce(h.village, v.village, '未填写') || '（' || t.township_name || '）'
+               ELSE coalesce(h.village, v.village, '未填写') END))
+        ORDER BY v.date, v.source_file, v.source_row""", _sp(scope, period, v=list(villages)), "source_row")
+
+
+@baseline("campaign.deputies_not_visiting", same=_same_listing("deputy_id"))
+def deputies_not_visiting(con, scope, window, groups=(), teams=(), page=None):
+    return _page_of(con, f"""SELECT deputy_id AS k FROM deputies d JOIN townships t USING (township_code)
+        WHERE township_code IN (SELECT unnest($t))
+          AND deputy_id NOT IN (SELECT deputy_id FROM visit_deputies WHERE {IN_WINDOW}
+                                AND deputy_id IN ({ROSTER_DEPUTIES}))
+          AND (len($g::VARCHAR[]) = 0 OR list_contains($g::VARCHAR[], CASE WHEN len($t) > 1 THEN
+               coalesce(group_name, '未填写') || '（' || t.township_name || '）' ELSE coalesce(group_name, '未填写') END))
+          AND (len($m::VARCHAR[]) = 0 OR list_contains($m::VARCHAR[], CASE WHEN len($t) > 1 THEN
+               coalesce(team_name, '未填写') || '（' || t.township_name || '）' ELSE coalesce(team_name, '未填写') END))
+        ORDER BY township_code, deputy_id""", _wp(scope, window, g=list(groups), m=list(teams)), "deputy_id")
+
+
+# --- 活动站 ----------------------------------------------------------------------
+
+def _stp(scope, period, station=None, as_of=dt.date.max, **extra) -> dict:
+    return _sp(scope, period, st=station, a=as_of, rec=RECEPTION_KIND, **extra)
+
+
+STATION_GRID = """
+    WITH shown AS (
+        SELECT station_id, any_value(township_code) AS township_code, any_value(established_on) AS established_on
+        FROM (SELECT station_id, township_code, established_on, 0 AS o FROM stations
+              WHERE township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+              UNION ALL
+              SELECT station_id, township_code, NULL, 1 FROM activities
+              WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
+                AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+              ORDER BY o)
+        GROUP BY station_id
+    ),
+    months AS (SELECT unnest(generate_series(date_trunc('month', $s::DATE), date_trunc('month', $e::DATE),
+                                             INTERVAL 1 MONTH))::DATE AS month),
+    counted AS (
+        SELECT station_id, date_trunc('month', date)::DATE AS month, count(*) AS n,
+               count(*) FILTER (WHERE kind = $rec) AS r
+        FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
+          AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+        GROUP BY ALL
+    ),
+    grid AS (
+        SELECT s.station_id, s.township_code, t.county, m.month, coalesce(c.n, 0) AS activities,
+               coalesce(c.r, 0) AS reception_days,
+               m.month >= $s AND last_day(m.month) <= $e AND last_day(m.month) <= $a
+                 AND (s.established_on IS NULL OR s.established_on <= m.month) AS judged
+        FROM shown s CROSS JOIN months m LEFT JOIN counted c ON c.station_id = s.station_id AND c.month = m.month
+        LEFT JOIN townships t ON t.township_code = s.township_code
+    )
+"""
+
+
+@baseline("stations.station_months", same=_frame_equal(["activities", "reception_days"]))
+def station_months(con, scope, period, station=None, as_of=dt.date.max):
+    return [{"activities": n, "reception_days": r} for n, r in _rows(
+        con, STATION_GRID + "SELECT activities, reception_days FROM grid ORDER BY station_id, month",
+        _stp(scope, period, station, as_of))]
+
+
+@baseline("stations.township_months", same=_frame_equal(["activities", "stations_missed"]))
+def township_months(con, scope, period, as_of=dt.date.max, by="township"):
+    unit = "county" if by == "county" else "township_code"
+    return [{"activities": n, "stations_missed": m} for n, m in _rows(con, STATION_GRID + f"""
+        SELECT sum(activities), count(*) FILTER (WHERE judged AND reception_days = 0) FROM grid
+        GROUP BY {unit}, month ORDER BY {unit}, month""", _stp(scope, period, None, as_of))]
+
+
+def _quarters(period, as_of) -> list[tuple[dt.date, dt.date]]:
+    found, day = [], dt.date(period.start.year, 3 * ((period.start.month - 1) // 3) + 1, 1)
+    while day <= period.end:
+        end = (dt.date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1) - dt.timedelta(days=1))
+        if day >= period.start and end <= min(period.end, as_of):
+            found.append((day, end))
+        day = end + dt.timedelta(days=1)
+    return found
+
+
+QUARTER_GRID = """
+    WITH shown AS (
+        SELECT station_id, any_value(township_code) AS township_code, any_value(established_on) AS established_on
+        FROM (SELECT station_id, township_code, established_on, 0 AS o FROM stations
+              WHERE township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+              UNION ALL SELECT station_id, township_code, NULL, 1 FROM activities
+              WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
+                AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR) ORDER BY o)
+        GROUP BY station_id),
+    quarters AS (SELECT unnest($qs::DATE[]) AS q0, unnest($qe::DATE[]) AS q1),
+    grid AS (
+        SELECT s.station_id, s.township_code, t.county, q.q0,
+               (SELECT count(*) FROM activities a WHERE a.station_id = s.station_id AND a.date BETWEEN q.q0 AND q.q1
+                  AND a.township_code IN (SELECT unnest($t))) AS activities
+        FROM shown s CROSS JOIN quarters q LEFT JOIN townships t ON t.township_code = s.township_code
+        WHERE s.established_on IS NULL OR s.established_on <= q.q0)
+"""
+
+
+def _qp(scope, period, station, as_of) -> dict:
+    quarters = _quarters(period, as_of)
+    return _stp(scope, period, station, as_of, qs=[q for q, _ in quarters], qe=[e for _, e in quarters])
+
+
+@baseline("stations.station_quarters", same=_frame_equal(["activities"]))
+def station_quarters(con, scope, period, station=None, as_of=dt.date.max):
+    return [{"activities": n} for (n,) in _rows(con, QUARTER_GRID + "SELECT activities FROM grid ORDER BY station_id, q0",
+                                                 _qp(scope, period, station, as_of))]
+
+
+@baseline("stations.township_quarters", same=_frame_equal(["stations", "stations_passed"]))
+def township_quarters(con, scope, period, as_of=dt.date.max, by="township"):
+    unit = "county" if by == "county" else "township_code"
+    return [{"stations": n, "stations_passed": k} for n, k in _rows(con, QUARTER_GRID + f"""
+        SELECT count(*), count(*) FILTER (WHERE activities >= 2) FROM grid GROUP BY {unit}, q0 ORDER BY {unit}, q0""",
+                                                                     _qp(scope, period, None, as_of))]
+
+
+VOTERS = """
+    WITH shown AS (
+        SELECT station_id, any_value(township_code) AS township_code
+        FROM (SELECT station_id, township_code, 0 AS o FROM stations
+              WHERE township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+              UNION ALL SELECT station_id, township_code, 1 FROM activities
+              WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
+                AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR) ORDER BY o)
+        GROUP BY station_id),
+    joined AS (
+        SELECT s.station_id, s.township_code, t.county,
+               coalesce((SELECT sum(voters_received) FROM activities a WHERE a.station_id = s.station_id
+                          AND a.date BETWEEN $s AND $e AND a.township_code IN (SELECT unnest($t))), 0) AS voters,
+               (SELECT count(*) FROM deputies d WHERE d.station_id = s.station_id) AS deputies
+        FROM shown s LEFT JOIN townships t ON t.township_code = s.township_code)
+"""
+
+
+@baseline("stations.station_voters", same=_frame_equal(["voters_received", "deputies"]))
+def station_voters(con, scope, period, station=None, as_of=dt.date.max):
+    return [{"voters_received": v, "deputies": d} for v, d in _rows(
+        con, VOTERS + "SELECT voters, deputies FROM joined ORDER BY station_id", _stp(scope, period, station, as_of))]
+
+
+@baseline("stations.township_voters", same=_frame_equal(["voters_received", "deputies"]))
+def township_voters(con, scope, period, as_of=dt.date.max, by="township"):
+    unit = "county" if by == "county" else "township_code"
+    return [{"voters_received": v, "deputies": d} for v, d in _rows(
+        con, VOTERS + f"SELECT sum(voters), sum(deputies) FROM joined GROUP BY {unit} ORDER BY {unit}",
+        _stp(scope, period, None, as_of))]
+
+
+@baseline("stations.headline_over")
+def stations_headline(con, scope, periods, station=None, as_of=dt.date.max):
+    figures = []
+    for period in periods:
+        row = _one(con, STATION_GRID + """
+            SELECT (SELECT count(*) FILTER (WHERE kind = $rec) FROM activities WHERE date BETWEEN $s AND $e
+                      AND township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)),
+                   (SELECT coalesce(sum(voters_received), 0) FROM activities WHERE date BETWEEN $s AND $e
+                      AND township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)),
+                   count(DISTINCT station_id), count(*) FILTER (WHERE judged AND reception_days = 0)
+            FROM grid""", _stp(scope, period, station, as_of))
+        figures.append(dict(zip(("reception_days", "voter_contacts", "stations_total", "reception_months_missed"),
+                                row, strict=True)))
+    return figures
+
+
+@baseline("stations.building_figures_over")
+def building_figures(con, scope, periods):
+    figures = []
+    for period in periods:
+        p = _sp(scope, period, rec=RECEPTION_KIND)
+        row = _one(con, """
+            SELECT (SELECT count(*) FROM stations WHERE township_code IN (SELECT unnest($t))
+                      AND (established_on IS NULL OR established_on <= $e)),
+                   (SELECT count(*) FROM stations WHERE township_code IN (SELECT unnest($t))
+                      AND established_on BETWEEN $s AND $e),
+                   (SELECT min(n) FROM (SELECT s.station_id, count(a.station_id) AS n FROM stations s
+                      LEFT JOIN activities a ON a.station_id = s.station_id AND a.date BETWEEN $s AND $e
+                        AND a.township_code IN (SELECT unnest($t))
+                      WHERE s.township_code IN (SELECT unnest($t)) AND (s.established_on IS NULL OR s.established_on <= $e)
+                      GROUP BY s.station_id)),
+                   (SELECT round(avg(n), 1) FROM (SELECT activity_id, count(*) AS n FROM activity_deputies
+                      WHERE kind = $rec AND date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+                      GROUP BY activity_id)),
+                   (SELECT coalesce(sum(voters_received), 0) FROM activities WHERE date BETWEEN $s AND $e
+                      AND township_code IN (SELECT unnest($t)))
+                   + (SELECT count(*) FROM visits WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+                      AND target_kind <> '帮扶企业')""", p)
+        figures.append(dict(zip(("stations_on_roster", "stations_established", "station_activities_min",
+                                 "deputies_per_reception", "voter_contacts_with_visits"), row, strict=True)))
+    return figures
+
+
+@baseline("stations.station_activities", same=_same_listing("source_row"))
+def station_activities(con, scope, period, station=None, cells=(), page=None):
+    return _page_of(con, """SELECT source_row AS k FROM activities
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
+          AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], station_id || '|' || strftime(date, '%Y-%m')))
+        ORDER BY date, source_file, source_row""", _stp(scope, period, station, c=list(cells)), "source_row")
+
+
+@baseline("stations.station_tally", same=_frame_equal(["activities"]))
+def station_tally(con, scope, period):
+    return [{"activities": n} for (n,) in _rows(con, """
+        SELECT count(a.station_id) AS n FROM stations s LEFT JOIN activities a ON a.station_id = s.station_id
+          AND a.date BETWEEN $s AND $e AND a.township_code IN (SELECT unnest($t))
+        WHERE s.township_code IN (SELECT unnest($t)) AND (s.established_on IS NULL OR s.established_on <= $e)
+        GROUP BY s.station_id ORDER BY n, s.station_id""", _sp(scope, period))]
+
+
+@baseline("stations.missed_reception", same=_same_listing("station_label"))
+def missed_reception(con, scope, period, as_of=dt.date.max, page=None):
+    return _page_of(con, STATION_GRID + """
+        SELECT coalesce(s.station_name, g.station_id) || '（' || g.station_id || '）' AS k FROM grid g
+        LEFT JOIN stations s USING (station_id) WHERE g.judged AND g.reception_days = 0
+        GROUP BY g.station_id, s.station_name ORDER BY g.station_id""", _stp(scope, period, None, as_of), "k")
+
+
+@baseline("summary.term_period", same=lambda product, expected: (product.start, product.end) == expected)
+def term_period(con, scope, as_of):
+    start = _one(con, "SELECT min(term_start) FROM townships WHERE township_code IN (SELECT unnest($t))",
+                 {"t": _towns(scope)})[0]
+    try:
+        end = start.replace(year=start.year + 5) - dt.timedelta(days=1)
+    except ValueError:
+        end = start.replace(year=start.year + 5, day=28) - dt.timedelta(days=1)
+    return start, min(end, as_of)
+
+
+# --- 代表履职 --------------------------------------------------------------------
+
+@baseline("deputies.work_figures_over")
+def work_figures(con, scope, periods):
+    p = {"t": _towns(scope), "rep": REPORTING_KIND}
+    for i, period in enumerate(periods):
+        p |= {f"s{i}": period.start, f"e{i}": period.end}
+    n = range(len(periods))
+    roster = _one(con, """SELECT count(*), count(DISTINCT (township_code, group_name)) FILTER (WHERE group_name IS NOT NULL),
+                                 count(DISTINCT (township_code, coalesce(group_name, ''), team_name)) FILTER (WHERE team_name IS NOT NULL)
+                          FROM deputies WHERE township_code IN (SELECT unnest($t))""", p)
+    acts = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND kind = '会议'), "
+        f"count(*) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND kind = '学习培训'), "
+        f"coalesce(sum(attendees) FILTER (WHERE date BETWEEN $s{i} AND $e{i} AND kind = '学习培训'), 0)" for i in n)
+        + " FROM activities WHERE township_code IN (SELECT unnest($t))", p)
+    reporting = _one(con, "SELECT " + ", ".join(
+        f"count(DISTINCT deputy_id) FILTER (WHERE date BETWEEN $s{i} AND $e{i})" for i in n)
+        + " FROM activity_deputies WHERE kind = $rep AND township_code IN (SELECT unnest($t))", p)
+    return [{"deputies_total": roster[0], "deputy_groups": roster[1], "action_teams": roster[2],
+             "reporting_deputies": reporting[i], "meetings": acts[3 * i], "trainings": acts[3 * i + 1],
+             "training_attendance": acts[3 * i + 2]} for i in n]
+
+
+def _split(con, scope, column: str) -> dict[str, int]:
+    return dict(_rows(con, f"SELECT coalesce({column}, '未填写'), count(*) FROM deputies WHERE township_code IN "
+                           f"(SELECT unnest($t)) GROUP BY 1", {"t": _towns(scope)}))
+
+
+def _same_split(product, expected) -> bool:
+    return dict(zip(product.iloc[:, 0], product.iloc[:, 1], strict=True)) == expected
+
+
+@baseline("deputies.level_split", same=_same_split)
+def level_split(con, scope, period):
+    return _split(con, scope, "level")
+
+
+@baseline("deputies.composition", same=_same_split)
+def composition(con, scope, period, dimension):
+    if dimension == "年龄":
+        return dict(_rows(con, """SELECT CASE WHEN birth_year IS NULL THEN '未填写' WHEN $y - birth_year <= 35 THEN '35岁及以下'
+                                              WHEN $y - birth_year <= 55 THEN '36至55岁' ELSE '56岁及以上' END, count(*)
+                                  FROM deputies WHERE township_code IN (SELECT unnest($t)) GROUP BY 1""",
+                          {"t": _towns(scope), "y": period.end.year}))
+    return _split(con, scope, {"性别": "gender", "学历": "education", "职业": "occupation"}[dimension])
+
+
+@baseline("deputies.reporting_split", same=_same_split)
+def reporting_split(con, scope, period):
+    return dict(_rows(con, """SELECT coalesce(d.level, '未填写'), count(*) FROM (
+                                 SELECT DISTINCT deputy_id FROM activity_deputies WHERE kind = $rep
+                                 AND date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))) r
+                              LEFT JOIN deputies d USING (deputy_id) GROUP BY 1""",
+                      _sp(scope, period, rep=REPORTING_KIND)))
+
+
+@baseline("deputies.filter_options", same=lambda product, expected: {k: sorted(v) for k, v in product.items()} == expected)
+def filter_options(con, scope):
+    levels, groups, stations = _one(con, """
+        SELECT list(DISTINCT level) FILTER (WHERE level IS NOT NULL), list(DISTINCT group_name) FILTER (WHERE group_name IS NOT NULL),
+               list(DISTINCT station_id) FILTER (WHERE station_id IS NOT NULL)
+        FROM deputies WHERE township_code IN (SELECT unnest($t))""", {"t": _towns(scope)})
+    return {"levels": sorted(levels or []), "groups": sorted(groups or []), "stations": sorted(stations or [])}
+
+
+@baseline("deputies.deputy_township")
+def deputy_township(con, scope, deputy_id):
+    found = _rows(con, "SELECT township_code FROM deputies WHERE deputy_id = $d AND township_code IN (SELECT unnest($t))",
+                  {"d": deputy_id, "t": _towns(scope)})
+    return found[0][0] if found else None
+
+
+@baseline("deputies.deputy_roster")
+def deputy_roster(con, scope):
+    return [list(r) for r in _rows(con, "SELECT deputy_id, name FROM deputies WHERE township_code IN (SELECT unnest($t)) "
+                                        "ORDER BY township_code, deputy_id", {"t": _towns(scope)})]
+
+
+def _record_filter() -> str:
+    return """township_code IN (SELECT unnest($t))
+          AND (len($l::VARCHAR[]) = 0 OR list_contains($l::VARCHAR[], level))
+          AND (len($g::VARCHAR[]) = 0 OR list_contains($g::VARCHAR[], group_name))
+          AND (len($st::VARCHAR[]) = 0 OR list_contains($st::VARCHAR[], station_id))"""
+
+
+@baseline("deputies.deputy_records", same=lambda product, expected: product.total == expected["total"]
+          and product.rows[["deputy_id", "activities", "visits", "suggestions"]].values.tolist() == expected["keys"])
+def deputy_records(con, scope, period, levels=(), groups=(), stations=(), page=None):
+    p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations))
+    total = _one(con, f"SELECT count(*) FROM deputies WHERE {_record_filter()}", p)[0]
+    rows = _rows(con, f"""
+        WITH page AS (SELECT deputy_id, township_code FROM deputies WHERE {_record_filter()}
+                      ORDER BY township_code, deputy_id LIMIT {PAGE}),
+        a AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n, max(date) AS d FROM activity_deputies
+              WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
+        v AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n, max(date) AS d FROM visit_deputies
+              WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
+        g AS (SELECT deputy_id, count(*) AS n FROM suggestion_deputies WHERE received_on BETWEEN $s AND $e
+              AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1)
+        SELECT p.deputy_id, coalesce(a.n, 0), coalesce(v.n, 0), coalesce(g.n, 0), greatest(a.d, v.d)
+        FROM page p LEFT JOIN a USING (deputy_id) LEFT JOIN v USING (deputy_id) LEFT JOIN g USING (deputy_id)
+        ORDER BY p.township_code, p.deputy_id""", p)
+    return _listing(total, [list(r[:4]) for r in rows])
+
+
+@baseline("deputies.inactive_deputies", same=_same_listing("deputy_id"))
+def inactive_deputies(con, scope, period, levels=(), groups=(), stations=(), page=None):
+    p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), q=period.end - pd.DateOffset(months=6))
+    p["q"] = p["q"].date()
+    return _page_of(con, f"""
+        WITH quiet AS (SELECT deputy_id, township_code FROM deputies WHERE {_record_filter()}
+                       AND deputy_id NOT IN (SELECT deputy_id FROM activity_deputies WHERE date > $q AND date <= $e
+                                             UNION SELECT deputy_id FROM visit_deputies WHERE date > $q AND date <= $e)),
+        last AS (SELECT deputy_id, max(date) AS d FROM (
+                   SELECT deputy_id, date FROM activity_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM quiet)
+                   UNION ALL SELECT deputy_id, date FROM visit_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM quiet))
+                 GROUP BY deputy_id)
+        SELECT q.deputy_id AS k FROM quiet q LEFT JOIN last l USING (deputy_id)
+        ORDER BY l.d NULLS FIRST, q.township_code, q.deputy_id""", p, "deputy_id")
+
+
+DEEDS = """
+    WITH deeds AS (
+        SELECT a.date, a.kind, a.source_file, a.source_row FROM activities a
+        WHERE a.date BETWEEN $s AND $e AND a.township_code IN (SELECT unnest($t)) AND a.activity_id IN (
+            SELECT activity_id FROM activity_deputies WHERE deputy_id = $d AND date BETWEEN $s AND $e)
+        UNION ALL
+        SELECT v.date, '走访记录', v.source_file, v.source_row FROM visits v
+        WHERE v.date BETWEEN $s AND $e AND v.township_code IN (SELECT unnest($t)) AND v.visit_id IN (
+            SELECT visit_id FROM visit_deputies WHERE deputy_id = $d AND date BETWEEN $s AND $e))
+"""
+
+
+def _on_roster(con, scope, deputy_id) -> bool:
+    return bool(_rows(con, "SELECT 1 FROM deputies WHERE deputy_id = $d AND township_code IN (SELECT unnest($t))",
+                      {"d": deputy_id, "t": _towns(scope)}))
+
+
+@baseline("deputies.deputy_deeds", same=_same_listing("source_row"))
+def deputy_deeds(con, scope, deputy_id, period, kinds=(), page=None):
+    if not _on_roster(con, scope, deputy_id):
+        return _listing(0, [])
+    return _page_of(con, DEEDS + """SELECT source_row AS k FROM deeds
+        WHERE len($k::VARCHAR[]) = 0 OR list_contains($k::VARCHAR[], kind) ORDER BY date, source_file, source_row""",
+                    _sp(scope, period, d=deputy_id, k=list(kinds)), "source_row")
+
+
+@baseline("deputies.deputy_calendar", same=lambda product, expected: int(product["activities"].sum()) == expected)
+def deputy_calendar(con, scope, deputy_id, period):
+    if not _on_roster(con, scope, deputy_id):
+        return 0
+    return _one(con, DEEDS + "SELECT count(*) FROM deeds", _sp(scope, period, d=deputy_id))[0]
+
+
+@baseline("deputies.kind_mix", same=lambda product, expected: dict(zip(product["kind"], product["deputy_count"],
+                                                                        strict=True)) == expected)
+def kind_mix(con, scope, deputy_id, period):
+    if not _on_roster(con, scope, deputy_id):
+        return {}
+    found = _rows(con, """
+        WITH me AS (SELECT township_code, level FROM deputies WHERE deputy_id = $d),
+        peers AS (SELECT d.deputy_id FROM deputies d JOIN me USING (township_code, level) WHERE d.deputy_id <> $d)
+        SELECT kind, count(*) FILTER (WHERE deputy_id = $d) FROM activity_deputies
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+          AND (deputy_id = $d OR deputy_id IN (SELECT deputy_id FROM peers))
+        GROUP BY kind""", _sp(scope, period, d=deputy_id))
+    return dict(found)
+
+
+# --- 乡镇对比 --------------------------------------------------------------------
+
+def _unit_figures(con, scope, period, settings, today, window, by) -> list[dict]:
+    """The compared figures per township (or county): their parts, pooled per unit."""
+    as_of = min(period.end, _data_as_of(con, scope, today))
+    window = window or coverage_windows_window(con, scope, period, today)
+    unit = "t.county" if by == "county" else "t.township_code"
+    p = _sp(scope, period, a=as_of, limit=settings.time_limit_days, insp=INSPECTION_KINDS, sup=SUPERVISION_KINDS,
+            rec=RECEPTION_KIND, ws=window.start, we=window.end, wc=window.campaign)
+    rows = _rows(con, f"""
+        WITH acts AS (SELECT township_code, count(*) AS n, count(*) FILTER (WHERE list_contains($insp, kind)) AS i,
+                             count(*) FILTER (WHERE list_contains($sup, kind)) AS sv,
+                             count(*) FILTER (WHERE kind = $rec) AS r, coalesce(sum(voters_received), 0) AS v
+                      FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) GROUP BY 1),
+        sugg AS (SELECT township_code, count(*) FILTER (WHERE received_on BETWEEN $s AND $e) AS c,
+                        count(*) FILTER (WHERE received_on BETWEEN $s AND $e AND status = '已办结') AS cr,
+                        count(*) FILTER (WHERE status <> '已办结' AND received_on <= $a AND $a - received_on > $limit) AS o
+                 FROM suggestions WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
+        hh AS (SELECT township_code, count(*) AS h,
+                      count(*) FILTER (WHERE household_id IN (SELECT household_id FROM visits WHERE date BETWEEN $ws AND $we
+                                         AND ($wc::VARCHAR IS NULL OR campaign = $wc::VARCHAR))) AS hv
+               FROM households WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
+        dd AS (SELECT township_code, count(*) AS d,
+                      count(*) FILTER (WHERE deputy_id IN (SELECT deputy_id FROM visit_deputies WHERE date BETWEEN $ws AND $we
+                                         AND ($wc::VARCHAR IS NULL OR campaign = $wc::VARCHAR))) AS dv
+               FROM deputies WHERE township_code IN (SELECT unnest($t)) GROUP BY 1)
+        SELECT {unit}, sum(coalesce(a.i, 0)), sum(coalesce(a.sv, 0)), sum(coalesce(s.c, 0)), sum(coalesce(s.cr, 0)),
+               sum(coalesce(s.o, 0)), sum(coalesce(a.r, 0)), sum(coalesce(a.v, 0)), sum(coalesce(h.hv, 0)),
+               sum(coalesce(h.h, 0)), sum(coalesce(d.dv, 0)), sum(coalesce(d.d, 0))
+        FROM townships t LEFT JOIN acts a USING (township_code) LEFT JOIN sugg s USING (township_code)
+        LEFT JOIN hh h USING (township_code) LEFT JOIN dd d USING (township_code)
+        WHERE t.township_code IN (SELECT unnest($t)) GROUP BY 1 ORDER BY 1""", p)
+    return [{"township_code": r[0], "inspections": r[1], "supervision": r[2], "suggestions_collected": r[3],
+             "collected_resolved": r[4], "overdue": r[5], "reception_days": r[6], "voter_contacts": r[7],
+             "campaign_households_visited": r[8], "households_total": r[9], "campaign_deputies_visiting": r[10],
+             "deputies_total": r[11]} for r in rows]
+
+
+def coverage_windows_window(con, scope, period, today) -> CoverageWindow:
+    as_of = min(period.end, _data_as_of(con, scope, today))
+    return _window(_campaigns(con, scope), period, as_of)
+
+
+@baseline("comparison.township_metrics")
+def township_metrics(con, scope, period, settings=None, today=None, window=None, by="township"):
+    from queries.metrics import Settings
+
+    return _unit_figures(con, scope, period, settings or Settings(), today, window, by)
+
+
+@baseline("comparison.township_trend", same=lambda product, expected: len(product) == expected)
+def township_trend(con, scope, period, metric, by="month", today=None, unit="township"):
+    from queries.comparison import buckets_of
+    from queries.metrics import Settings
+
+    for bucket in buckets_of(period, by):
+        _unit_figures(con, scope, bucket, Settings(), today, None, unit)
+    return len(buckets_of(period, by))
+
+
+@baseline("comparison.metric_rows", same=lambda product, expected: product.total == expected)
+def metric_rows(con, scope, period, metric, today=None, page=None):
+    from queries.comparison import drill_register
+
+    register = drill_register(metric)
+    p = _sp(scope, period, a=min(period.end, _data_as_of(con, scope, today)))
+    if register == "活动记录":
+        kinds = {"inspections": INSPECTION_KINDS, "supervision": SUPERVISION_KINDS}.get(metric)
+        condition = "list_contains($k, kind)" if kinds else ("kind = $rec" if "reception" in metric else (
+            "voters_received IS NOT NULL" if "voter" in metric else "true"))
+        return _one(con, f"SELECT count(*) FROM activities WHERE date BETWEEN $s AND $e AND township_code IN "
+                         f"(SELECT unnest($t)) AND {condition}", p | {"k": kinds, "rec": RECEPTION_KIND})[0]
+    if register == "建议意见登记":
+        condition = ("status <> '已办结' AND received_on <= $a AND $a - received_on > 90" if metric == "overdue"
+                     else "received_on BETWEEN $s AND $e")
+        return _one(con, f"SELECT count(*) FROM suggestions WHERE township_code IN (SELECT unnest($t)) AND {condition}",
+                    p)[0]
+    table = "households" if register == "脱贫户名册" else "deputies"
+    return _one(con, f"SELECT count(*) FROM {table} WHERE township_code IN (SELECT unnest($t))", p)[0]
+
+
+@baseline("comparison.township_standing", same=lambda product, expected: len(product) == expected)
+def township_standing(con, own, peers, period, settings=None, today=None):
+    from queries.comparison import COMPARED
+    from queries.metrics import Scope, Settings
+
+    county = _rows(con, "SELECT township_code FROM townships WHERE township_code IN (SELECT unnest($p)) AND county = "
+                        "(SELECT county FROM townships WHERE township_code = $c)",
+                   {"p": list(peers.township_codes), "c": own.township_codes[0]})
+    codes = tuple(dict.fromkeys([*(c for (c,) in county), own.township_codes[0]]))
+    _unit_figures(con, Scope(codes), period, settings or Settings(), today, None, "township")
+    return len(COMPARED)
+
+
+# --- 数据 ------------------------------------------------------------------------
+
+def _visible(scope, viewer) -> dict:
+    return {"t": _towns(scope), "w": viewer.username, "all": viewer.everything}
+
+
+VISIBLE = "($all OR l.loaded_by = $w OR (len(l.township_codes) > 0 AND list_has_all($t, l.township_codes)))"
+
+
+@baseline("data.load_history", same=_same_listing("file_name"))
+def load_history(con, scope, viewer, page=None):
+    return _page_of(con, f"SELECT file_name AS k FROM load_log l WHERE {VISIBLE} ORDER BY loaded_at DESC, load_id DESC",
+                    _visible(scope, viewer), "file_name")
+
+
+@baseline("data.load_warnings", same=_same_listing("record_id"))
+def load_warnings(con, scope, viewer, page=None):
+    return _page_of(con, f"""SELECT w.record_id AS k FROM load_warnings w
+        WHERE w.load_id IN (SELECT max(load_id) FROM load_log WHERE status = 'loaded' GROUP BY file_name)
+          AND w.load_id IN (SELECT l.load_id FROM load_log l WHERE {VISIBLE})
+        ORDER BY w.load_id, w.row_no, w.file_name, w.record_id""", _visible(scope, viewer), "record_id")
+
+
+@baseline("data.rejections_frame", same=lambda product, expected: len(product) == expected)
+def rejections_frame(con, scope, viewer):
+    return _one(con, f"""SELECT count(*) FROM rejected_rows r
+        WHERE r.load_id IN (SELECT max(load_id) FROM load_log WHERE status IN ('loaded', 'strict_refused') GROUP BY file_name)
+          AND r.load_id IN (SELECT l.load_id FROM load_log l WHERE {VISIBLE})""", _visible(scope, viewer))[0]
+
+
+@baseline("data.register_counts", same=_same_listing("township_code"))
+def register_counts(con, scope, page=None):
+    total = _one(con, "SELECT count(*) FROM townships WHERE township_code IN (SELECT unnest($t))", {"t": _towns(scope)})[0]
+    shown = _rows(con, f"""
+        WITH towns AS (SELECT township_code, county FROM townships WHERE township_code IN (SELECT unnest($t))
+                       ORDER BY county, township_code LIMIT {PAGE})
+        SELECT t.township_code,
+               (SELECT count(*) FROM stations s WHERE s.township_code = t.township_code),
+               (SELECT count(*) FROM deputies d WHERE d.township_code = t.township_code),
+               (SELECT count(*) FROM households h WHERE h.township_code = t.township_code),
+               (SELECT count(*) FROM activities a WHERE a.township_code = t.township_code),
+               (SELECT count(*) FROM suggestions g WHERE g.township_code = t.township_code),
+               (SELECT count(*) FROM visits v WHERE v.township_code = t.township_code)
+        FROM towns t ORDER BY t.county, t.township_code""", {"t": _towns(scope)})
+    return _listing(total, [r[0] for r in shown])
+
+
+@baseline("data.completeness", same=lambda product, expected: int(product["records"].sum()) == expected)
+def completeness(con, scope, period, by="township"):
+    return _one(con, """SELECT (SELECT count(*) FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))
+                             + (SELECT count(*) FROM suggestions WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))
+                             + (SELECT count(*) FROM visits WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))""",
+                _sp(scope, period))[0]
+
+
+@baseline("data.register_rows", same=_same_listing("source_row"))
+def register_rows(con, scope, period, kind, page=None):
+    table, day = {"activities": ("activities", "date"), "suggestions": ("suggestions", "received_on"),
+                  "visits": ("visits", "date")}[kind]
+    return _page_of(con, f"""SELECT source_row AS k FROM {table} WHERE {day} BETWEEN $s AND $e
+        AND township_code IN (SELECT unnest($t)) ORDER BY {day}, township_code, source_file, source_row""",
+                    _sp(scope, period), "source_row")
+
+
+# --- 季度简报, 工作总结: the figures they are written from ----------------------------------
+
+@baseline("briefing.attention_items", same=lambda product, expected: [i.count for i in product][:2] == expected[:2])
+def attention_items(con, scope, period, now, today=None):
+    from queries.metrics import Settings
+
+    overdue = overdue_list(con, scope, period, Settings(), today)["total"]
+    missed = missed_reception(con, scope, period, min(period.end, _data_as_of(con, scope, today)))["total"]
+    absent = deputies_not_visiting(con, scope, now["coverage_window"])["total"]
+    if len(scope.township_codes) > 1:
+        counties = _one(con, "SELECT count(DISTINCT county) FROM townships WHERE township_code IN (SELECT unnest($t))",
+                        {"t": _towns(scope)})[0]
+        _unit_figures(con, scope, period, Settings(), today, now["coverage_window"],
+                      "county" if counties > 1 else "township")
+    return [n for n in (overdue, missed, absent) if n]
+
+
+@baseline("briefing_charts.briefing_charts", same=lambda product, expected: len(product) >= 1)
+def briefing_charts(con, scope, period, now):
+    monthly_trend(con, scope, period)
+    supervision_by_month(con, scope, period)
+    monthly_flow(con, scope, period)
+    outcome_split(con, scope, period)
+    return True
+
+
+@baseline("briefing_batch.county_batches", same=lambda product, expected: len(product) == expected)
+def county_batches(con, counties=(), scope=None):
+    return _one(con, "SELECT count(DISTINCT county) FROM townships WHERE township_code IN (SELECT unnest($t))",
+                {"t": _towns(scope)})[0]
+
+
+@baseline("summary.work_summary", same=lambda product, expected: _equal(product.now, expected[0])
+          and _equal(product.before, expected[1]))
+def work_summary(con, scope, period, previous, kind, names, county):
+    from queries.metrics import Settings
+
+    figures = _headline(con, scope, [period, previous, previous], Settings(), None)[:2]
+    for row in figures:  # the summary compares in-period figures, not the tiles' windows and cohorts
+        for key in ("resolution_rate", "campaign_households_visited", "campaign_deputies_visiting",
+                    "campaign_household_coverage", "campaign_deputy_participation", "enterprises_visited",
+                    "problems_solved"):
+            row.pop(key, None)
+    rosters = _one(con, """SELECT (SELECT count(*) FROM stations WHERE township_code IN (SELECT unnest($t))
+                                     AND (established_on IS NULL OR established_on <= $e)),
+                                  (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($t)))""",
+                   _sp(scope, period))
+    figures[0] |= {"stations_on_roster": rosters[0], "deputies_total": rosters[1]}
+    return figures
