@@ -324,14 +324,11 @@ def download_listing(
         else fmt.file_name(title, suffix=suffix)
 
     def build() -> bytes:
-        cursor = database().cursor()
-        try:
+        with database().reading() as cursor:  # the version's cursor, released when the file is written
             listed = query(cursor, *guarded)
             if as_excel:
                 return listing_xlsx(listed.batches, columns, title, heading, formats)
             return listing_csv(listed.batches, columns)
-        finally:
-            cursor.close()
 
     st.download_button(
         f"下载全部{total}条（{'Excel' if as_excel else 'CSV，超过 Excel 一张表的行数'}）",
