@@ -282,7 +282,8 @@ def load_paths(
     load (nothing published). `options.loaded_by` names who loaded them in load_log
     (default: the command line's OS user); `options.scope` (etl/load_scope.LoadScope)
     restricts the rows an account's upload may change. Each file gets a progress bar;
-    `on_stage(file index, stage)` hears each file's stages (读取, 校验, 写入) as well.
+    `on_stage(file index, stage)` hears the stages (读取, 校验, 写入, 完成) of the file being loaded, in order
+    (not the next file's decoding ahead in its thread, which would move a bar back).
     """
     console = console or Console(quiet=True)
     options = options or LoadOptions(strict=strict)
@@ -296,19 +297,20 @@ def load_paths(
         with publishing(target, fresh=fresh, wait_seconds=wait_seconds, on_wait=on_wait) as publication, \
                 _progress(console) as progress, contextlib.closing(DecodeAhead()) as ahead:
             overall = progress.add_task("全部文件", total=len(to_load))
-            bars, reached = {}, {}
+            bars, reached, loading = {}, {}, [None]
             for path in to_load:
                 name = escape(visible(path.name, 40))
                 task = progress.add_task(f"等待「{name}」", total=1.0)
 
-                def on_file_stage(stage: str, fraction: float, task=task, name=name, index=files.index(path)) -> None:
+                def on_file_stage(stage: str, fraction: float, task=task, name=name, path=path) -> None:
                     # Never back: a file decoded ahead starts its load where decoding left it.
                     reached[task] = max(fraction, reached.get(task, 0.0))
                     progress.update(task, completed=reached[task], description=f"{stage}「{name}」")
-                    if on_stage:
-                        on_stage(index, stage)
+                    if on_stage and path == loading[0]:  # not the decode-ahead thread's next file
+                        on_stage(files.index(path), stage)
                 bars[path] = on_file_stage
             for i, path in enumerate(to_load):
+                loading[0] = path
                 if i + 1 < len(to_load) and to_load[i + 1].suffix.lower() in CSV_SUFFIXES:
                     following = bars[to_load[i + 1]]
                     ahead.start(to_load[i + 1], read_options(publication.con, options),

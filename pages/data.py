@@ -119,7 +119,7 @@ with tabs[3]:
         page = st.number_input(f"页码（共 {pages:,} 页，每页 {REJECTED_PAGE_ROWS:,} 行）", min_value=1,
                                max_value=pages, key="data_rejected_page") if pages > 1 else 1
         rows = fetch(data.rejections_page, scope, Viewer(), (page - 1) * REJECTED_PAGE_ROWS, REJECTED_PAGE_ROWS)
-        layout.table(rows, REJECTED_COLUMNS, key="data_rejected", title="被拒绝的行")
+        layout.table(rows, REJECTED_COLUMNS, key="data_rejected", title="被拒绝的行", paged=False)  # one page already
         rejected_export.download_buttons(database(), scope, access.viewer(), total, audit.exported)
 
 with tabs[4]:

@@ -93,10 +93,9 @@ layout.paged_table(deputies.inactive_deputies, (scope, period, levels, groups, s
 
 # --- one deputy ---
 st.subheader("代表个人履职")
-if wanted_deputy and not fetch(deputies.deputy_township, scope, wanted_deputy):
-    wanted_deputy = None
-one = layout.pick_township(scope, "deputies_pick", wanted_deputy and fetch(deputies.deputy_township, scope,
-                                                                           wanted_deputy))
+# A linked deputy opens in their own township; one not in scope is named in the note below.
+one = layout.pick_township(scope, "deputies_pick",
+                           fetch(deputies.deputy_township, scope, wanted_deputy) if wanted_deputy else None)
 roster = fetch(deputies.deputy_roster, one)
 if not roster:
     layout.empty_note("代表名册")

@@ -95,7 +95,7 @@ def test_check_proposes_load_with_mapping_then_the_layout_loads_alone(county, tm
     assert main(["load", str(second), "--db", str(county)]) == 0
     assert query(county, "SELECT kind, title FROM activities WHERE date = DATE '2024-09-03'") == [("视察", "视察学校")]
     assert query(county, "SELECT deputy_id FROM activity_deputies JOIN activities USING (activity_id) "
-                         "WHERE date = DATE '2024-09-03'") == [("D01",)]  # 张三丰 by name
+                         "WHERE activities.date = DATE '2024-09-03'") == [("D01",)]  # 张三丰 by name
 
 
 def test_check_counts_what_would_load(county, tmp_path, capsys):

@@ -371,7 +371,7 @@ class ChildProcess:
         files, index, stage = event["files"], event["index"], event["stage"]
         if stage == "检查":
             return 0.05 * (index + 1) / files, f"正在检查「{event['name']}」的行数……"
-        step = STAGES.index(stage) if stage in STAGES else 0
+        step = len(STAGES) if stage == "完成" else STAGES.index(stage) if stage in STAGES else 0
         elapsed = time.monotonic() - self._started
         return (0.05 + 0.95 * (index + step / len(STAGES)) / files,
                 f"正在{stage}「{event['name']}」（第 {index + 1}/{files} 个文件，已用时 {elapsed:.0f} 秒）……")
