@@ -16,6 +16,7 @@ no other township's name or row leaving this module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 
@@ -112,27 +113,26 @@ TOWNSHIP_METRICS_SQL = """
         FROM visits v JOIN households h USING (household_id)
         WHERE v.date BETWEEN $start AND $end AND h.township_code IN (SELECT unnest($towns))
     ),
-    house AS (  -- households with a visit in the bucket (as households_visited); the roster's count
-        SELECT b.bucket_start, r.township_code, r.households_total,
-               coalesce(w.households_visited, 0) AS households_visited
-        FROM buckets b CROSS JOIN (SELECT township_code, count(*) AS households_total FROM households
-                                   WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL) r
-        LEFT JOIN (SELECT b.bucket_start, v.township_code, count(DISTINCT v.household_id) AS households_visited
-                   FROM scope_visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL) w
-          ON w.bucket_start = b.bucket_start AND w.township_code = r.township_code
+    house AS (  -- households with a visit in the bucket (as households_visited)
+        SELECT b.bucket_start, v.township_code, count(DISTINCT v.household_id) AS households_visited
+        FROM scope_visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL
+    ),
+    households_count AS (
+        SELECT township_code, count(*) AS households_total FROM households
+        WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
     scope_links AS MATERIALIZED (  -- the visits of the scope's roster deputies (a link carries its date)
         SELECT d.township_code, l.deputy_id, l.date
         FROM {visit_links} l JOIN deputies d USING (deputy_id)
         WHERE l.date BETWEEN $start AND $end AND d.township_code IN (SELECT unnest($towns))
     ),
-    deps AS (  -- deputies on a visit in the bucket (as deputies_visiting); the roster's count
-        SELECT b.bucket_start, r.township_code, r.deputies_total, coalesce(w.deputies_visiting, 0) AS deputies_visiting
-        FROM buckets b CROSS JOIN (SELECT township_code, count(*) AS deputies_total FROM deputies
-                                   WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL) r
-        LEFT JOIN (SELECT b.bucket_start, l.township_code, count(DISTINCT l.deputy_id) AS deputies_visiting
-                   FROM scope_links l JOIN buckets b ON l.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL) w
-          ON w.bucket_start = b.bucket_start AND w.township_code = r.township_code
+    deps AS (  -- deputies on a visit in the bucket (as deputies_visiting)
+        SELECT b.bucket_start, l.township_code, count(DISTINCT l.deputy_id) AS deputies_visiting
+        FROM scope_links l JOIN buckets b ON l.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL
+    ),
+    deputies_count AS (
+        SELECT township_code, count(*) AS deputies_total FROM deputies
+        WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
     stations_count AS (
         SELECT township_code, count(*) AS stations_total FROM stations
@@ -177,34 +177,9 @@ TOWNSHIP_METRICS_SQL = """
         FROM judged j LEFT JOIN received r ON r.station_id = j.station_id AND r.month = j.month
         GROUP BY ALL
     ),
-    counted AS (
-        SELECT b.bucket_start, b.bucket_end, t.township_code, t.township_name, t.county,
-               coalesce(a.activities_total, 0) AS activities_total,
-               coalesce(a.inspections, 0) AS inspections,
-               coalesce(a.supervision, 0) AS supervision,
-               coalesce(a.reception_days, 0) AS reception_days,
-               coalesce(a.voter_contacts, 0) AS voter_contacts,
-               coalesce(s.suggestions_collected, 0) AS suggestions_collected,
-               coalesce(s.collected_resolved, 0) AS collected_resolved,
-               coalesce(s.overdue, 0) AS overdue,
-               coalesce(h.households_total, 0) AS households_total,
-               coalesce(h.households_visited, 0) AS households_visited,
-               coalesce(d.deputies_total, 0) AS deputies_total,
-               coalesce(d.deputies_visiting, 0) AS deputies_visiting,
-               coalesce(c.stations_total, 0) AS stations_total,
-               coalesce(wh.campaign_households_visited, 0) AS campaign_households_visited,
-               coalesce(wd.campaign_deputies_visiting, 0) AS campaign_deputies_visiting,
-               coalesce(r.reception_months_due, 0) AS reception_months_due,
-               coalesce(r.reception_months_held, 0) AS reception_months_held
-        FROM buckets b CROSS JOIN towns t
-        LEFT JOIN acts a ON a.bucket_start = b.bucket_start AND a.township_code = t.township_code
-        LEFT JOIN sugg s ON s.bucket_start = b.bucket_start AND s.township_code = t.township_code
-        LEFT JOIN house h ON h.bucket_start = b.bucket_start AND h.township_code = t.township_code
-        LEFT JOIN deps d ON d.bucket_start = b.bucket_start AND d.township_code = t.township_code
-        LEFT JOIN stations_count c ON c.township_code = t.township_code
-        LEFT JOIN window_house wh ON wh.township_code = t.township_code
-        LEFT JOIN window_deps wd ON wd.township_code = t.township_code
-        LEFT JOIN reception r ON r.bucket_start = b.bucket_start AND r.township_code = t.township_code
+    counted AS (  -- the parts asked for (COUNTED_PARTS: a part not asked for is 0, its CTE not read)
+        SELECT b.bucket_start, b.bucket_end, t.township_code, t.township_name, t.county{counted_columns}
+        FROM buckets b CROSS JOIN towns t{counted_joins}
     ),
     units AS (  -- the unit compared: each township, or each county (its townships' parts added up)
         SELECT bucket_start, bucket_end, {unit_code} AS township_code, {unit_name} AS township_name,
@@ -236,20 +211,67 @@ UNITS = {  # how a unit is named (code, name): a county by its name in both
     BY_TOWNSHIP: ("township_code", "township_name"),
     BY_COUNTY: ("county", "county"),
 }
-UNIT_METRICS_SQL = {
-    unit: TOWNSHIP_METRICS_SQL.format(unit_code=code, unit_name=name, visit_links="{visit_links}",
-                                      parts=", ".join(f"sum({part})::BIGINT AS {part}" for part in PARTS))
-    for unit, (code, name) in UNITS.items()
+# Which CTE of TOWNSHIP_METRICS_SQL holds each part, and how `counted` joins it (per bucket, or
+# one figure per township for every bucket).
+PART_SOURCES = {
+    "acts": (["activities_total", "inspections", "supervision", "reception_days", "voter_contacts"], True),
+    "sugg": (["suggestions_collected", "collected_resolved", "overdue"], True),
+    "households_count": (["households_total"], False),
+    "house": (["households_visited"], True),
+    "deputies_count": (["deputies_total"], False),
+    "deps": (["deputies_visiting"], True),
+    "stations_count": (["stations_total"], False),
+    "window_house": (["campaign_households_visited"], False),
+    "window_deps": (["campaign_deputies_visiting"], False),
+    "reception": (["reception_months_due", "reception_months_held"], True),
 }
+# The parts each compared metric is computed from (a trend asks for one metric's only).
+METRIC_PARTS = {
+    "inspections": ["inspections"], "supervision": ["supervision"],
+    "suggestions_collected": ["suggestions_collected"],
+    "resolution_rate": ["suggestions_collected", "collected_resolved"], "overdue": ["overdue"],
+    "campaign_household_coverage": ["campaign_households_visited", "households_total"],
+    "campaign_deputy_participation": ["campaign_deputies_visiting", "deputies_total"],
+    "reception_days": ["reception_days"], "voter_contacts": ["voter_contacts"],
+    "supervision_per_100_deputies": ["supervision", "deputies_total"],
+    "suggestions_per_100_deputies": ["suggestions_collected", "deputies_total"],
+    "activities_per_station": ["activities_total", "stations_total"],
+    "reception_days_per_station": ["reception_days", "stations_total"],
+    "voter_contacts_per_station": ["voter_contacts", "stations_total"],
+    "reception_compliance": ["reception_months_due", "reception_months_held"],
+}
+
+
+@functools.cache
+def _unit_metrics_sql(by: str, parts: frozenset[str]) -> str:
+    """The statement for units `by`, `counted` joining only the CTEs of `parts`."""
+    code, name = UNITS[by]
+    columns, joins = [], []
+    for cte, (held, per_bucket) in PART_SOURCES.items():
+        wanted = [part for part in held if part in parts]
+        columns += [f"coalesce({cte}.{part}, 0) AS {part}" if part in wanted else f"0 AS {part}" for part in held]
+        if wanted:
+            on = f"{cte}.bucket_start = b.bucket_start AND " if per_bucket else ""
+            joins.append(f"LEFT JOIN {cte} ON {on}{cte}.township_code = t.township_code")
+    return TOWNSHIP_METRICS_SQL.format(
+        unit_code=code, unit_name=name, visit_links="{visit_links}",
+        parts=", ".join(f"sum({part})::BIGINT AS {part}" for part in PARTS),
+        counted_columns="".join(f",\n               {c}" for c in columns),
+        counted_joins="".join(f"\n        {j}" for j in joins))
+
 
 
 def _bucketed(
     con: Con, scope: Scope, buckets: list[Period], settings: Settings, today: dt.date | None,
-    window: CoverageWindow | None = None, by: str = BY_TOWNSHIP,
+    window: CoverageWindow | None = None, by: str = BY_TOWNSHIP, parts: frozenset[str] = frozenset(PARTS),
 ) -> pd.DataFrame:
-    """Every compared figure per bucket × township (one statement)."""
+    """Every compared figure per bucket × township (one statement), from `parts` (default: all;
+    the figures of the others come out as if they were 0: only those of `parts` are meant)."""
     overall = Period(min(b.start for b in buckets), max(b.end for b in buckets))
-    window = window or coverage_windows(con, scope, overall, today)[-1]
+    if parts & {"campaign_households_visited", "campaign_deputies_visiting"}:
+        window = window or coverage_windows(con, scope, overall, today)[-1]
+    else:  # no coverage figure asked for: no window to look up
+        window = CoverageWindow(overall.start, overall.end, None)
     params = _params(
         scope, overall,
         starts=[b.start for b in buckets], ends=[b.end for b in buckets],
@@ -258,7 +280,7 @@ def _bucketed(
         as_of=as_of_date(con, overall, today, scope),
         window_start=window.start, window_end=window.end, window_campaign=window.campaign,
     )
-    frame = run(con, UNIT_METRICS_SQL[by], params).df()
+    frame = run(con, _unit_metrics_sql(by, parts), params).df()
     # NULL ratios (no denominator) arrive as NaN; keep them as missing, not as 0.
     return frame.astype({key: "float64" for key in RATES | set(NORMALISED)})
 
@@ -297,7 +319,8 @@ def township_trend(
     """
     if metric not in TRENDED:
         raise ValueError(f"not a metric with a trend: {metric}")
-    long = _bucketed(con, scope, buckets_of(period, by), Settings(), today, by=unit)
+    long = _bucketed(con, scope, buckets_of(period, by), Settings(), today, by=unit,
+                     parts=frozenset(METRIC_PARTS[metric]))
     wide = long.pivot(index="bucket_start", columns="township_code", values=metric)
     wide = wide.reindex(columns=list(dict.fromkeys(long["township_code"]))).reset_index()
     if metric in RATES:

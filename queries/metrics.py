@@ -267,18 +267,23 @@ OWN_VISIT_COLUMNS = {
     "contact_visits": "count(*) FILTER (WHERE v.target_kind <> $enterprise)",
 }
 ROSTER_FIGURES_SQL = _sql("roster_figures")
+# The roster figures that do not depend on the period: each one's aggregate over the roster.
+WHOLE_COLUMNS = {
+    "deputies_total": "count(*)",
+    "deputies_by_level": "histogram(level)",
+    "deputies_by_gender": "histogram(gender)",
+    "deputies_by_education": "histogram(education)",
+    "deputies_by_occupation": "histogram(occupation)",
+    "deputy_groups": "count(DISTINCT (township_code, group_name)) FILTER (WHERE group_name IS NOT NULL)",
+    "action_teams": "count(DISTINCT (township_code, coalesce(group_name, ''), team_name))"
+                    " FILTER (WHERE team_name IS NOT NULL)",
+}
 # The parts of the roster statement: (its CTE, the columns it gives, how it joins the buckets).
 ROSTER_PARTS = {
     "whole": (""",
-whole AS (  -- what does not depend on the period
-    SELECT count(*) AS deputies_total, histogram(level) AS deputies_by_level, histogram(gender) AS deputies_by_gender,
-           histogram(education) AS deputies_by_education, histogram(occupation) AS deputies_by_occupation,
-           count(DISTINCT (township_code, group_name)) FILTER (WHERE group_name IS NOT NULL) AS deputy_groups,
-           count(DISTINCT (township_code, coalesce(group_name, ''), team_name)) FILTER (WHERE team_name IS NOT NULL)
-               AS action_teams
-    FROM roster
-)""", ("deputies_total", "deputies_by_level", "deputies_by_gender", "deputies_by_education",
-       "deputies_by_occupation", "deputy_groups", "action_teams"), " CROSS JOIN whole"),
+whole AS (  -- what does not depend on the period: the columns asked for (WHOLE_COLUMNS)
+    SELECT {whole} FROM roster
+)""", tuple(WHOLE_COLUMNS), " CROSS JOIN whole"),
     "households": (""",
 household_roster AS (
     SELECT count(*) AS households_total FROM households WHERE township_code IN (SELECT unnest($towns))
@@ -367,8 +372,12 @@ def listed_deputy_figures(
     (`keys`: which are asked for, default all; the levels are read only for a split by level)."""
     level, roster = LISTED_LEVELS[not keys or any(k.endswith("_by_level") for k in keys)]
     sql = LISTED_DEPUTY_FIGURES_SQL.replace("{level}", level).replace("{roster}", roster)
+    # A kind no figure asked for is bound as NULL: its links are not read.
+    reporting = not keys or bool({"reporting_deputies", "reporting_deputies_by_level"} & set(keys))
+    reception = not keys or bool({"deputies_per_reception", "reception_deputies_by_level"} & set(keys))
     rows = _rows(con, sql, _bucket_params(
-        scope, periods, reporting_kind=REPORTING_KIND, reception_kind=RECEPTION_KIND, not_filled=NOT_FILLED))
+        scope, periods, reporting_kind=REPORTING_KIND if reporting else None,
+        reception_kind=RECEPTION_KIND if reception else None, not_filled=NOT_FILLED))
     figures = [{
         "reporting_deputies": row["reporting_deputies"],
         "reporting_deputies_by_level": _by_count(row["reporting_deputies_by_level"]),
@@ -463,9 +472,11 @@ def roster_figures(con: Con, scope: Scope, periods: Sequence[Period], keys: Sequ
     station rosters, the statement holding only the parts they are in."""
     keys = list(keys or ROSTER_KEYS)
     parts = [part for part, (_, columns, _) in ROSTER_PARTS.items() if set(columns) & set(keys)]
+    whole = [key for key in WHOLE_COLUMNS if key in keys]
     sql = ROSTER_FIGURES_SQL.format(
-        parts="".join(ROSTER_PARTS[p][0] for p in parts),
-        columns="".join(f", {c}" for p in parts for c in ROSTER_PARTS[p][1]),
+        parts="".join(ROSTER_PARTS[p][0] for p in parts).replace(
+            "{whole}", ", ".join(f"{WHOLE_COLUMNS[key]} AS {key}" for key in whole)),
+        columns="".join(f", {c}" for p in parts for c in ROSTER_PARTS[p][1] if p != "whole" or c in whole),
         joins="".join(ROSTER_PARTS[p][2] for p in parts))
     (young, young_max), (middle, middle_max), (old, _) = AGE_BANDS
     rows = _rows(con, sql, _bucket_params(
