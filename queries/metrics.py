@@ -257,6 +257,8 @@ IN_WINDOW_SQL = """v.date BETWEEN ($starts::DATE[])[{i}] AND ($ends::DATE[])[{i}
     AND (($campaigns::VARCHAR[])[{i}] IS NULL OR v.campaign = ($campaigns::VARCHAR[])[{i}])"""
 VISIT_FIGURES_SQL = _sql("visit_figures", windows="{windows}")
 VISIT_WINDOW_SQL = _sql("visit_window")
+VISIT_COVERAGE_SQL = _sql("visit_coverage")
+NO_COVERAGE = "NULL::BIGINT AS households_visited, NULL::BIGINT AS deputies_visiting"
 OWN_VISIT_KEYS = ("enterprises_visited", "problems_found", "problems_solved", "households_consoled", "contact_visits")
 # Each figure of the scope's own visits: its aggregate over a window's visits `v`.
 OWN_VISIT_COLUMNS = {
@@ -451,10 +453,11 @@ def visit_figures(
     # per window, even when no figure of its own visits is asked for).
     own_columns = ", ".join(f"{OWN_VISIT_COLUMNS[key] if key in own_keys else 'max(NULL)'} AS {key}"
                             for key in OWN_VISIT_COLUMNS)
-    selects = [VISIT_WINDOW_SQL.format(i=i, coverage=str(covered).lower(), own=str(owned).lower(),
-                                       visit_links="{visit_links}", in_window=IN_WINDOW_SQL.format(i=i),
-                                       own_columns=own_columns)
-               for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
+    selects = [VISIT_WINDOW_SQL.format(
+        i=i, own=str(owned).lower(), in_window=IN_WINDOW_SQL.format(i=i), own_columns=own_columns,
+        coverage=VISIT_COVERAGE_SQL.format(in_window=IN_WINDOW_SQL.format(i=i), visit_links="{visit_links}")
+        if covered else NO_COVERAGE)
+        for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
     sql = VISIT_FIGURES_SQL.format(windows="\nUNION ALL\n".join(selects))
     rows = _rows(con, sql, _bucket_params(
         scope, [Period(w.start, w.end) for w in windows], campaigns=[getattr(w, "campaign", None) for w in windows],
