@@ -311,6 +311,8 @@ def load_paths(
                 bars[path] = on_file_stage
             for i, path in enumerate(to_load):
                 loading[0] = path
+                if on_stage:  # a file decoded ahead has read quietly: its load still starts at 读取
+                    on_stage(files.index(path), "读取")
                 if i + 1 < len(to_load) and to_load[i + 1].suffix.lower() in CSV_SUFFIXES:
                     following = bars[to_load[i + 1]]
                     ahead.start(to_load[i + 1], read_options(publication.con, options),

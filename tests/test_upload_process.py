@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -151,7 +152,8 @@ def test_progress_is_reported_from_the_child(county_db, tmp_path):
     assert heard, "no progress was reported"
     shares = [share for share, _ in heard]
     assert shares == sorted(shares) and shares[0] >= 0 and shares[-1] <= 1
-    assert any(text.startswith("正在读取「活动记录_大.csv」（第") for _, text in heard), heard
+    # The page polls the latest stage every 0.25 s: a stage quicker than that may pass unseen.
+    assert any(re.match("正在(读取|校验|写入)「活动记录_大.csv」（第 ", text) for _, text in heard), heard
 
 
 def test_a_load_the_environment_stops_says_why(tmp_path):
