@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import threading
 import zipfile
@@ -37,6 +36,7 @@ from tests.test_browser import (
     _start_streamlit,
     _stop,
     assert_no_exception,
+    chromium_available,  # noqa: F401 - an autouse fixture: skips (or in CI fails) without Chromium
     wait_until_drawn,
 )
 from tests.test_db import new_suggestion
@@ -59,14 +59,6 @@ EVIL_LINKS = """() => [...document.querySelectorAll('a')]
     .filter(href => href.includes('evil.example'))"""
 BOLD_NAMES = """() => [...document.querySelectorAll('strong, b')].map(e => e.textContent.trim())
     .filter(text => text === '钓鱼镇' || text === '张三丰')"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def chromium_available():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
 
 
 @pytest.fixture(scope="module")
