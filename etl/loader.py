@@ -644,6 +644,12 @@ def stored_columns(register: Register) -> list[str]:
     return columns
 
 
+# What a row carries from a roster, so the queries need not join a province's rows to it
+# (etl/schema.sql): (table, its column, roster, the key joining them, the roster's column).
+# Copied when the row is written; refreshed when the roster's row is.
+ROSTER_COPIES = (("visits", "household_township", "households", "household_id", "township_code"),)
+
+
 def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     """Accepted rows replace the rows with the same natural key, and their deputy links.
 
@@ -659,13 +665,21 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     )
     warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
     con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
-    columns = ", ".join(ident(c) for c in stored_columns(register))
+    stored = stored_columns(register)
+    copies = [(column, roster, on, source) for kind, column, roster, on, source in ROSTER_COPIES
+              if kind == register.kind]
+    columns = ", ".join(ident(c) for c in [*stored, *(column for column, *_ in copies)])
+    values = ", ".join([*(f"a.{ident(c)}" for c in stored), *(f"r{i}.{ident(source)}"
+                                                              for i, (*_, source) in enumerate(copies))])
+    joins = "".join(f" LEFT JOIN {ident(roster)} r{i} ON r{i}.{ident(on)} = a.{ident(on)}"
+                    for i, (_, roster, on, _) in enumerate(copies))
     con.execute(
         f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
-        f"SELECT {columns}, $load_id, $file, list_extract($sheets, (row_no >> {ROW_BITS}) + 1), "
-        f"row_no & {(1 << ROW_BITS) - 1} FROM accepted ORDER BY row_no",
+        f"SELECT {values}, $load_id, $file, list_extract($sheets, (a.row_no >> {ROW_BITS}) + 1), "
+        f"a.row_no & {(1 << ROW_BITS) - 1} FROM accepted a{joins} ORDER BY a.row_no",
         {"load_id": load_id, "file": sheet.path.name, "sheets": [t.sheet for t in sheet.tables]},
     )
+    _refresh_copies(con, register, load_id)
     if register.link_table:
         link = ident(register.link_table)
         con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
@@ -675,6 +689,19 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
             "FROM accepted WHERE len(deputy_ids) > 0"
         )
     return warnings
+
+
+def _refresh_copies(con, register: Register, load_id: int) -> None:
+    """Rows carrying a value of the roster rows this load wrote get it again (a household
+    moved to another township moves its visits' coverage with it)."""
+    for table, column, roster, on, source in ROSTER_COPIES:
+        if roster == register.kind:
+            con.execute(
+                f"UPDATE {ident(table)} SET {ident(column)} = r.{ident(source)} FROM {ident(roster)} r "
+                f"WHERE r.load_id = $load_id AND r.{ident(on)} = {ident(table)}.{ident(on)} "
+                f"AND {ident(table)}.{ident(column)} IS DISTINCT FROM r.{ident(source)}",
+                {"load_id": load_id},
+            )
 
 
 def _keep_rejections(

@@ -65,35 +65,41 @@ def _window_params(scope: Scope, window: CoverageWindow, **extra) -> dict:
 WINDOW_VISITS = "date BETWEEN $start AND $end AND ($campaign::VARCHAR IS NULL OR campaign = $campaign::VARCHAR)"
 
 # The condition of metrics.window_coverage: a roster household of the scope with a visit
-# of the window (the visit's own township does not matter). Only the roster's households'
-# visits are read, so one township reads little of a province.
-VISITED_HOUSEHOLDS_CTE = f"""
+# of the window (the visit's own township does not matter; a visit carries its household's
+# roster township, etl/schema.sql). `visited` holds only roster households of the scope.
+VISITED_CTE = f"""
+    visited AS (
+        SELECT household_id, household_township AS township_code, min(date) AS first_visit
+        FROM {{roster_visits}}
+        WHERE {WINDOW_VISITS} AND household_township IN (SELECT unnest($towns))
+        GROUP BY household_id, household_township
+    )
+"""
+# The scope's roster households, with their township's name.
+ROSTER_CTE = """
     roster AS (
         SELECT h.*, coalesce(t.township_name, h.township_code) AS township_name
         FROM households h LEFT JOIN townships t USING (township_code)
         WHERE h.township_code IN (SELECT unnest($towns))
-    ),
-    visited AS (
-        SELECT household_id, min(date) AS first_visit FROM visits
-        WHERE {WINDOW_VISITS} AND household_id IN (SELECT household_id FROM households
-                                                   WHERE township_code IN (SELECT unnest($towns)))
-        GROUP BY household_id
     )
 """
+VISITED_HOUSEHOLDS_CTE = f"{ROSTER_CTE}, {VISITED_CTE}"
 
-# Day by day: roster households whose first visit in the period is on or before that day.
+# Day by day: roster households whose first visit in the period is on or before that day
+# (the days' new households, summed up).
 CUMULATIVE_COVERAGE_SQL = f"""
-    WITH {VISITED_HOUSEHOLDS_CTE},
-    days AS (SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 DAY))::DATE AS day)
-    SELECT d.day,
-           count(v.household_id) AS households_visited,
-           (SELECT count(*) FROM roster) AS households_total,
-           count(v.household_id) / nullif((SELECT count(*) FROM roster), 0) AS household_coverage
-    FROM days d
-    LEFT JOIN (SELECT r.household_id, v.first_visit FROM roster r JOIN visited v USING (household_id)) v
-      ON v.first_visit <= d.day
-    GROUP BY d.day
-    ORDER BY d.day
+    WITH {VISITED_CTE},
+    days AS (SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 DAY))::DATE AS day),
+    firsts AS (SELECT first_visit AS day, count(*) AS households FROM visited GROUP BY first_visit),
+    total AS (SELECT count(*) AS households_total FROM households WHERE township_code IN (SELECT unnest($towns))),
+    grown AS (
+        SELECT d.day, (sum(coalesce(f.households, 0)) OVER (ORDER BY d.day))::BIGINT AS households_visited
+        FROM days d LEFT JOIN firsts f USING (day)
+    )
+    SELECT g.day, g.households_visited, total.households_total,
+           g.households_visited / nullif(total.households_total, 0) AS household_coverage
+    FROM grown g CROSS JOIN total
+    ORDER BY g.day
 """
 
 
@@ -104,7 +110,7 @@ def cumulative_coverage(con: Con, scope: Scope, window: CoverageWindow) -> pd.Da
 
 COVERAGE_BY_VILLAGE_SQL = f"""
     WITH {VISITED_HOUSEHOLDS_CTE}
-    SELECT township_code, township_name, village, {_with_township("village")} AS village_label,
+    SELECT r.township_code, township_name, village, {_with_township("village")} AS village_label,
            count(v.household_id) AS households_visited,
            count(*) AS households_total,
            round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
@@ -119,14 +125,25 @@ def coverage_by_village(con: Con, scope: Scope, window: CoverageWindow) -> pd.Da
     return run(con, COVERAGE_BY_VILLAGE_SQL, _window_params(scope, window)).df()
 
 
+# Per township: its roster's households, and those of them visited (counted apart and
+# joined: a township, not a million households, is the join's key).
+TOWNSHIP_COVERAGE_CTE = f"""
+    {VISITED_CTE},
+    by_township AS (
+        SELECT r.township_code, r.households_total, coalesce(v.households_visited, 0) AS households_visited
+        FROM (SELECT township_code, count(*) AS households_total FROM households
+              WHERE township_code IN (SELECT unnest($towns)) GROUP BY township_code) r
+        LEFT JOIN (SELECT township_code, count(*) AS households_visited FROM visited GROUP BY township_code) v
+          USING (township_code)
+    )
+"""
+
 COVERAGE_BY_TOWNSHIP_SQL = f"""
-    WITH {VISITED_HOUSEHOLDS_CTE}
-    SELECT township_code, township_name,
-           count(v.household_id) AS households_visited,
-           count(*) AS households_total,
-           round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
-    FROM roster r LEFT JOIN visited v USING (household_id)
-    GROUP BY ALL
+    WITH {TOWNSHIP_COVERAGE_CTE}
+    SELECT township_code, coalesce(t.township_name, township_code) AS township_name,
+           households_visited, households_total,
+           round(100.0 * households_visited / households_total, 1) AS coverage_percent
+    FROM by_township LEFT JOIN townships t USING (township_code)
     ORDER BY coverage_percent, households_total DESC, township_code
 """
 
@@ -138,12 +155,12 @@ def coverage_by_township(con: Con, scope: Scope, window: CoverageWindow) -> pd.D
 
 # A province's view: one row per county, its townships' households added up.
 COVERAGE_BY_COUNTY_SQL = f"""
-    WITH {VISITED_HOUSEHOLDS_CTE}
+    WITH {TOWNSHIP_COVERAGE_CTE}
     SELECT t.county AS county,
-           count(v.household_id) AS households_visited,
-           count(*) AS households_total,
-           round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
-    FROM roster r LEFT JOIN visited v USING (household_id) JOIN townships t USING (township_code)
+           sum(households_visited)::BIGINT AS households_visited,
+           sum(households_total)::BIGINT AS households_total,
+           round(100.0 * sum(households_visited) / sum(households_total), 1) AS coverage_percent
+    FROM by_township JOIN townships t USING (township_code)
     GROUP BY ALL
     ORDER BY coverage_percent, households_total DESC, county
 """
@@ -157,10 +174,11 @@ def coverage_by_county(con: Con, scope: Scope, window: CoverageWindow) -> pd.Dat
 # Roster households with no visit in the window (head names masked), narrowed to villages.
 HOUSEHOLDS_NOT_VISITED = ListSpec(
     base=f"""
-        WITH {VISITED_HOUSEHOLDS_CTE}
+        WITH {ROSTER_CTE}
         SELECT household_id, head_name, township_code, township_name, village, source_file, source_row
         FROM roster r
-        WHERE household_id NOT IN (SELECT household_id FROM visited)
+        WHERE household_id NOT IN (SELECT household_id FROM {{roster_visits}}
+                                   WHERE {WINDOW_VISITS} AND household_township IN (SELECT unnest($towns)))
           AND (len($villages::VARCHAR[]) = 0 OR list_contains($villages::VARCHAR[], {_with_township("village")}))
     """,
     shown="""

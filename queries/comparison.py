@@ -109,9 +109,9 @@ TOWNSHIP_METRICS_SQL = """
         GROUP BY ALL
     ),
     scope_visits AS MATERIALIZED (  -- visits to the scope's roster households (anywhere), by household township
-        SELECT h.township_code, v.household_id, v.date
-        FROM visits v JOIN households h USING (household_id)
-        WHERE v.date BETWEEN $start AND $end AND h.township_code IN (SELECT unnest($towns))
+        SELECT household_township AS township_code, household_id, date
+        FROM {roster_visits}
+        WHERE date BETWEEN $start AND $end AND household_township IN (SELECT unnest($towns))
     ),
     house AS (  -- households with a visit in the bucket (as households_visited)
         SELECT b.bucket_start, v.township_code, count(DISTINCT v.household_id) AS households_visited
@@ -139,14 +139,12 @@ TOWNSHIP_METRICS_SQL = """
         WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
     window_house AS (  -- the coverage window's visits (metrics.window_coverage), one for all buckets
-        SELECT township_code,
-               count(*) FILTER (WHERE household_id IN (
-                   SELECT household_id FROM visits WHERE date BETWEEN $window_start AND $window_end
-                     AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
-                     AND household_id IN (SELECT household_id FROM households
-                                          WHERE township_code IN (SELECT unnest($towns)))))
-                   AS campaign_households_visited
-        FROM households WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
+        SELECT household_township AS township_code, count(DISTINCT household_id) AS campaign_households_visited
+        FROM {roster_visits}
+        WHERE date BETWEEN $window_start AND $window_end
+          AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
+          AND household_township IN (SELECT unnest($towns))
+        GROUP BY ALL
     ),
     window_deps AS (
         SELECT township_code,
@@ -254,7 +252,7 @@ def _unit_metrics_sql(by: str, parts: frozenset[str]) -> str:
             on = f"{cte}.bucket_start = b.bucket_start AND " if per_bucket else ""
             joins.append(f"LEFT JOIN {cte} ON {on}{cte}.township_code = t.township_code")
     return TOWNSHIP_METRICS_SQL.format(
-        unit_code=code, unit_name=name, visit_links="{visit_links}",
+        unit_code=code, unit_name=name, visit_links="{visit_links}", roster_visits="{roster_visits}",
         parts=", ".join(f"sum({part})::BIGINT AS {part}" for part in PARTS),
         counted_columns="".join(f",\n               {c}" for c in columns),
         counted_joins="".join(f"\n        {j}" for j in joins))

@@ -80,6 +80,9 @@ LINKS = {
                            "s.received_on FROM suggestion_deputies l JOIN suggestions s USING (suggestion_id))"),
     "{visit_links}": ("visit_deputies", "date", "(SELECT l.visit_id, l.deputy_id, v.date, v.campaign "
                       "FROM visit_deputies l JOIN visits v USING (visit_id))"),
+    # Not a link: the visits with their household's roster township (etl/schema.sql).
+    "{roster_visits}": ("visits", "household_township", "(SELECT v.*, h.township_code AS household_township "
+                        "FROM visits v LEFT JOIN households h USING (household_id))"),
 }
 
 
@@ -455,7 +458,8 @@ def visit_figures(
                             for key in OWN_VISIT_COLUMNS)
     selects = [VISIT_WINDOW_SQL.format(
         i=i, own=str(owned).lower(), in_window=IN_WINDOW_SQL.format(i=i), own_columns=own_columns,
-        coverage=VISIT_COVERAGE_SQL.format(in_window=IN_WINDOW_SQL.format(i=i), visit_links="{visit_links}")
+        coverage=VISIT_COVERAGE_SQL.format(in_window=IN_WINDOW_SQL.format(i=i), visit_links="{visit_links}",
+                                           roster_visits="{roster_visits}")
         if covered else NO_COVERAGE)
         for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
     sql = VISIT_FIGURES_SQL.format(windows="\nUNION ALL\n".join(selects))
@@ -818,7 +822,7 @@ def _window_figures(figures: dict) -> dict[str, object]:
 def window_coverage(con: Con, scope: Scope, window: CoverageWindow) -> dict[str, object]:
     """脱贫户走访覆盖率 and 代表参与率 over a window, with their counts: the definitions of
     household_coverage / deputy_participation with the window's visits in place of the period's."""
-    return _window_figures(visit_figures(con, scope, [window])[0])
+    return _window_figures(visit_figures(con, scope, [window], own=[False])[0])
 
 
 # --- the townships' average ---------------------------------------------------------

@@ -1,7 +1,7 @@
-"""The deputy link tables carry what the queries count a deputy's records by (etl/schema.sql):
-each link holds its row's date (and kind, township, campaign), so a province's millions of
-links are never joined to their rows on a text key. A file published before then is read
-through that join instead, with the same figures."""
+"""Rows carry what the queries count them by (etl/schema.sql): each deputy link holds its row's
+date (and kind, township, campaign), and each visit its household's roster township, so a
+province's millions of links and visits are never joined to their rows or roster on a text key.
+A file published before then is read through that join instead, with the same figures."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.loader import SCHEMA_SQL
-from queries import deputies, metrics
+from queries import campaign, deputies, metrics
 from tests.conftest import write_csv
 
 Q2 = metrics.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
@@ -81,3 +81,105 @@ def test_the_next_load_gives_an_older_file_its_columns(older_file, con):
         assert upgraded.execute(f"SELECT * FROM {link} ORDER BY ALL").fetchall() == con.execute(
             f"SELECT {key}, deputy_id, {', '.join(columns)} FROM {link} ORDER BY ALL").fetchall()
     upgraded.close()
+
+
+# --- a visit carries its household's roster township (etl/loader.py ROSTER_COPIES) ------------
+
+CAMPAIGN = metrics.CoverageWindow(dt.date(2024, 5, 6), dt.date(2024, 6, 15), "2024代表行动")
+TOWNSHIPS = ("QH01", "QH02", "QH03")
+
+
+def _visited(con) -> dict[str, tuple[int, int]]:
+    """(households visited, households on the roster) in the campaign, per township."""
+    return {town: (figures["campaign_households_visited"], figures["households_total"])
+            for town in TOWNSHIPS
+            for figures in [metrics.window_coverage(con, metrics.Scope((town,)), CAMPAIGN)]}
+
+
+def _by_township(con) -> dict[str, tuple[int, int]]:
+    frame = campaign.coverage_by_township(con, ALL, CAMPAIGN)
+    return {row.township_code: (row.households_visited, row.households_total) for row in frame.itertuples()}
+
+
+# Counted by hand from tests/conftest.py: the campaign visited H01, H02, H04 (青河镇) and H06 (石桥镇).
+HAND_COUNT = {"QH01": (3, 5), "QH02": (1, 2), "QH03": (0, 1)}
+
+
+def test_every_visit_carries_its_households_township(con):
+    differing = con.execute(
+        "SELECT count(*) FROM visits v LEFT JOIN households h USING (household_id) "
+        "WHERE v.household_township IS DISTINCT FROM h.township_code").fetchall()[0][0]
+    assert differing == 0
+    assert _visited(con) == HAND_COUNT == _by_township(con)
+
+
+def test_a_household_moved_to_another_township_takes_its_visits_coverage_along(county_db, tmp_path):
+    """H06 (visited in the campaign) is moved from 石桥镇 to 柳林乡 by a reloaded 脱贫户名册."""
+    from etl.cli import main
+    from tests.conftest import HOUSEHOLDS
+
+    moved = [row if row[0] != "H06" else ["H06", "马志强", "QH03", "北村", "2019"] for row in HOUSEHOLDS]
+    assert main(["load", str(write_csv(tmp_path / "脱贫户名册.csv", moved, "utf-8")), "--db", str(county_db)]) == 0
+    con = duckdb.connect(str(county_db), read_only=True)
+    try:
+        expected = {"QH01": (3, 5), "QH02": (0, 1), "QH03": (1, 2)}
+        assert _visited(con) == expected == _by_township(con)
+        counties = campaign.coverage_by_county(con, ALL, CAMPAIGN)
+        assert {row.county: (row.households_visited, row.households_total) for row in counties.itertuples()} == {
+            "青禾县": (3, 6), "白水县": (1, 2)}
+    finally:
+        con.close()
+
+
+def test_visits_loaded_before_their_roster_count_once_it_arrives(tmp_path, county_dir):
+    """The 走访记录 loaded first (no roster to check 户编号 against), then the 脱贫户名册."""
+    from etl.cli import main
+
+    db = str(tmp_path / "dashboard.duckdb")
+    first = [str(p) for p in sorted(county_dir.iterdir()) if p.name != "脱贫户名册.csv"]
+    assert main(["load", *first, "--db", db]) == 0
+    before = duckdb.connect(db, read_only=True)
+    try:
+        assert before.execute("SELECT count(*) FROM visits WHERE household_township IS NOT NULL").fetchall() == [(0,)]
+    finally:
+        before.close()
+    assert main(["load", str(county_dir / "脱贫户名册.csv"), "--db", db]) == 0
+    con = duckdb.connect(db, read_only=True)
+    try:
+        assert _visited(con) == HAND_COUNT == _by_township(con)
+        days = campaign.cumulative_coverage(con, ALL, CAMPAIGN)
+        assert days.set_index("day").loc[[dt.date(2024, 5, 6), dt.date(2024, 6, 2), dt.date(2024, 6, 15)],
+                                         "households_visited"].tolist() == [2, 3, 4]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def file_without_household_township(tmp_path, county_db_master):
+    db = tmp_path / "older.duckdb"
+    shutil.copyfile(county_db_master, db)
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE visits DROP COLUMN household_township")
+    con.close()
+    return db
+
+
+def test_a_file_without_household_townships_reads_the_same_coverage(con, file_without_household_township):
+    older = duckdb.connect(str(file_without_household_township), read_only=True)
+    try:
+        assert _visited(older) == HAND_COUNT == _by_township(older)
+        days = campaign.cumulative_coverage(older, ALL, CAMPAIGN)
+        assert days.equals(campaign.cumulative_coverage(con, ALL, CAMPAIGN))
+        assert metrics.every_metric(older, ALL, Q2) == metrics.every_metric(con, ALL, Q2)
+    finally:
+        older.close()
+
+
+def test_the_next_load_gives_an_older_file_its_household_townships(con, file_without_household_township):
+    upgraded = duckdb.connect(str(file_without_household_township))
+    try:
+        upgraded.execute(SCHEMA_SQL)  # what every load runs first
+        query = "SELECT visit_id, household_township FROM visits ORDER BY ALL"
+        assert upgraded.execute(query).fetchall() == con.execute(query).fetchall()
+    finally:
+        upgraded.close()
