@@ -135,11 +135,28 @@ class FileResult:
     township_codes: list[str] = field(default_factory=list)
 
 
+# Visits written before they carried their household's township get it once (etl/schema.sql).
+FILL_HOUSEHOLD_TOWNSHIPS = """
+    UPDATE visits SET household_township = h.township_code
+    FROM households h WHERE visits.household_id IS NOT NULL AND h.household_id = visits.household_id
+"""
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or update every table and macro, and the Python functions a load's SQL calls;
     safe to run on every load (outside a transaction: one rolled back would take them along)."""
+    upgrading = not _has_column(con, "visits", "household_township")
     con.execute(SCHEMA_SQL)
+    if upgrading:
+        con.execute(FILL_HOUSEHOLD_TOWNSHIPS)
     sql_functions(con)
+
+
+def _has_column(con, table: str, column: str) -> bool:
+    return con.execute(
+        "SELECT count(*) > 0 FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = $table AND column_name = $column",
+        {"table": table, "column": column}).fetchall()[0][0]
 
 
 @dataclass

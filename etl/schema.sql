@@ -179,10 +179,8 @@ FROM visits v WHERE visit_deputies.date IS NULL AND v.visit_id = visit_deputies.
 -- household), so coverage (metrics.households_visited) filters a column instead of joining a
 -- province's visits to its million households (0.4 s a figure at 2,000 townships). The loader
 -- keeps it (etl/loader.py ROSTER_COPIES): copied when a visit is written, refreshed when its
--- household is. Visits written before it, or before their household, get it here.
+-- household is; visits written before the column existed get it once (loader.apply_schema).
 ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_township VARCHAR;
-UPDATE visits SET household_township = h.township_code
-FROM households h WHERE visits.household_township IS NULL AND h.household_id = visits.household_id;
 
 -- ==== macros ====
 -- (etl/export_parquet.open_export defines these over the Parquet export too.)

@@ -11,7 +11,7 @@ import shutil
 import duckdb
 import pytest
 
-from etl.loader import SCHEMA_SQL
+from etl.loader import SCHEMA_SQL, apply_schema
 from queries import campaign, deputies, metrics
 from tests.conftest import write_csv
 
@@ -178,7 +178,7 @@ def test_a_file_without_household_townships_reads_the_same_coverage(con, file_wi
 def test_the_next_load_gives_an_older_file_its_household_townships(con, file_without_household_township):
     upgraded = duckdb.connect(str(file_without_household_township))
     try:
-        upgraded.execute(SCHEMA_SQL)  # what every load runs first
+        apply_schema(upgraded)  # what every load runs first
         query = "SELECT visit_id, household_township FROM visits ORDER BY ALL"
         assert upgraded.execute(query).fetchall() == con.execute(query).fetchall()
     finally:
