@@ -135,20 +135,24 @@ class FileResult:
     township_codes: list[str] = field(default_factory=list)
 
 
-# Visits written before they carried their household's township get it once (etl/schema.sql).
-FILL_HOUSEHOLD_TOWNSHIPS = """
-    UPDATE visits SET household_township = h.township_code
-    FROM households h WHERE visits.household_id IS NOT NULL AND h.household_id = visits.household_id
-"""
+# What a row carries from a roster, so the queries need not join a province's rows to it
+# (etl/schema.sql): (table, its column, roster, the key joining them, the roster's column).
+# Copied when the row is written; refreshed when the roster's row is.
+ROSTER_COPIES = (
+    ("visits", "household_township", "households", "household_id", "township_code"),
+    *((link, "deputy_township", "deputies", "deputy_id", "township_code")
+      for link in ("activity_deputies", "suggestion_deputies", "visit_deputies")),
+)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or update every table and macro, and the Python functions a load's SQL calls;
     safe to run on every load (outside a transaction: one rolled back would take them along)."""
-    upgrading = not _has_column(con, "visits", "household_township")
+    added = [copy for copy in ROSTER_COPIES if not _has_column(con, copy[0], copy[1])]
     con.execute(SCHEMA_SQL)
-    if upgrading:
-        con.execute(FILL_HOUSEHOLD_TOWNSHIPS)
+    for table, column, roster, on, source in added:  # rows written before they carried it get it once
+        con.execute(f"UPDATE {ident(table)} SET {ident(column)} = r.{ident(source)} FROM {ident(roster)} r "
+                    f"WHERE {ident(table)}.{ident(on)} IS NOT NULL AND r.{ident(on)} = {ident(table)}.{ident(on)}")
     sql_functions(con)
 
 
@@ -661,12 +665,6 @@ def stored_columns(register: Register) -> list[str]:
     return columns
 
 
-# What a row carries from a roster, so the queries need not join a province's rows to it
-# (etl/schema.sql): (table, its column, roster, the key joining them, the roster's column).
-# Copied when the row is written; refreshed when the roster's row is.
-ROSTER_COPIES = (("visits", "household_township", "households", "household_id", "township_code"),)
-
-
 def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     """Accepted rows replace the rows with the same natural key, and their deputy links.
 
@@ -683,13 +681,7 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
     con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
     stored = stored_columns(register)
-    copies = [(column, roster, on, source) for kind, column, roster, on, source in ROSTER_COPIES
-              if kind == register.kind]
-    columns = ", ".join(ident(c) for c in [*stored, *(column for column, *_ in copies)])
-    values = ", ".join([*(f"a.{ident(c)}" for c in stored), *(f"r{i}.{ident(source)}"
-                                                              for i, (*_, source) in enumerate(copies))])
-    joins = "".join(f" LEFT JOIN {ident(roster)} r{i} ON r{i}.{ident(on)} = a.{ident(on)}"
-                    for i, (_, roster, on, _) in enumerate(copies))
+    columns, values, joins = _with_copies(register.kind, stored)
     con.execute(
         f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
         f"SELECT {values}, $load_id, $file, list_extract($sheets, (a.row_no >> {ROW_BITS}) + 1), "
@@ -700,17 +692,34 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     if register.link_table:
         link = ident(register.link_table)
         con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
-        carried = "".join(f", {ident(c)}" for c in register.link_columns)
+        columns, values, joins = _with_copies(register.link_table, [register.natural_key, "deputy_id",
+                                                                    *register.link_columns])
+        # In the file's row order, so a township's links lie together (etl/schema.sql). A key is
+        # accepted once per file (validate's duplicate rule) and its ids are made distinct here.
         con.execute(
-            f"INSERT INTO {link} ({key}, deputy_id{carried}) SELECT DISTINCT {key}, unnest(deputy_ids){carried} "
-            "FROM accepted WHERE len(deputy_ids) > 0"
+            f"INSERT INTO {link} ({columns}) SELECT {values} "
+            f"FROM (SELECT row_no, {key}, unnest(list_distinct(deputy_ids)) AS deputy_id"
+            f"{''.join(f', {ident(c)}' for c in register.link_columns)} "
+            f"FROM accepted WHERE len(deputy_ids) > 0) a{joins} ORDER BY a.row_no"
         )
     return warnings
 
 
+def _with_copies(table: str, stored: list[str]) -> tuple[str, str, str]:
+    """The columns an insert into `table` writes, the values it selects from `a`, and the
+    roster joins giving the values it copies (ROSTER_COPIES)."""
+    copies = [(column, roster, on, source) for kind, column, roster, on, source in ROSTER_COPIES if kind == table]
+    columns = ", ".join(ident(c) for c in [*stored, *(column for column, *_ in copies)])
+    values = ", ".join([*(f"a.{ident(c)}" for c in stored),
+                        *(f"r{i}.{ident(source)}" for i, (*_, source) in enumerate(copies))])
+    joins = "".join(f" LEFT JOIN {ident(roster)} r{i} ON r{i}.{ident(on)} = a.{ident(on)}"
+                    for i, (_, roster, on, _) in enumerate(copies))
+    return columns, values, joins
+
+
 def _refresh_copies(con, register: Register, load_id: int) -> None:
-    """Rows carrying a value of the roster rows this load wrote get it again (a household
-    moved to another township moves its visits' coverage with it)."""
+    """Rows carrying a value of the roster rows this load wrote get it again (a household or
+    deputy moved to another township takes its visits and links along)."""
     for table, column, roster, on, source in ROSTER_COPIES:
         if roster == register.kind:
             con.execute(

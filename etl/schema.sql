@@ -181,6 +181,12 @@ FROM visits v WHERE visit_deputies.date IS NULL AND v.visit_id = visit_deputies.
 -- keeps it (etl/loader.py ROSTER_COPIES): copied when a visit is written, refreshed when its
 -- household is; visits written before the column existed get it once (loader.apply_schema).
 ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_township VARCHAR;
+-- Likewise each deputy link carries its deputy's roster township, so one township's deputies
+-- read only their township's links (a link is written in its file's order, and a register file
+-- keeps a township's rows together) instead of every link of a province.
+ALTER TABLE activity_deputies ADD COLUMN IF NOT EXISTS deputy_township VARCHAR;
+ALTER TABLE suggestion_deputies ADD COLUMN IF NOT EXISTS deputy_township VARCHAR;
+ALTER TABLE visit_deputies ADD COLUMN IF NOT EXISTS deputy_township VARCHAR;
 
 -- ==== macros ====
 -- (etl/export_parquet.open_export defines these over the Parquet export too.)

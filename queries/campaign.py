@@ -261,8 +261,7 @@ VISITING_DEPUTIES_CTE = f"""
     ),
     visiting AS (
         SELECT DISTINCT deputy_id FROM {{visit_links}}
-        WHERE {WINDOW_VISITS} AND deputy_id IN (SELECT deputy_id FROM deputies
-                                              WHERE township_code IN (SELECT unnest($towns)))
+        WHERE {WINDOW_VISITS} AND deputy_township IN (SELECT unnest($towns))
     )
 """
 

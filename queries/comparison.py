@@ -122,9 +122,9 @@ TOWNSHIP_METRICS_SQL = """
         WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
     scope_links AS MATERIALIZED (  -- the visits of the scope's roster deputies (a link carries its date)
-        SELECT d.township_code, l.deputy_id, l.date
-        FROM {visit_links} l JOIN deputies d USING (deputy_id)
-        WHERE l.date BETWEEN $start AND $end AND d.township_code IN (SELECT unnest($towns))
+        SELECT deputy_township AS township_code, deputy_id, date
+        FROM {visit_links}
+        WHERE date BETWEEN $start AND $end AND deputy_township IN (SELECT unnest($towns))
     ),
     deps AS (  -- deputies on a visit in the bucket (as deputies_visiting)
         SELECT b.bucket_start, l.township_code, count(DISTINCT l.deputy_id) AS deputies_visiting

@@ -74,31 +74,39 @@ ROSTER_CTE = """
           AND (len($groups::VARCHAR[]) = 0 OR list_contains($groups::VARCHAR[], d.group_name))
           AND (len($stations::VARCHAR[]) = 0 OR list_contains($stations::VARCHAR[], d.station_id))
     )"""
-# The period's counts of the deputies of `{who}`.
+
+
+def _mine(who: str) -> str:
+    """The links of the deputies of `who` (some of the scope's roster): naming their township,
+    which each link carries (etl/schema.sql), lets the scan skip every other township's links."""
+    return f"deputy_id IN (SELECT deputy_id FROM {who}) AND deputy_township IN (SELECT unnest($towns))"
+
+
+# The period's counts of the deputies of `{mine}` (_mine).
 PERIOD_COUNTS_SQL = """
     SELECT deputy_id, sum(activities) AS activities, sum(reports_to_voters) AS reports_to_voters,
            sum(visits) AS visits, sum(suggestions) AS suggestions
     FROM (
         SELECT deputy_id, 1 AS activities, (kind = $reporting)::INTEGER AS reports_to_voters, 0 AS visits,
                0 AS suggestions
-        FROM {{activity_links}} WHERE date BETWEEN $start AND $end AND deputy_id IN (SELECT deputy_id FROM {who})
+        FROM {{activity_links}} WHERE date BETWEEN $start AND $end AND {mine}
         UNION ALL
         SELECT deputy_id, 0, 0, 1, 0 FROM {{visit_links}}
-        WHERE date BETWEEN $start AND $end AND deputy_id IN (SELECT deputy_id FROM {who})
+        WHERE date BETWEEN $start AND $end AND {mine}
         UNION ALL
         SELECT deputy_id, 0, 0, 0, 1 FROM {{suggestion_links}}
-        WHERE received_on BETWEEN $start AND $end AND deputy_id IN (SELECT deputy_id FROM {who})
+        WHERE received_on BETWEEN $start AND $end AND {mine}
     )
     GROUP BY deputy_id
 """
-# The last activity or visit up to the period end of the deputies of `{who}`.
+# The last activity or visit up to the period end of the deputies of `{mine}` (_mine).
 LAST_ACTIVE_SQL = """
     SELECT deputy_id, max(date) AS last_active_date
     FROM (SELECT deputy_id, date FROM {{activity_links}}
-          WHERE date <= $end AND deputy_id IN (SELECT deputy_id FROM {who})
+          WHERE date <= $end AND {mine}
           UNION ALL
           SELECT deputy_id, date FROM {{visit_links}}
-          WHERE date <= $end AND deputy_id IN (SELECT deputy_id FROM {who}))
+          WHERE date <= $end AND {mine})
     GROUP BY deputy_id
 """
 # Inactive: no activity or visit in the months before the period end (so the last one, if any,
@@ -123,22 +131,22 @@ COUNT_ORDERS = {"activities": "activities", "visits": "visits", "suggestions": "
 ROSTER_RECORDS = ListSpec(
     base=f"WITH {ROSTER_CTE} SELECT * FROM roster",
     ctes=f""",
-    counted AS ({PERIOD_COUNTS_SQL.format(who="listed")}),
-    last_active AS ({LAST_ACTIVE_SQL.format(who="listed")})""",
+    counted AS ({PERIOD_COUNTS_SQL.format(mine=_mine("listed"))}),
+    last_active AS ({LAST_ACTIVE_SQL.format(mine=_mine("listed"))})""",
     shown=RECORD_SHOWN_SQL, order="township_code", tiebreak="deputy_id",
     orders={"township": "township_code", "level": "level"},
 )
 ALL_RECORDS = ListSpec(
     base=f"""
         WITH {ROSTER_CTE},
-        counted AS ({PERIOD_COUNTS_SQL.format(who="roster")})
+        counted AS ({PERIOD_COUNTS_SQL.format(mine=_mine("roster"))})
         SELECT r.*, coalesce(c.activities, 0) AS activities, coalesce(c.visits, 0) AS visits,
                coalesce(c.suggestions, 0) AS suggestions, coalesce(c.reports_to_voters, 0) AS reports_to_voters
         FROM roster r LEFT JOIN counted c USING (deputy_id)
     """,
     ctes=f""",
     counted AS (SELECT deputy_id, activities, visits, suggestions, reports_to_voters FROM listed),
-    last_active AS ({LAST_ACTIVE_SQL.format(who="listed")})""",
+    last_active AS ({LAST_ACTIVE_SQL.format(mine=_mine("listed"))})""",
     shown=RECORD_SHOWN_SQL, order="township_code", tiebreak="deputy_id",
     orders={"township": "township_code", "level": "level", **COUNT_ORDERS},
 )
@@ -147,16 +155,16 @@ INACTIVE_RECORDS = ListSpec(
         WITH {ROSTER_CTE},
         active AS (
             SELECT deputy_id FROM {{activity_links}}
-            WHERE date > {QUIET_SINCE} AND date <= $end AND deputy_id IN (SELECT deputy_id FROM roster)
+            WHERE date > {QUIET_SINCE} AND date <= $end AND {_mine("roster")}
             UNION SELECT deputy_id FROM {{visit_links}}
-            WHERE date > {QUIET_SINCE} AND date <= $end AND deputy_id IN (SELECT deputy_id FROM roster)
+            WHERE date > {QUIET_SINCE} AND date <= $end AND {_mine("roster")}
         ),
         quiet AS (SELECT * FROM roster WHERE deputy_id NOT IN (SELECT deputy_id FROM active)),
-        last_active AS ({LAST_ACTIVE_SQL.format(who="quiet")})
+        last_active AS ({LAST_ACTIVE_SQL.format(mine=_mine("quiet"))})
         SELECT q.*, l.last_active_date FROM quiet q LEFT JOIN last_active l USING (deputy_id)
     """,
     ctes=f""",
-    counted AS ({PERIOD_COUNTS_SQL.format(who="listed")}),
+    counted AS ({PERIOD_COUNTS_SQL.format(mine=_mine("listed"))}),
     last_active AS (SELECT deputy_id, last_active_date FROM listed)""",
     shown=RECORD_SHOWN_SQL, order="last_active_date NULLS FIRST, township_code", tiebreak="deputy_id",
     orders={"township": "township_code", "level": "level", "last_active_on": "last_active_date"},
@@ -197,12 +205,14 @@ DEPUTY_DEEDS_CTE = """
     me AS (SELECT deputy_id FROM deputies WHERE deputy_id = $deputy AND township_code IN (SELECT unnest($towns))),
     my_activities AS (
         SELECT activity_id FROM {activity_links}
-        WHERE deputy_id IN (SELECT deputy_id FROM me) AND date BETWEEN $start AND $end
+        WHERE deputy_id IN (SELECT deputy_id FROM me) AND deputy_township IN (SELECT unnest($towns))
+          AND date BETWEEN $start AND $end
           AND township_code IN (SELECT unnest($towns))
     ),
     my_visits AS (
         SELECT visit_id FROM {visit_links}
-        WHERE deputy_id IN (SELECT deputy_id FROM me) AND date BETWEEN $start AND $end
+        WHERE deputy_id IN (SELECT deputy_id FROM me) AND deputy_township IN (SELECT unnest($towns))
+          AND date BETWEEN $start AND $end
     ),
     deeds AS (
         SELECT a.date, a.kind, a.title, coalesce(t.township_name, a.township_code) AS township_name,
@@ -278,6 +288,7 @@ KIND_MIX_SQL = """
         SELECT deputy_id, kind, count(*) AS n
         FROM {activity_links}
         WHERE date BETWEEN $start AND $end AND township_code IN (SELECT unnest($towns))
+          AND deputy_township IN (SELECT unnest($towns))
           AND (deputy_id = $deputy AND EXISTS (SELECT 1 FROM me) OR deputy_id IN (SELECT deputy_id FROM peers))
         GROUP BY ALL
     )

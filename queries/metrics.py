@@ -71,15 +71,20 @@ def _params(scope: Scope, period: Period, **extra) -> dict:
 
 
 # The link tables as the queries read them: each link with its row's date and what a deputy's
-# records are counted by (etl/schema.sql). A file published before links carried these is read
-# through the join to the rows instead (the same figures, slower, until its next load).
+# records are counted by, and its deputy's roster township (etl/schema.sql). A file published
+# before links carried these is read through the joins to the rows and the roster instead (the
+# same figures, slower, until its next load).
+_DEPUTY_TOWNSHIP = ", d.township_code AS deputy_township"
 LINKS = {
-    "{activity_links}": ("activity_deputies", "date", "(SELECT l.activity_id, l.deputy_id, a.date, a.kind, "
-                         "a.township_code FROM activity_deputies l JOIN activities a USING (activity_id))"),
-    "{suggestion_links}": ("suggestion_deputies", "received_on", "(SELECT l.suggestion_id, l.deputy_id, "
-                           "s.received_on FROM suggestion_deputies l JOIN suggestions s USING (suggestion_id))"),
-    "{visit_links}": ("visit_deputies", "date", "(SELECT l.visit_id, l.deputy_id, v.date, v.campaign "
-                      "FROM visit_deputies l JOIN visits v USING (visit_id))"),
+    "{activity_links}": ("activity_deputies", "deputy_township", "(SELECT l.activity_id, l.deputy_id, a.date, "
+                         f"a.kind, a.township_code{_DEPUTY_TOWNSHIP} FROM activity_deputies l "
+                         "JOIN activities a USING (activity_id) LEFT JOIN deputies d USING (deputy_id))"),
+    "{suggestion_links}": ("suggestion_deputies", "deputy_township", "(SELECT l.suggestion_id, l.deputy_id, "
+                           f"s.received_on{_DEPUTY_TOWNSHIP} FROM suggestion_deputies l "
+                           "JOIN suggestions s USING (suggestion_id) LEFT JOIN deputies d USING (deputy_id))"),
+    "{visit_links}": ("visit_deputies", "deputy_township", "(SELECT l.visit_id, l.deputy_id, v.date, v.campaign"
+                      f"{_DEPUTY_TOWNSHIP} FROM visit_deputies l JOIN visits v USING (visit_id) "
+                      "LEFT JOIN deputies d USING (deputy_id))"),
     # Not a link: the visits with their household's roster township (etl/schema.sql).
     "{roster_visits}": ("visits", "household_township", "(SELECT v.*, h.township_code AS household_township "
                         "FROM visits v LEFT JOIN households h USING (household_id))"),

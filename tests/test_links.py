@@ -11,7 +11,7 @@ import shutil
 import duckdb
 import pytest
 
-from etl.loader import SCHEMA_SQL, apply_schema
+from etl.loader import apply_schema
 from queries import campaign, deputies, metrics
 from tests.conftest import write_csv
 
@@ -57,7 +57,7 @@ def older_file(tmp_path, county_db_master):
     shutil.copyfile(county_db_master, db)
     con = duckdb.connect(str(db))
     for link, (_, _, columns) in CARRIED.items():
-        for column in columns:
+        for column in [*columns, "deputy_township"]:
             con.execute(f"ALTER TABLE {link} DROP COLUMN {column}")
     con.close()
     return db
@@ -75,11 +75,11 @@ def test_a_file_published_before_reads_the_same_figures(con, older_file):
 
 def test_the_next_load_gives_an_older_file_its_columns(older_file, con):
     upgraded = duckdb.connect(str(older_file))
-    upgraded.execute(SCHEMA_SQL)  # what every load runs first
+    apply_schema(upgraded)  # what every load runs first
     for link, (_, key, columns) in CARRIED.items():
         assert upgraded.execute(f"SELECT count(*) FROM {link} WHERE {columns[0]} IS NULL").fetchall()[0][0] == 0
-        assert upgraded.execute(f"SELECT * FROM {link} ORDER BY ALL").fetchall() == con.execute(
-            f"SELECT {key}, deputy_id, {', '.join(columns)} FROM {link} ORDER BY ALL").fetchall()
+        every = f"SELECT {key}, deputy_id, {', '.join(columns)}, deputy_township FROM {link} ORDER BY ALL"
+        assert upgraded.execute(every).fetchall() == con.execute(every).fetchall()
     upgraded.close()
 
 
@@ -183,3 +183,56 @@ def test_the_next_load_gives_an_older_file_its_household_townships(con, file_wit
         assert upgraded.execute(query).fetchall() == con.execute(query).fetchall()
     finally:
         upgraded.close()
+
+
+# --- a deputy link carries its deputy's roster township (etl/loader.py ROSTER_COPIES) ---------
+
+def _deputies_visiting(con) -> dict[str, tuple[int, int]]:
+    """(deputies visiting, deputies on the roster) in the campaign, per township."""
+    return {town: (figures["campaign_deputies_visiting"], figures["deputies_total"])
+            for town in TOWNSHIPS
+            for figures in [metrics.window_coverage(con, metrics.Scope((town,)), CAMPAIGN)]}
+
+
+# Counted by hand: the campaign's visits name D01–D04 (青河镇), D05 and D06 (石桥镇).
+DEPUTIES_HAND_COUNT = {"QH01": (4, 4), "QH02": (2, 3), "QH03": (0, 1)}
+
+
+@pytest.mark.parametrize("link", list(CARRIED))
+def test_every_link_carries_its_deputys_township(con, link):
+    differing = con.execute(
+        f"SELECT count(*) FROM {link} l LEFT JOIN deputies d USING (deputy_id) "
+        "WHERE l.deputy_township IS DISTINCT FROM d.township_code").fetchall()[0][0]
+    assert differing == 0
+    assert _deputies_visiting(con) == DEPUTIES_HAND_COUNT
+
+
+def test_a_deputy_moved_to_another_township_takes_their_links_along(county_db, tmp_path):
+    """D05 (on a campaign visit) is moved from 石桥镇 to 柳林乡 by a reloaded 代表名册."""
+    from etl.cli import main
+    from tests.conftest import DEPUTIES
+
+    moved = [row if row[0] != "D05" else ["D05", "钱七", "乡镇", "QH03", "", "第1代表组", "", "男", "", "", "", "", ""]
+             for row in DEPUTIES]
+    assert main(["load", str(write_csv(tmp_path / "代表名册.csv", moved, "gb18030")), "--db", str(county_db)]) == 0
+    con = duckdb.connect(str(county_db), read_only=True)
+    try:
+        assert _deputies_visiting(con) == {"QH01": (4, 4), "QH02": (1, 2), "QH03": (1, 2)}
+        records = deputies.deputy_records(con, metrics.Scope(("QH03",)), Q2).rows
+        assert records.set_index("deputy_id").loc["D05", "visits"] == 1
+    finally:
+        con.close()
+
+
+def test_links_written_before_their_deputies_roster_count_once_it_arrives(tmp_path, county_dir):
+    from etl.cli import main
+
+    db = str(tmp_path / "dashboard.duckdb")
+    first = [str(p) for p in sorted(county_dir.iterdir()) if p.name != "代表名册.csv"]
+    assert main(["load", *first, "--db", db]) == 0
+    assert main(["load", str(county_dir / "代表名册.csv"), "--db", db]) == 0
+    con = duckdb.connect(db, read_only=True)
+    try:
+        assert _deputies_visiting(con) == DEPUTIES_HAND_COUNT
+    finally:
+        con.close()
