@@ -72,22 +72,31 @@ def _params(scope: Scope, period: Period, **extra) -> dict:
 
 # The link tables as the queries read them: each link with its row's date and what a deputy's
 # records are counted by, and its deputy's roster township (etl/schema.sql). A file published
-# before links carried these is read through the joins to the rows and the roster instead (the
-# same figures, slower, until its next load).
+# before links carried these is read through joins to the roster, and to the rows, instead (the
+# same figures, slower, until its next load). Placeholder -> the table, then (the column a form
+# needs, the form) from the newest form to the oldest.
 _DEPUTY_TOWNSHIP = ", d.township_code AS deputy_township"
+
+
+def _link_forms(table: str, columns: str, rows: str, key: str) -> tuple[str, list[tuple[str, str]]]:
+    return table, [
+        ("deputy_township", table),
+        ("date" if table != "suggestion_deputies" else "received_on",
+         f"(SELECT l.*{_DEPUTY_TOWNSHIP} FROM {table} l LEFT JOIN deputies d USING (deputy_id))"),
+        ("deputy_id", f"(SELECT l.{key}, l.deputy_id, {columns}{_DEPUTY_TOWNSHIP} FROM {table} l "
+                      f"JOIN {rows} r USING ({key}) LEFT JOIN deputies d USING (deputy_id))"),
+    ]
+
+
 LINKS = {
-    "{activity_links}": ("activity_deputies", "deputy_township", "(SELECT l.activity_id, l.deputy_id, a.date, "
-                         f"a.kind, a.township_code{_DEPUTY_TOWNSHIP} FROM activity_deputies l "
-                         "JOIN activities a USING (activity_id) LEFT JOIN deputies d USING (deputy_id))"),
-    "{suggestion_links}": ("suggestion_deputies", "deputy_township", "(SELECT l.suggestion_id, l.deputy_id, "
-                           f"s.received_on{_DEPUTY_TOWNSHIP} FROM suggestion_deputies l "
-                           "JOIN suggestions s USING (suggestion_id) LEFT JOIN deputies d USING (deputy_id))"),
-    "{visit_links}": ("visit_deputies", "deputy_township", "(SELECT l.visit_id, l.deputy_id, v.date, v.campaign"
-                      f"{_DEPUTY_TOWNSHIP} FROM visit_deputies l JOIN visits v USING (visit_id) "
-                      "LEFT JOIN deputies d USING (deputy_id))"),
+    "{activity_links}": _link_forms("activity_deputies", "r.date, r.kind, r.township_code", "activities",
+                                    "activity_id"),
+    "{suggestion_links}": _link_forms("suggestion_deputies", "r.received_on", "suggestions", "suggestion_id"),
+    "{visit_links}": _link_forms("visit_deputies", "r.date, r.campaign", "visits", "visit_id"),
     # Not a link: the visits with their household's roster township (etl/schema.sql).
-    "{roster_visits}": ("visits", "household_township", "(SELECT v.*, h.township_code AS household_township "
-                        "FROM visits v LEFT JOIN households h USING (household_id))"),
+    "{roster_visits}": ("visits", [("household_township", "visits"),
+                                   ("household_id", "(SELECT v.*, h.township_code AS household_township "
+                                                    "FROM visits v LEFT JOIN households h USING (household_id))")]),
 }
 
 
@@ -102,9 +111,10 @@ def has_column(con: Con, table: str, column: str) -> bool:
 
 def _with_links(con: Con, sql: str) -> str:
     """`sql` with its {…_links} placeholders filled for this file (LINKS)."""
-    for placeholder, (table, column, joined) in LINKS.items():
+    for placeholder, (table, forms) in LINKS.items():
         if placeholder in sql:
-            sql = sql.replace(placeholder, table if has_column(con, table, column) else joined)
+            form = next(form for column, form in forms if has_column(con, table, column))
+            sql = sql.replace(placeholder, form)
     return sql
 
 

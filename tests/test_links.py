@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.loader import apply_schema
-from queries import campaign, deputies, metrics
+from queries import campaign, comparison, deputies, metrics
 from tests.conftest import write_csv
 
 Q2 = metrics.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
@@ -50,14 +50,15 @@ def test_a_reloaded_row_moves_its_links_with_it(county_db, tmp_path):
         con.close()
 
 
-@pytest.fixture
-def older_file(tmp_path, county_db_master):
-    """The county as a loader before the carried columns would have published it."""
+@pytest.fixture(params=["undated", "dated"])
+def older_file(request, tmp_path, county_db_master):
+    """The county as a loader before the links carried their rows' columns (undated) or their
+    deputy's township (dated) would have published it."""
     db = tmp_path / "older.duckdb"
     shutil.copyfile(county_db_master, db)
     con = duckdb.connect(str(db))
     for link, (_, _, columns) in CARRIED.items():
-        for column in [*columns, "deputy_township"]:
+        for column in [*(columns if request.param == "undated" else []), "deputy_township"]:
             con.execute(f"ALTER TABLE {link} DROP COLUMN {column}")
     con.close()
     return db
@@ -68,7 +69,16 @@ def test_a_file_published_before_reads_the_same_figures(con, older_file):
     try:
         assert metrics.every_metric(older, ALL, Q2) == metrics.every_metric(con, ALL, Q2)
         for scope in (ALL, metrics.Scope(("QH01",))):
-            assert (deputies.deputy_records(older, scope, Q2).rows.equals(deputies.deputy_records(con, scope, Q2).rows))
+            for listed in (deputies.deputy_records, deputies.inactive_deputies):
+                assert listed(older, scope, Q2).rows.equals(listed(con, scope, Q2).rows)
+            assert campaign.participation_by_township(older, scope, CAMPAIGN).equals(
+                campaign.participation_by_township(con, scope, CAMPAIGN))
+            assert comparison.township_metrics(older, scope, Q2, window=CAMPAIGN).equals(
+                comparison.township_metrics(con, scope, Q2, window=CAMPAIGN))
+        for deputy in ("D01", "D05"):
+            assert deputies.kind_mix(older, ALL, deputy, Q2).equals(deputies.kind_mix(con, ALL, deputy, Q2))
+            assert deputies.deputy_deeds(older, ALL, deputy, Q2).rows.equals(
+                deputies.deputy_deeds(con, ALL, deputy, Q2).rows)
     finally:
         older.close()
 
