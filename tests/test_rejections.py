@@ -309,7 +309,7 @@ def test_valid_rows_of_every_register_load(tmp_path: Path, db: Path) -> None:
          dt.date(2020, 6, 10), dt.date(2020, 7, 1), "已办结", "A", "满意", None),
     ]
     assert query(db, "SELECT * EXCLUDE (visit_id, load_id, source_file, source_sheet, source_row) FROM visits") == [
-        (dt.date(2020, 6, 4), "T01", "青河村", "脱贫户", "H001", None, 2, 1, True, None),
+        (dt.date(2020, 6, 4), "T01", "青河村", "脱贫户", "H001", None, 2, 1, True, None, "T01"),  # H001's township
     ]
     assert query(db, "SELECT deputy_id FROM visit_deputies") == [("D01",)]
     assert query(db, "SELECT deputy_id, level, birth_year, phone FROM deputies WHERE deputy_id = 'D10'") == [
