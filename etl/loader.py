@@ -49,6 +49,7 @@ from etl.registers import ID_LIST, REGISTERS, TITLE_HINTS, Register, kind_from_f
 from etl.safe_text import visible
 from etl.validate import ident
 from queries.db import connect_readonly
+from queries.metrics import has_column
 
 # schema.sql holds both schemas: the data file's, then (after the marker) the accounts store's.
 ACCOUNTS_MARKER = "-- ==== accounts store ===="
@@ -148,19 +149,18 @@ ROSTER_COPIES = (
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or update every table and macro, and the Python functions a load's SQL calls;
     safe to run on every load (outside a transaction: one rolled back would take them along)."""
-    added = [copy for copy in ROSTER_COPIES if not _has_column(con, copy[0], copy[1])]
+    added = [copy for copy in ROSTER_COPIES if not has_column(con, copy[0], copy[1])]
     con.execute(SCHEMA_SQL)
-    for table, column, roster, on, source in added:  # rows written before they carried it get it once
-        con.execute(f"UPDATE {ident(table)} SET {ident(column)} = r.{ident(source)} FROM {ident(roster)} r "
-                    f"WHERE {ident(table)}.{ident(on)} IS NOT NULL AND r.{ident(on)} = {ident(table)}.{ident(on)}")
+    for copy in added:  # rows written before they carried it get it once
+        _copy_from_roster(con, copy, f"{ident(copy[0])}.{ident(copy[3])} IS NOT NULL")
     sql_functions(con)
 
 
-def _has_column(con, table: str, column: str) -> bool:
-    return con.execute(
-        "SELECT count(*) > 0 FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = $table AND column_name = $column",
-        {"table": table, "column": column}).fetchall()[0][0]
+def _copy_from_roster(con, copy: tuple[str, str, str, str, str], where: str, params: dict | None = None) -> None:
+    """Set a ROSTER_COPIES column from its roster, on the rows `where` (roster rows as `r`) picks."""
+    table, column, roster, on, source = (ident(name) for name in copy)
+    con.execute(f"UPDATE {table} SET {column} = r.{source} FROM {roster} r "
+                f"WHERE r.{on} = {table}.{on} AND {where}", params or {})
 
 
 @dataclass
@@ -720,14 +720,11 @@ def _with_copies(table: str, stored: list[str]) -> tuple[str, str, str]:
 def _refresh_copies(con, register: Register, load_id: int) -> None:
     """Rows carrying a value of the roster rows this load wrote get it again (a household or
     deputy moved to another township takes its visits and links along)."""
-    for table, column, roster, on, source in ROSTER_COPIES:
+    for copy in ROSTER_COPIES:
+        table, column, roster, _, source = copy
         if roster == register.kind:
-            con.execute(
-                f"UPDATE {ident(table)} SET {ident(column)} = r.{ident(source)} FROM {ident(roster)} r "
-                f"WHERE r.load_id = $load_id AND r.{ident(on)} = {ident(table)}.{ident(on)} "
-                f"AND {ident(table)}.{ident(column)} IS DISTINCT FROM r.{ident(source)}",
-                {"load_id": load_id},
-            )
+            _copy_from_roster(con, copy, f"r.load_id = $load_id AND {ident(table)}.{ident(column)} "
+                                         f"IS DISTINCT FROM r.{ident(source)}", {"load_id": load_id})
 
 
 def _keep_rejections(

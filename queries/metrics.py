@@ -78,21 +78,22 @@ def _params(scope: Scope, period: Period, **extra) -> dict:
 _DEPUTY_TOWNSHIP = ", d.township_code AS deputy_township"
 
 
-def _link_forms(table: str, columns: str, rows: str, key: str) -> tuple[str, list[tuple[str, str]]]:
+def _link_forms(table: str, dated: str, columns: str, rows: str, key: str) -> tuple[str, list[tuple[str, str]]]:
+    """`dated`: the row column a link carried first; `columns`: every carried column, from the rows `r`."""
     return table, [
         ("deputy_township", table),
-        ("date" if table != "suggestion_deputies" else "received_on",
-         f"(SELECT l.*{_DEPUTY_TOWNSHIP} FROM {table} l LEFT JOIN deputies d USING (deputy_id))"),
+        (dated, f"(SELECT l.*{_DEPUTY_TOWNSHIP} FROM {table} l LEFT JOIN deputies d USING (deputy_id))"),
         ("deputy_id", f"(SELECT l.{key}, l.deputy_id, {columns}{_DEPUTY_TOWNSHIP} FROM {table} l "
                       f"JOIN {rows} r USING ({key}) LEFT JOIN deputies d USING (deputy_id))"),
     ]
 
 
 LINKS = {
-    "{activity_links}": _link_forms("activity_deputies", "r.date, r.kind, r.township_code", "activities",
+    "{activity_links}": _link_forms("activity_deputies", "date", "r.date, r.kind, r.township_code", "activities",
                                     "activity_id"),
-    "{suggestion_links}": _link_forms("suggestion_deputies", "r.received_on", "suggestions", "suggestion_id"),
-    "{visit_links}": _link_forms("visit_deputies", "r.date, r.campaign", "visits", "visit_id"),
+    "{suggestion_links}": _link_forms("suggestion_deputies", "received_on", "r.received_on", "suggestions",
+                                      "suggestion_id"),
+    "{visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign", "visits", "visit_id"),
     # Not a link: the visits with their household's roster township (etl/schema.sql).
     "{roster_visits}": ("visits", [("household_township", "visits"),
                                    ("household_id", "(SELECT v.*, h.township_code AS household_township "
