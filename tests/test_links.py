@@ -141,13 +141,20 @@ def test_a_household_moved_to_another_township_takes_its_visits_coverage_along(c
         con.close()
 
 
+def _load_all_but(tmp_path, county_dir, roster: str) -> str:
+    """A new database holding every register of the county except `roster` (a file name)."""
+    from etl.cli import main
+
+    db = str(tmp_path / "dashboard.duckdb")
+    assert main(["load", *(str(p) for p in sorted(county_dir.iterdir()) if p.name != roster), "--db", db]) == 0
+    return db
+
+
 def test_visits_loaded_before_their_roster_count_once_it_arrives(tmp_path, county_dir):
     """The 走访记录 loaded first (no roster to check 户编号 against), then the 脱贫户名册."""
     from etl.cli import main
 
-    db = str(tmp_path / "dashboard.duckdb")
-    first = [str(p) for p in sorted(county_dir.iterdir()) if p.name != "脱贫户名册.csv"]
-    assert main(["load", *first, "--db", db]) == 0
+    db = _load_all_but(tmp_path, county_dir, "脱贫户名册.csv")
     before = duckdb.connect(db, read_only=True)
     try:
         assert before.execute("SELECT count(*) FROM visits WHERE household_township IS NOT NULL").fetchall() == [(0,)]
@@ -237,9 +244,7 @@ def test_a_deputy_moved_to_another_township_takes_their_links_along(county_db, t
 def test_links_written_before_their_deputies_roster_count_once_it_arrives(tmp_path, county_dir):
     from etl.cli import main
 
-    db = str(tmp_path / "dashboard.duckdb")
-    first = [str(p) for p in sorted(county_dir.iterdir()) if p.name != "代表名册.csv"]
-    assert main(["load", *first, "--db", db]) == 0
+    db = _load_all_but(tmp_path, county_dir, "代表名册.csv")
     assert main(["load", str(county_dir / "代表名册.csv"), "--db", db]) == 0
     con = duckdb.connect(db, read_only=True)
     try:
