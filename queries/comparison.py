@@ -146,13 +146,13 @@ TOWNSHIP_METRICS_SQL = """
           AND household_township IN (SELECT unnest($towns))
         GROUP BY ALL
     ),
-    window_deps AS (
-        SELECT township_code,
-               count(*) FILTER (WHERE deputy_id IN (
-                   SELECT deputy_id FROM {visit_links} WHERE date BETWEEN $window_start AND $window_end
-                     AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)))
-                   AS campaign_deputies_visiting
-        FROM deputies WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
+    window_deps AS (  -- the scope's roster deputies on a visit of the window, by their township
+        SELECT deputy_township AS township_code, count(DISTINCT deputy_id) AS campaign_deputies_visiting
+        FROM {visit_links}
+        WHERE date BETWEEN $window_start AND $window_end
+          AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)
+          AND deputy_township IN (SELECT unnest($towns))
+        GROUP BY ALL
     ),
     months AS (
         SELECT unnest(generate_series(date_trunc('month', $start::DATE),
