@@ -234,8 +234,9 @@ ACTIVITY_COLUMNS = {
 }
 LISTED_DEPUTY_FIGURES_SQL = _sql("listed_deputy_figures", activity_links="{activity_links}", level="{level}",
                                  roster="{roster}")
-# The deputies' levels are read from the roster only when a split by level is asked for.
-LISTED_LEVELS = {True: ("coalesce(any_value(d.level), $not_filled)", " LEFT JOIN deputies d USING (deputy_id)"),
+# The deputies' levels are read from the roster (one row per deputy_id, the loader's natural key)
+# only when a split by level is asked for.
+LISTED_LEVELS = {True: ("coalesce(d.level, $not_filled)", " LEFT JOIN deputies d USING (deputy_id)"),
                  False: ("$not_filled", "")}
 SUGGESTION_FIGURES_SQL = _sql("suggestion_figures")
 # 代表行动中提交议案数 looks at the first and last campaign visit of the bucket.
@@ -247,7 +248,8 @@ visiting AS (
     GROUP BY b.bucket
 )"""
 # Each suggestion figure's aggregate over a bucket's suggestions (`sugg`): its one definition
-# (the parts of a rate: its numerator and denominator).
+# (the parts of a rate: its numerator and denominator). Each counts only suggestions collected or
+# resolved in the bucket, or still open: suggestion_figures.sql reads no others.
 SUGGESTION_COLUMNS = {
     "suggestions_collected": "count(*) FILTER (WHERE collected)",
     "suggestions_by_source": "histogram(source) FILTER (WHERE collected)",
@@ -284,7 +286,7 @@ OWN_VISIT_COLUMNS = {
     "enterprises_visited": "count(DISTINCT v.enterprise)",
     "problems_found": "coalesce(sum(v.problems_found), 0)",
     "problems_solved": "coalesce(sum(v.problems_solved), 0)",
-    "households_consoled": "count(DISTINCT v.household_id) FILTER (WHERE v.consoled)",
+    "households_consoled": "count(DISTINCT CASE WHEN v.consoled THEN v.household_id END)",
     "contact_visits": "count(*) FILTER (WHERE v.target_kind <> $enterprise)",
 }
 ROSTER_FIGURES_SQL = _sql("roster_figures")

@@ -15,8 +15,7 @@ listed AS MATERIALIZED (
 ),
 staff AS (  -- distinct deputies per bucket and kind, with their roster level (未填写 when not on it)
     SELECT l.bucket, l.kind, l.deputy_id, {level} AS level
-    FROM listed l{roster}
-    GROUP BY ALL
+    FROM (SELECT DISTINCT bucket, kind, deputy_id FROM listed) l{roster}
 ),
 per_reception AS (
     SELECT bucket, round(avg(deputies), 1) AS deputies_per_reception

@@ -15,6 +15,9 @@ sugg AS (
            s.resolved_on BETWEEN b.bucket_start AND b.bucket_end AS resolved,
            s.status, s.source, s.received_on, s.resolved_on, s.outcome, s.satisfaction, s.campaign
     FROM suggestions_of($towns) s CROSS JOIN buckets b{visiting_join}
+    -- every figure counts only suggestions collected or resolved in the bucket, or still open
+    WHERE s.received_on BETWEEN b.bucket_start AND b.bucket_end
+       OR s.resolved_on BETWEEN b.bucket_start AND b.bucket_end OR s.status <> $resolved
 ),
 counted AS (SELECT bucket, {columns} FROM sugg GROUP BY bucket)
 SELECT * FROM buckets b LEFT JOIN counted c USING (bucket)
