@@ -141,6 +141,7 @@ class FileResult:
 # Copied when the row is written; refreshed when the roster's row is.
 ROSTER_COPIES = (
     ("visits", "household_township", "households", "household_id", "township_code"),
+    ("visits", "household_key", "households", "household_id", "household_key"),
     *((link, "deputy_township", "deputies", "deputy_id", "township_code")
       for link in ("activity_deputies", "suggestion_deputies", "visit_deputies")),
 )
@@ -709,11 +710,12 @@ def _with_copies(table: str, stored: list[str]) -> tuple[str, str, str]:
     """The columns an insert into `table` writes, the values it selects from `a`, and the
     roster joins giving the values it copies (ROSTER_COPIES)."""
     copies = [(column, roster, on, source) for kind, column, roster, on, source in ROSTER_COPIES if kind == table]
+    rosters = list(dict.fromkeys((roster, on) for _, roster, on, _ in copies))  # each joined once
     columns = ", ".join(ident(c) for c in [*stored, *(column for column, *_ in copies)])
     values = ", ".join([*(f"a.{ident(c)}" for c in stored),
-                        *(f"r{i}.{ident(source)}" for i, (*_, source) in enumerate(copies))])
+                        *(f"r{rosters.index((roster, on))}.{ident(source)}" for _, roster, on, source in copies)])
     joins = "".join(f" LEFT JOIN {ident(roster)} r{i} ON r{i}.{ident(on)} = a.{ident(on)}"
-                    for i, (_, roster, on, _) in enumerate(copies))
+                    for i, (roster, on) in enumerate(rosters))
     return columns, values, joins
 
 

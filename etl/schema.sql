@@ -181,6 +181,13 @@ FROM visits v WHERE visit_deputies.date IS NULL AND v.visit_id = visit_deputies.
 -- keeps it (etl/loader.py ROSTER_COPIES): copied when a visit is written, refreshed when its
 -- household is; visits written before the column existed get it once (loader.apply_schema).
 ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_township VARCHAR;
+-- A roster household has a number, and a visit carries its household's (copied and refreshed as
+-- the township is), so coverage counts distinct households by an integer, not a 13-character
+-- text id: hashing a province's million households is the largest part of every coverage
+-- figure, and half as costly on integers. A household written again gets a new number.
+CREATE SEQUENCE IF NOT EXISTS household_key_seq;
+ALTER TABLE households ADD COLUMN IF NOT EXISTS household_key BIGINT DEFAULT nextval('household_key_seq');
+ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_key BIGINT;
 -- Likewise each deputy link carries its deputy's roster township, so one township's deputies
 -- read only their township's links (a link is written in its file's order, and a register file
 -- keeps a township's rows together) instead of every link of a province.

@@ -66,20 +66,20 @@ WINDOW_VISITS = "date BETWEEN $start AND $end AND ($campaign::VARCHAR IS NULL OR
 
 # The condition of metrics.window_coverage: a roster household of the scope with a visit
 # of the window (the visit's own township does not matter; a visit carries its household's
-# roster township, etl/schema.sql). `visited` holds only roster households of the scope.
+# roster township and number, etl/schema.sql). `visited` holds only roster households of the scope.
 VISITED_CTE = f"""
     visited AS (
-        SELECT household_id, household_township AS township_code, min(date) AS first_visit
+        SELECT household_key, household_township AS township_code, min(date) AS first_visit
         FROM {{roster_visits}}
         WHERE {WINDOW_VISITS} AND household_township IN (SELECT unnest($towns))
-        GROUP BY household_id, household_township
+        GROUP BY household_key, household_township
     )
 """
 # The scope's roster households, with their township's name.
 ROSTER_CTE = """
     roster AS (
         SELECT h.*, coalesce(t.township_name, h.township_code) AS township_name
-        FROM households h LEFT JOIN townships t USING (township_code)
+        FROM {roster_households} h LEFT JOIN townships t USING (township_code)
         WHERE h.township_code IN (SELECT unnest($towns))
     )
 """
@@ -111,10 +111,10 @@ def cumulative_coverage(con: Con, scope: Scope, window: CoverageWindow) -> pd.Da
 COVERAGE_BY_VILLAGE_SQL = f"""
     WITH {VISITED_HOUSEHOLDS_CTE}
     SELECT r.township_code, township_name, village, {_with_township("village")} AS village_label,
-           count(v.household_id) AS households_visited,
+           count(v.household_key) AS households_visited,
            count(*) AS households_total,
-           round(100.0 * count(v.household_id) / count(*), 1) AS coverage_percent
-    FROM roster r LEFT JOIN visited v USING (household_id)
+           round(100.0 * count(v.household_key) / count(*), 1) AS coverage_percent
+    FROM roster r LEFT JOIN visited v USING (household_key)
     GROUP BY ALL
     ORDER BY coverage_percent, households_total DESC, township_code, village
 """
@@ -177,8 +177,9 @@ HOUSEHOLDS_NOT_VISITED = ListSpec(
         WITH {ROSTER_CTE}
         SELECT household_id, head_name, township_code, township_name, village, source_file, source_row
         FROM roster r
-        WHERE household_id NOT IN (SELECT household_id FROM {{roster_visits}}
-                                   WHERE {WINDOW_VISITS} AND household_township IN (SELECT unnest($towns)))
+        WHERE household_key NOT IN (SELECT household_key FROM {{roster_visits}}
+                                    WHERE {WINDOW_VISITS} AND household_township IN (SELECT unnest($towns))
+                                      AND household_key IS NOT NULL)
           AND (len($villages::VARCHAR[]) = 0 OR list_contains($villages::VARCHAR[], {_with_township("village")}))
     """,
     shown="""

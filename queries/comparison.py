@@ -109,12 +109,12 @@ TOWNSHIP_METRICS_SQL = """
         GROUP BY ALL
     ),
     scope_visits AS MATERIALIZED (  -- visits to the scope's roster households (anywhere), by household township
-        SELECT household_township AS township_code, household_id, date
+        SELECT household_township AS township_code, household_key, date
         FROM {roster_visits}
         WHERE date BETWEEN $start AND $end AND household_township IN (SELECT unnest($towns))
     ),
     house AS (  -- households with a visit in the bucket (as households_visited)
-        SELECT b.bucket_start, v.township_code, count(DISTINCT v.household_id) AS households_visited
+        SELECT b.bucket_start, v.township_code, count(DISTINCT v.household_key) AS households_visited
         FROM scope_visits v JOIN buckets b ON v.date BETWEEN b.bucket_start AND b.bucket_end GROUP BY ALL
     ),
     households_count AS (
@@ -139,7 +139,7 @@ TOWNSHIP_METRICS_SQL = """
         WHERE township_code IN (SELECT unnest($towns)) GROUP BY ALL
     ),
     window_house AS (  -- the coverage window's visits (metrics.window_coverage), one for all buckets
-        SELECT household_township AS township_code, count(DISTINCT household_id) AS campaign_households_visited
+        SELECT household_township AS township_code, count(DISTINCT household_key) AS campaign_households_visited
         FROM {roster_visits}
         WHERE date BETWEEN $window_start AND $window_end
           AND ($window_campaign::VARCHAR IS NULL OR campaign = $window_campaign::VARCHAR)

@@ -94,10 +94,17 @@ LINKS = {
     "{suggestion_links}": _link_forms("suggestion_deputies", "received_on", "r.received_on", "suggestions",
                                       "suggestion_id"),
     "{visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign", "visits", "visit_id"),
-    # Not a link: the visits with their household's roster township (etl/schema.sql).
-    "{roster_visits}": ("visits", [("household_township", "visits"),
-                                   ("household_id", "(SELECT v.*, h.township_code AS household_township "
+    # Not links: the visits with their household's roster township and number, and the
+    # household roster with its numbers (etl/schema.sql); an older file's number is the id.
+    "{roster_visits}": ("visits", [("household_key", "visits"),
+                                   ("household_township", "(SELECT *, household_id AS household_key FROM visits)"),
+                                   ("household_id", "(SELECT v.*, h.township_code AS household_township, "
+                                                    "v.household_id AS household_key "
                                                     "FROM visits v LEFT JOIN households h USING (household_id))")]),
+    "{roster_households}": ("households", [
+        ("household_key", "households"),
+        ("household_id", "(SELECT *, household_id AS household_key FROM households)"),
+    ]),
 }
 
 

@@ -115,11 +115,17 @@ def _by_township(con) -> dict[str, tuple[int, int]]:
 HAND_COUNT = {"QH01": (3, 5), "QH02": (1, 2), "QH03": (0, 1)}
 
 
-def test_every_visit_carries_its_households_township(con):
-    differing = con.execute(
+def _copies_differing(con) -> int:
+    """Visits whose roster township or number is not their household's."""
+    return con.execute(
         "SELECT count(*) FROM visits v LEFT JOIN households h USING (household_id) "
-        "WHERE v.household_township IS DISTINCT FROM h.township_code").fetchall()[0][0]
-    assert differing == 0
+        "WHERE v.household_township IS DISTINCT FROM h.township_code "
+        "OR v.household_key IS DISTINCT FROM h.household_key").fetchall()[0][0]
+
+
+def test_every_visit_carries_its_households_township(con):
+    assert _copies_differing(con) == 0
+    assert con.execute("SELECT count(DISTINCT household_key) = count(*) FROM households").fetchall() == [(True,)]
     assert _visited(con) == HAND_COUNT == _by_township(con)
 
 
@@ -132,8 +138,11 @@ def test_a_household_moved_to_another_township_takes_its_visits_coverage_along(c
     assert main(["load", str(write_csv(tmp_path / "脱贫户名册.csv", moved, "utf-8")), "--db", str(county_db)]) == 0
     con = duckdb.connect(str(county_db), read_only=True)
     try:
+        assert _copies_differing(con) == 0  # every household was written again, with a new number
         expected = {"QH01": (3, 5), "QH02": (0, 1), "QH03": (1, 2)}
         assert _visited(con) == expected == _by_township(con)
+        not_visited = campaign.households_not_visited(con, metrics.Scope(("QH03",)), CAMPAIGN)
+        assert not_visited.total == 1  # 柳林乡's other household; H06 came visited
         counties = campaign.coverage_by_county(con, ALL, CAMPAIGN)
         assert {row.county: (row.households_visited, row.households_total) for row in counties.itertuples()} == {
             "青禾县": (3, 6), "白水县": (1, 2)}
@@ -163,6 +172,7 @@ def test_visits_loaded_before_their_roster_count_once_it_arrives(tmp_path, count
     assert main(["load", str(county_dir / "脱贫户名册.csv"), "--db", db]) == 0
     con = duckdb.connect(db, read_only=True)
     try:
+        assert _copies_differing(con) == 0
         assert _visited(con) == HAND_COUNT == _by_township(con)
         days = campaign.cumulative_coverage(con, ALL, CAMPAIGN)
         assert days.set_index("day").loc[[dt.date(2024, 5, 6), dt.date(2024, 6, 2), dt.date(2024, 6, 15)],
@@ -171,12 +181,21 @@ def test_visits_loaded_before_their_roster_count_once_it_arrives(tmp_path, count
         con.close()
 
 
-@pytest.fixture
-def file_without_household_township(tmp_path, county_db_master):
+# The columns a file published before each generation of the visits' copies lacks.
+OLDER_VISIT_COLUMNS = {
+    "before townships": [("visits", "household_township"), ("visits", "household_key"),
+                         ("households", "household_key")],
+    "before numbers": [("visits", "household_key"), ("households", "household_key")],
+}
+
+
+@pytest.fixture(params=list(OLDER_VISIT_COLUMNS))
+def file_without_household_township(request, tmp_path, county_db_master):
     db = tmp_path / "older.duckdb"
     shutil.copyfile(county_db_master, db)
     con = duckdb.connect(str(db))
-    con.execute("ALTER TABLE visits DROP COLUMN household_township")
+    for table, column in OLDER_VISIT_COLUMNS[request.param]:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     con.close()
     return db
 
@@ -198,6 +217,11 @@ def test_the_next_load_gives_an_older_file_its_household_townships(con, file_wit
         apply_schema(upgraded)  # what every load runs first
         query = "SELECT visit_id, household_township FROM visits ORDER BY ALL"
         assert upgraded.execute(query).fetchall() == con.execute(query).fetchall()
+        numbered = ("SELECT count(*) FROM visits v LEFT JOIN households h USING (household_id) "
+                    "WHERE v.household_key IS DISTINCT FROM h.household_key")
+        assert upgraded.execute(numbered).fetchall() == [(0,)]
+        numbers = "SELECT count(DISTINCT household_key) = count(*) FROM households"
+        assert upgraded.execute(numbers).fetchall() == [(True,)]
     finally:
         upgraded.close()
 

@@ -308,9 +308,12 @@ def test_valid_rows_of_every_register_load(tmp_path: Path, db: Path) -> None:
         ("J01", dt.date(2020, 6, 4), "T01", "S01", "选民意见", "交通出行", "村道破损", "交通局",
          dt.date(2020, 6, 10), dt.date(2020, 7, 1), "已办结", "A", "满意", None),
     ]
-    assert query(db, "SELECT * EXCLUDE (visit_id, load_id, source_file, source_sheet, source_row) FROM visits") == [
+    assert query(db, "SELECT * EXCLUDE (visit_id, load_id, source_file, source_sheet, source_row, household_key) "
+                     "FROM visits") == [
         (dt.date(2020, 6, 4), "T01", "青河村", "脱贫户", "H001", None, 2, 1, True, None, "T01"),  # H001's township
     ]
+    assert query(db, "SELECT v.household_key = h.household_key FROM visits v JOIN households h USING (household_id)"
+                 ) == [(True,)]  # and number
     assert query(db, "SELECT deputy_id FROM visit_deputies") == [("D01",)]
     assert query(db, "SELECT deputy_id, level, birth_year, phone FROM deputies WHERE deputy_id = 'D10'") == [
         ("D10", "县", 1975, "13800138000"),
