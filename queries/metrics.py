@@ -105,6 +105,12 @@ LINKS = {
         ("household_key", "households"),
         ("household_id", "(SELECT *, household_id AS household_key FROM households)"),
     ]),
+    # How many distinct households `{roster_visits}` rows name: numbers are counted as the bits
+    # they set (no hash table; a third of count(DISTINCT) over a province), an id by its hash.
+    "{distinct_households}": ("visits", [
+        ("household_key", "coalesce(bit_count(bitstring_agg(household_key)), 0)"),
+        ("household_id", "count(DISTINCT household_key)"),
+    ]),
 }
 
 
@@ -484,7 +490,7 @@ def visit_figures(
     selects = [VISIT_WINDOW_SQL.format(
         i=i, own=str(owned).lower(), in_window=IN_WINDOW_SQL.format(i=i), own_columns=own_columns,
         coverage=VISIT_COVERAGE_SQL.format(in_window=IN_WINDOW_SQL.format(i=i), visit_links="{visit_links}",
-                                           roster_visits="{roster_visits}")
+                                           roster_visits="{roster_visits}", distinct_households="{distinct_households}")
         if covered else NO_COVERAGE)
         for i, (covered, owned) in enumerate(zip(coverage, own, strict=True), start=1)]
     sql = VISIT_FIGURES_SQL.format(windows="\nUNION ALL\n".join(selects))
