@@ -147,6 +147,12 @@ ROSTER_COPIES = (
 )
 
 
+# A roster's number for each of its rows (etl/schema.sql): register -> (column, sequence). A row
+# written again keeps its number, so what holds numbers (visits, a Parquet export) stays valid
+# and an unchanged roster reloaded rewrites no visit; a new row draws the next one.
+NUMBERED = {"households": ("household_key", "household_key_seq")}
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or update every table and macro, and the Python functions a load's SQL calls;
     safe to run on every load (outside a transaction: one rolled back would take them along)."""
@@ -680,9 +686,11 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
         "WHERE row_no NOT IN (SELECT row_no FROM problems)"
     )
     warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
+    numbers = _kept_numbers(con, register)
     con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
     stored = stored_columns(register)
     columns, values, joins = _with_copies(register.kind, stored)
+    columns, values, joins = columns + numbers[0], values + numbers[1], joins + numbers[2]
     con.execute(
         f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
         f"SELECT {values}, $load_id, $file, list_extract($sheets, (a.row_no >> {ROW_BITS}) + 1), "
@@ -704,6 +712,19 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
             f"FROM accepted WHERE len(deputy_ids) > 0) a{joins} ORDER BY a.row_no"
         )
     return warnings
+
+
+def _kept_numbers(con, register: Register) -> tuple[str, str, str]:
+    """For a NUMBERED roster: keep the numbers of the rows about to be replaced, and return the
+    column, value and join an insert from `a` gives them with (a new row: the sequence's next)."""
+    if register.kind not in NUMBERED:
+        return "", "", ""
+    column, sequence = (ident(name) for name in NUMBERED[register.kind])
+    table, key = ident(register.kind), ident(register.natural_key)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE kept_numbers AS SELECT {key}, {column} FROM {table} "
+                f"WHERE {key} IN (SELECT {key} FROM accepted)")
+    return (f", {column}", f", coalesce(k.{column}, nextval('{sequence}'))",
+            f" LEFT JOIN kept_numbers k ON k.{key} = a.{key}")
 
 
 def _with_copies(table: str, stored: list[str]) -> tuple[str, str, str]:

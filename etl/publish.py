@@ -138,6 +138,7 @@ def publishing(
                 if target.exists() and not fresh:
                     copy_database(target, work)
                 con = duckdb.connect(str(work), config={"memory_limit": LOAD_MEMORY_LIMIT})
+                con.execute("SET enable_progress_bar = false")  # the load shows its own, per file
         except LoadAborted:
             with contextlib.suppress(OSError):  # a partial copy would keep the disk full
                 _remove(work)

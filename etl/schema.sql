@@ -184,7 +184,8 @@ ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_township VARCHAR;
 -- A roster household has a number, and a visit carries its household's (copied and refreshed as
 -- the township is), so coverage counts distinct households by an integer, not a 13-character
 -- text id: hashing a province's million households is the largest part of every coverage
--- figure, and half as costly on integers. A household written again gets a new number.
+-- figure, and half as costly on integers. A household written again keeps its number (loader
+-- NUMBERED); a new one draws the next.
 CREATE SEQUENCE IF NOT EXISTS household_key_seq;
 ALTER TABLE households ADD COLUMN IF NOT EXISTS household_key BIGINT DEFAULT nextval('household_key_seq');
 ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_key BIGINT;

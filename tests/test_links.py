@@ -138,7 +138,7 @@ def test_a_household_moved_to_another_township_takes_its_visits_coverage_along(c
     assert main(["load", str(write_csv(tmp_path / "脱贫户名册.csv", moved, "utf-8")), "--db", str(county_db)]) == 0
     con = duckdb.connect(str(county_db), read_only=True)
     try:
-        assert _copies_differing(con) == 0  # every household was written again, with a new number
+        assert _copies_differing(con) == 0
         expected = {"QH01": (3, 5), "QH02": (0, 1), "QH03": (1, 2)}
         assert _visited(con) == expected == _by_township(con)
         not_visited = campaign.households_not_visited(con, metrics.Scope(("QH03",)), CAMPAIGN)
@@ -146,6 +146,35 @@ def test_a_household_moved_to_another_township_takes_its_visits_coverage_along(c
         counties = campaign.coverage_by_county(con, ALL, CAMPAIGN)
         assert {row.county: (row.households_visited, row.households_total) for row in counties.itertuples()} == {
             "青禾县": (3, 6), "白水县": (1, 2)}
+    finally:
+        con.close()
+
+
+def test_a_household_written_again_keeps_its_number(county_db, tmp_path):
+    """The 脱贫户名册 reloaded (other bytes, H06 moved, H10 new): the others' numbers, and so
+    their visits and any export holding them, stay as they were; H10 draws a new one."""
+    from etl.cli import main
+    from tests.conftest import HOUSEHOLDS
+
+    numbers = "SELECT household_id, household_key FROM households ORDER BY household_id"
+
+    def numbered() -> dict[str, int]:
+        con = duckdb.connect(str(county_db), read_only=True)
+        try:
+            return dict(con.execute(numbers).fetchall())
+        finally:
+            con.close()
+
+    before = numbered()
+    rows = [row if row[0] != "H06" else ["H06", "马志强", "QH03", "北村", "2019"] for row in HOUSEHOLDS]
+    rows.append(["H10", "林小燕", "QH01", "东村", "2020"])
+    assert main(["load", str(write_csv(tmp_path / "脱贫户名册.csv", rows, "gb18030")), "--db", str(county_db)]) == 0
+    after = numbered()
+    assert {household: after[household] for household in before} == before
+    assert after["H10"] not in before.values()
+    con = duckdb.connect(str(county_db), read_only=True)
+    try:
+        assert _copies_differing(con) == 0
     finally:
         con.close()
 
