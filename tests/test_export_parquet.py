@@ -37,13 +37,15 @@ def rows(con, table: str) -> list[tuple]:
 
 
 def test_the_metrics_give_the_same_figures_on_the_parquet_export(exported):
+    """Every scope over the quarter, and every period over all townships: each all_metrics on the
+    export reads dozens of Parquet globs (about 4 s), so not every pair (CI's time on 2 cores)."""
     db, out = exported
     parquet = open_export(out)
     with duckdb.connect(str(db), read_only=True) as con:
-        for townships, county in SCOPES:
+        for index, (townships, county) in enumerate(SCOPES):
             scope = resolve_scope(con, list(townships), county)
             assert resolve_scope(parquet, list(townships), county) == scope
-            for period in PERIODS:
+            for period in PERIODS if index == 0 else PERIODS[:1]:
                 figures = all_metrics(con, scope, period)
                 assert all_metrics(parquet, scope, period) == figures, (townships, county, period)
         assert all_metrics(con, resolve_scope(con), PERIODS[1])["suggestions_collected"] == 12  # G20 included
