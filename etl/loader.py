@@ -158,16 +158,28 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     safe to run on every load (outside a transaction: one rolled back would take them along)."""
     added = [copy for copy in ROSTER_COPIES if not has_column(con, copy[0], copy[1])]
     con.execute(SCHEMA_SQL)
-    for copy in added:  # rows written before they carried it get it once
-        _copy_from_roster(con, copy, f"{ident(copy[0])}.{ident(copy[3])} IS NOT NULL")
+    for copies in _sharing_a_join(added):  # rows written before they carried it get it once
+        _copy_from_roster(con, copies, f"{ident(copies[0][0])}.{ident(copies[0][3])} IS NOT NULL")
     sql_functions(con)
 
 
-def _copy_from_roster(con, copy: tuple[str, str, str, str, str], where: str, params: dict | None = None) -> None:
-    """Set a ROSTER_COPIES column from its roster, on the rows `where` (roster rows as `r`) picks."""
-    table, column, roster, on, source = (ident(name) for name in copy)
-    con.execute(f"UPDATE {table} SET {column} = r.{source} FROM {roster} r "
-                f"WHERE r.{on} = {table}.{on} AND {where}", params or {})
+def _sharing_a_join(copies) -> list[list[tuple[str, str, str, str, str]]]:
+    """ROSTER_COPIES grouped by the table, roster and key they share: one UPDATE sets each group."""
+    groups: dict[tuple[str, str, str], list] = {}
+    for copy in copies:
+        table, _, roster, on, _ = copy
+        groups.setdefault((table, roster, on), []).append(copy)
+    return list(groups.values())
+
+
+def _copy_from_roster(con, copies: list[tuple[str, str, str, str, str]], where: str,
+                      params: dict | None = None) -> None:
+    """Set ROSTER_COPIES columns of one table from its roster (`copies` share both, _sharing_a_join),
+    on the rows `where` (roster rows as `r`) picks."""
+    table, _, roster, on, _ = (ident(name) for name in copies[0])
+    sets = ", ".join(f"{ident(column)} = r.{ident(source)}" for _, column, _, _, source in copies)
+    con.execute(f"UPDATE {table} SET {sets} FROM {roster} r WHERE r.{on} = {table}.{on} AND {where}",
+                params or {})
 
 
 @dataclass
@@ -743,11 +755,11 @@ def _with_copies(table: str, stored: list[str]) -> tuple[str, str, str]:
 def _refresh_copies(con, register: Register, load_id: int) -> None:
     """Rows carrying a value of the roster rows this load wrote get it again (a household or
     deputy moved to another township takes its visits and links along)."""
-    for copy in ROSTER_COPIES:
-        table, column, roster, _, source = copy
-        if roster == register.kind:
-            _copy_from_roster(con, copy, f"r.load_id = $load_id AND {ident(table)}.{ident(column)} "
-                                         f"IS DISTINCT FROM r.{ident(source)}", {"load_id": load_id})
+    for copies in _sharing_a_join(copy for copy in ROSTER_COPIES if copy[2] == register.kind):
+        table = ident(copies[0][0])
+        changed = " OR ".join(f"{table}.{ident(column)} IS DISTINCT FROM r.{ident(source)}"
+                              for _, column, _, _, source in copies)
+        _copy_from_roster(con, copies, f"r.load_id = $load_id AND ({changed})", {"load_id": load_id})
 
 
 def _keep_rejections(
