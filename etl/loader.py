@@ -716,10 +716,11 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
         columns, values, joins = _with_copies(register.link_table, [register.natural_key, "deputy_id",
                                                                     *register.link_columns])
         # In the file's row order, so a township's links lie together (etl/schema.sql). A key is
-        # accepted once per file (validate's duplicate rule) and its ids are made distinct here.
+        # accepted once per file (validate's duplicate rule), and each of its ids is in its list
+        # once (validate.typed_base_select, names.py).
         con.execute(
             f"INSERT INTO {link} ({columns}) SELECT {values} "
-            f"FROM (SELECT row_no, {key}, unnest(list_distinct(deputy_ids)) AS deputy_id"
+            f"FROM (SELECT row_no, {key}, unnest(deputy_ids) AS deputy_id"
             f"{''.join(f', {ident(c)}' for c in register.link_columns)} "
             f"FROM accepted WHERE len(deputy_ids) > 0) a{joins} ORDER BY a.row_no"
         )

@@ -226,6 +226,11 @@ CREATE OR REPLACE MACRO parse_date_written(s) AS (
     END
 );
 
+-- A list with each value once, in the order first written: C001T01-D031、C001T01-D005、C001T01-D031
+-- is [C001T01-D031, C001T01-D005]. (list_distinct costs three times as much, and reorders.)
+-- `l` must be a column: an expression would be computed again for every element.
+CREATE OR REPLACE MACRO distinct_in_order(l) AS list_filter(l, lambda x, i: list_position(l, x) = i);
+
 -- The year, month and day a date written in one of those forms names, whether or not that
 -- day exists: 2026/9/31 -> [2026, 9, 31], so the rejection can say "9月没有31日".
 CREATE OR REPLACE MACRO date_fields(s) AS (

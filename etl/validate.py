@@ -207,7 +207,11 @@ def typed_base_select(register: Register, source: str) -> tuple[str, dict]:
     if register.kind != "townships":
         joins = f"LEFT JOIN ({TOWNSHIP_LOOKUP}) tl ON tl.lookup_key = s.township"
         selects += ["tl.township_code AS township_code", "coalesce(tl.matches, 0) AS matches"]
-    return f"SELECT {', '.join(selects)} FROM {source} s {joins}", params
+    sql = f"SELECT {', '.join(selects)} FROM {source} s {joins}"
+    lists = [ident(c.key) for c in register.read_columns if c.type == ID_LIST]
+    if lists:  # over the split lists as columns (see the macro distinct_in_order)
+        sql = f"SELECT * REPLACE ({', '.join(f'distinct_in_order({k}) AS {k}' for k in lists)}) FROM ({sql})"
+    return sql, params
 
 
 def derive_changed(con: duckdb.DuckDBPyConnection, register: Register, present: set[str]) -> None:
@@ -288,11 +292,9 @@ def _typed_expr(col: Column, raw: str) -> tuple[str, dict]:
         return (f"CASE WHEN regexp_full_match({raw}, '\\d{{4}}([-./年].*)?') "
                 f"THEN CAST(left({raw}, 4) AS INTEGER) END"), {}
     if col.type == ID_LIST:
-        return (
-            f"list_distinct(list_filter(regexp_split_to_array({raw}, $id_separators), "
-            "lambda x: x <> ''))",
-            {"id_separators": ID_SEPARATORS},
-        )
+        # Split only: typed_base_select makes each id appear once, one level up.
+        return (f"list_filter(regexp_split_to_array({raw}, $id_separators), lambda x: x <> '')",
+                {"id_separators": ID_SEPARATORS})
     if col.type == CHOICE:
         synonyms = {**{c: c for c in col.choices}, **VALUE_SYNONYMS.get(col.key, {})}
         words, values = f"words_{col.key}", f"values_{col.key}"

@@ -50,6 +50,22 @@ def test_a_reloaded_row_moves_its_links_with_it(county_db, tmp_path):
         con.close()
 
 
+def test_a_deputy_written_twice_in_a_cell_is_linked_once(county_db, tmp_path):
+    """「Ｄ０２，D01、D02」 names two deputies: two links (the insert relies on typed's lists)."""
+    from etl.cli import main
+    from tests.conftest import SUGGESTIONS
+
+    twice = [*SUGGESTIONS[1][:5], "Ｄ０２，D01、D02", *SUGGESTIONS[1][6:]]
+    written = write_csv(tmp_path / "建议意见登记_更正.csv", [SUGGESTIONS[0], twice], "utf-8")
+    assert main(["load", str(written), "--db", str(county_db)]) == 0
+    con = duckdb.connect(str(county_db), read_only=True)
+    try:
+        assert con.execute("SELECT deputy_id FROM suggestion_deputies WHERE suggestion_id = 'G01' "
+                           "ORDER BY deputy_id").fetchall() == [("D01",), ("D02",)]
+    finally:
+        con.close()
+
+
 @pytest.fixture(params=["undated", "dated"])
 def older_file(request, tmp_path, county_db_master):
     """The county as a loader before the links carried their rows' columns (undated) or their
