@@ -35,14 +35,6 @@ from etl.registers import (
 )
 from etl.safe_text import INVISIBLE, ODD_SPACES
 
-# Full-width digits and letters and the ideographic space, folded everywhere.
-_FW_ALNUM = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
-FOLD_FROM = "".join(chr(c) for c in _FW_ALNUM) + "\u3000\u00a0"
-FOLD_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALNUM) + "  "
-# In dates and numbers every full-width ASCII form is folded (２０２０．６．４).
-_FW_ALL = range(0xFF01, 0xFF5F)
-FOLD_ALL_FROM = "".join(chr(c) for c in _FW_ALL) + "\u3000\u00a0"
-FOLD_ALL_TO = "".join(chr(c - 0xFEE0) for c in _FW_ALL) + "  "
 TRIM_CHARS = " \t\r\n"
 # A cell needing more than trimming: full-width forms, invisible characters (zero-width,
 # direction marks), odd-width spaces, or combining marks that NFC would compose.
@@ -152,26 +144,19 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
             selects.append(f"CAST(NULL AS VARCHAR) AS {name}")
             continue
         cells.append(f"coalesce({name}, '')")
-        if _is_code(col):
-            fold = "$fold_all_from, $fold_all_to"
-            params |= {"fold_all_from": FOLD_ALL_FROM, "fold_all_to": FOLD_ALL_TO}
-        else:
-            fold = "$fold_from, $fold_to"
-            params |= {"fold_from": FOLD_FROM, "fold_to": FOLD_TO}
-        # translate() walks its whole character map for every value: only pay for it,
-        # and for dropping invisible characters and NFC, where an unusual character is
-        # present at all. Ids differing only by a zero-width space then match.
-        cleaned = (
-            f"nfc_normalize(regexp_replace(regexp_replace(translate({name}, {fold}), $invisible, '', 'g'), "
-            "$odd_spaces, ' ', 'g'))"
-        )
+        fold = "fold_width" if _is_code(col) else "fold_width_alnum"  # etl/schema.sql
+        # Folding, dropping invisible characters and NFC cost microseconds a value: they are
+        # paid only where an unusual character is present at all. Ids differing only by a
+        # zero-width space then match.
+        cleaned = (f"nfc_normalize(regexp_replace(regexp_replace({fold}({name}), $invisible, '', 'g'), "
+                   "$odd_spaces, ' ', 'g'))")
         folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
         tidy = f"nullif({name}, '')"
         if _is_code(col):
             untidy_cell = f"WHEN regexp_matches({name}, $untidy_cell) THEN nullif(trim({folded}, $trim), '')"
         else:
             # Chinese text is full of full-width punctuation (，：（）), which free text keeps: of
-            # the cleaning such a cell gets only NFC can change it, and translate() is the costly part.
+            # the cleaning such a cell gets only NFC can change it, and folding is the costly part.
             untidy_cell = (f"WHEN regexp_matches({name}, $untidy_text) THEN nullif(trim({folded}, $trim), '') "
                            f"WHEN regexp_matches({name}, $full_width_punctuation) "
                            f"THEN nullif(nfc_normalize({name}), '')")
