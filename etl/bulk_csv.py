@@ -37,7 +37,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.layout import GROUP_START, NOT_PLAIN, RECORD, RowSorter
+from etl.layout import GROUP_START, NOT_PLAIN, RECORD, WRITTEN_DATE, RowSorter
 from etl.reader import (
     BOMS,
     DATE,
@@ -403,9 +403,11 @@ def _split(con: duckdb.DuckDBPyConnection, path: Path, text: _Text) -> GridSheet
     first_cell = "CASE first_index " + " ".join(f"WHEN {i} THEN c{i}" for i in range(width)) + " END"
     probe_index, probe_label = sorter.probe
     # contains(), not list_contains(): a constant list becomes a join, and a join loses the file's order.
-    look = ("contains($group_start, left(first_cell, 1)) OR "
-            + " OR ".join(f"contains(first_cell, '{_sql_text(w)}')" for w in NOT_PLAIN))
-    params = {"path": str(text.utf8), "delim": text.delimiter, "text": NOT_WHITESPACE, "group_start": GROUP_START}
+    look = ("(contains($group_start, left(first_cell, 1)) OR "
+            + " OR ".join(f"contains(first_cell, '{_sql_text(w)}')" for w in NOT_PLAIN)
+            + ") AND NOT regexp_full_match(first_cell, $written_date)")
+    params = {"path": str(text.utf8), "delim": text.delimiter, "text": NOT_WHITESPACE, "group_start": GROUP_START,
+              "written_date": WRITTEN_DATE}
     if probe_label is not None:
         probe = f"c{int(probe_index)}"
         look += f" OR CASE WHEN contains({probe}, $probe) THEN trim({probe}, $ws) = $probe ELSE false END"

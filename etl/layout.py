@@ -53,6 +53,10 @@ _FOOTER = re.compile(rf"^({'|'.join(sorted(map(re.escape, FOOTER_LABELS), key=le
 GROUP_START = "一二三四五六七八九十第"  # a group row's first character
 # A first cell holding none of these, and not starting a group, opens no total, footer or group row.
 NOT_PLAIN = ("计", ":", "：", "月", "季")
+# Nor does a date written out (2024年1月27日), though it holds 月: in a visit log that is every
+# row of some townships. The same pattern as bulk_csv's SQL, so ASCII digits only.
+WRITTEN_DATE = "[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日"
+_WRITTEN_DATE = re.compile(WRITTEN_DATE)
 _GROUP = re.compile(r"^([一二三四五六七八九十]+[、.]|第?[一二三四1-4]季度$|[0-9一二三四五六七八九十]{1,3}月份?$)")
 
 
@@ -469,8 +473,10 @@ class RowSorter:
 
 
 def _plain(first: str) -> bool:
-    """A first cell that cannot open a total, footer or group row: no 计, colon, month or numeral."""
-    return first[0] not in GROUP_START and not any(word in first for word in NOT_PLAIN)
+    """A first cell that cannot open a total, footer or group row: no 计, colon, month or numeral,
+    or a date written out."""
+    return (first[0] not in GROUP_START and not any(word in first for word in NOT_PLAIN)
+            or _WRITTEN_DATE.fullmatch(first) is not None)
 
 
 def _not_a_record(first: str, cells: list[str], index: int, group_rows: set[int], in_footer: bool) -> str | None:

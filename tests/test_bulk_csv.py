@@ -46,6 +46,9 @@ CASES = [
     ("活动记录_合计.csv", lines(HEADER, "一月份,,,,,,", *acts(500, 10), "合计,,,,,45,", *acts(510, 5),
                             HEADER, *acts(520, 5), "填表人：张三,,审核人：李四,,,,", "2024年7月1日,,,,,,",
                             ",,,,,,", "备注：无,,,,,,"), "gb18030", True),
+    ("活动记录_年月日.csv", lines(HEADER, "5月份,,,,,,", *acts(1000, 10, day="2024年5月{d}日"), "2024年5月合计,,,,,20,",
+                             *acts(1010, 3, day="2024年6月{d}日"), "填表人：张三,,,,,,", "2024年7月1日,,,,,,"),
+     "gb18030", True),
     ("活动记录_序号.csv", lines("序号," + HEADER, *[f"{i + 1},{r}" for i, r in enumerate(acts(600, 10))],
                             "11,,,,,,,", "12,,,,,,,"), "utf-8", True),
     ("活动记录_多行.csv", lines(HEADER, *acts(700, 5), '2024-05-09,QH01,座谈,"座谈会\n第二行",D01,3,青河村',
@@ -179,6 +182,23 @@ def test_a_large_file_keeps_every_excel_row_number(tmp_path, monkeypatch):
         assert con.execute(query).fetchall() == got
         skipped = con.execute("SELECT rows_skipped FROM load_log WHERE file_name = '活动记录_大.csv'").fetchall()
     assert skipped == [(4,)]
+
+
+def test_rows_opened_by_a_written_date_are_sorted_in_sql(tmp_path):
+    """2024年5月1日 holds 月 but opens no total, footer or group row: SQL keeps it as a record
+    without handing it to RowSorter (a visit log has a million such rows); 5月份 and 2024年5月合计
+    are still looked at."""
+    path = tmp_path / "活动记录_年月日.csv"
+    path.write_text(lines(HEADER, "5月份,,,,,,", *acts(0, 10, day="2024年5月{d}日"), "2024年5月合计,,,,,20,"),
+                    encoding="utf-8")
+    con = duckdb.connect()
+    try:
+        sheet = bulk_csv.read_csv_in_duckdb(con, path)
+        assert sheet is not None and sheet.records == 10
+        assert con.execute(f"SELECT list(rowid ORDER BY rowid) FROM {bulk_csv.GRID} WHERE status = 2").fetchall() == [
+            ([0, 11],)]
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize(("text", "different"), [
