@@ -538,13 +538,16 @@ def published_unchanged(db_path: Path, paths: list[Path], scope: LoadScope | Non
 def _known_digests(paths: list[Path]) -> dict[Path, KnownDigest]:
     """The hash of every file that can be read, two at a time: hashlib and file reads let go
     of the GIL, and a province's 600 MB take half the time (nothing else runs yet)."""
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash") as pool:
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash")
+    try:
         futures = {path: pool.submit(KnownDigest.of, path) for path in paths}
-    digests = {}
-    for path, future in futures.items():
-        with contextlib.suppress(OSError):
-            digests[path] = future.result()
-    return digests
+        digests = {}
+        for path, future in futures.items():
+            with contextlib.suppress(OSError):
+                digests[path] = future.result()
+        return digests
+    finally:  # stopped (Ctrl-C): the files not yet begun are not hashed
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _already_loaded(con, digest: str, scope: LoadScope | None = None) -> bool:
