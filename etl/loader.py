@@ -474,6 +474,8 @@ def _rollback(con) -> None:
     its "cannot rollback" error must not hide the first one."""
     with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
+    with contextlib.suppress(duckdb.Error):  # the hint a failed insert could not reset (_joins_built_on_rosters)
+        con.execute("RESET disabled_optimizers")
 
 
 def _unregister(con, name: str) -> None:
@@ -716,12 +718,13 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     stored = stored_columns(register)
     columns, values, joins = _with_copies(register.kind, stored)
     columns, values, joins = columns + numbers[0], values + numbers[1], joins + numbers[2]
-    con.execute(
-        f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
-        f"SELECT {values}, $load_id, $file, list_extract($sheets, (a.row_no >> {ROW_BITS}) + 1), "
-        f"a.row_no & {(1 << ROW_BITS) - 1} FROM accepted a{joins} ORDER BY a.row_no",
-        {"load_id": load_id, "file": sheet.path.name, "sheets": [t.sheet for t in sheet.tables]},
-    )
+    with _joins_built_on_rosters(con, register.kind, sheet.record_count):
+        con.execute(
+            f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
+            f"SELECT {values}, $load_id, $file, list_extract($sheets, (a.row_no >> {ROW_BITS}) + 1), "
+            f"a.row_no & {(1 << ROW_BITS) - 1} FROM accepted a{joins} ORDER BY a.row_no",
+            {"load_id": load_id, "file": sheet.path.name, "sheets": [t.sheet for t in sheet.tables]},
+        )
     _refresh_copies(con, register, load_id)
     if register.link_table:
         link = ident(register.link_table)
@@ -731,13 +734,40 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
         # In the file's row order, so a township's links lie together (etl/schema.sql). A key is
         # accepted once per file (validate's duplicate rule), and each of its ids is in its list
         # once (validate.typed_base_select, names.py).
-        con.execute(
-            f"INSERT INTO {link} ({columns}) SELECT {values} "
-            f"FROM (SELECT row_no, {key}, unnest(deputy_ids) AS deputy_id"
-            f"{''.join(f', {ident(c)}' for c in register.link_columns)} "
-            f"FROM accepted WHERE len(deputy_ids) > 0) a{joins} ORDER BY a.row_no"
-        )
+        with _joins_built_on_rosters(con, register.link_table, sheet.record_count):
+            con.execute(
+                f"INSERT INTO {link} ({columns}) SELECT {values} "
+                f"FROM (SELECT row_no, {key}, unnest(deputy_ids) AS deputy_id"
+                f"{''.join(f', {ident(c)}' for c in register.link_columns)} "
+                f"FROM accepted WHERE len(deputy_ids) > 0) a{joins} ORDER BY a.row_no"
+            )
     return warnings
+
+
+# DuckDB builds a hash join on the side it expects to have fewer rows, however many columns
+# each carries, and it underestimates `accepted` (a view with a NOT IN). So a province's visit
+# file (1.1 M rows of 13 columns) went into the hash table and the households roster (1 M rows,
+# 3 columns read) probed it: the visit insert took twice as long as the other way round, and the
+# link insert (2.1 M links against 300 K deputies) too. With the optimizer that swaps the sides
+# turned off for the insert, the roster is built on. A file smaller than its roster is left alone.
+JOIN_SIDE_HINT = "build_side_probe_side"
+
+
+@contextlib.contextmanager
+def _joins_built_on_rosters(con, table: str, rows: int):
+    """Inserts into `table` build their roster joins (ROSTER_COPIES) on the roster when the
+    file has at least as many rows as the largest of them."""
+    rosters = {roster for kind, _, roster, _, _ in ROSTER_COPIES if kind == table}
+    largest = max((con.execute(f"SELECT count(*) FROM {ident(r)}").fetchall()[0][0] for r in rosters), default=0)
+    if not rosters or rows < largest:
+        yield
+        return
+    con.execute("SET disabled_optimizers = $hint", {"hint": JOIN_SIDE_HINT})
+    try:
+        yield
+    finally:  # a failed statement leaves DuckDB refusing even RESET until ROLLBACK: _rollback resets
+        with contextlib.suppress(duckdb.Error):
+            con.execute("RESET disabled_optimizers")
 
 
 def _kept_numbers(con, register: Register) -> tuple[str, str, str]:

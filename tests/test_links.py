@@ -322,3 +322,31 @@ def test_links_written_before_their_deputies_roster_count_once_it_arrives(tmp_pa
         assert _deputies_visiting(con) == DEPUTIES_HAND_COUNT
     finally:
         con.close()
+
+
+def test_a_file_as_large_as_its_roster_is_joined_built_on_the_roster(county_db):
+    """DuckDB builds a hash join on the side with fewer rows, however wide (etl/loader.py): a file
+    with at least as many rows as its roster gets the hint while it is inserted, a smaller one and
+    a register copying nothing do not, and the hint never outlives the insert, a failed one either."""
+    from etl.loader import JOIN_SIDE_HINT, _joins_built_on_rosters, _rollback
+
+    con = duckdb.connect(str(county_db))
+    try:
+        def hint() -> str:
+            return con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+
+        households = con.execute("SELECT count(*) FROM households").fetchall()[0][0]
+        with _joins_built_on_rosters(con, "visits", households):
+            assert hint() == JOIN_SIDE_HINT
+        assert hint() == ""
+        for table, rows in (("visits", households - 1), ("activities", 10**9)):
+            with _joins_built_on_rosters(con, table, rows):
+                assert hint() == ""
+        con.execute("BEGIN TRANSACTION")
+        with pytest.raises(duckdb.CatalogException), _joins_built_on_rosters(con, "visit_deputies", 10**9):
+            con.execute("SELECT * FROM no_such_table")
+        _rollback(con)
+        assert hint() == ""
+    finally:
+        con.close()
+
