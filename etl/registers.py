@@ -274,7 +274,7 @@ VISITS = Register(
     keyword="走访",
     natural_key="visit_id",
     link_table="visit_deputies",
-    link_columns=("date", "campaign"),
+    link_columns=("date", "campaign", "township_code"),
     columns=(
         Column("日期", "date", True, DATE, synonyms=_synonyms("走访日期", "走访时间", "时间")),
         Column("乡镇", "township", True, note="填乡镇代码或乡镇名称", synonyms=TOWNSHIP_WORDS),

@@ -195,6 +195,12 @@ ALTER TABLE visits ADD COLUMN IF NOT EXISTS household_key BIGINT;
 ALTER TABLE activity_deputies ADD COLUMN IF NOT EXISTS deputy_township VARCHAR;
 ALTER TABLE suggestion_deputies ADD COLUMN IF NOT EXISTS deputy_township VARCHAR;
 ALTER TABLE visit_deputies ADD COLUMN IF NOT EXISTS deputy_township VARCHAR;
+-- A visit's links carry its township too (the visit's, not the deputy's), so the deputies named
+-- on one township's visits (campaign.visit_rows) read that township's links, not a province's.
+-- Links written before get it once (a visit always has its township: later loads find none).
+ALTER TABLE visit_deputies ADD COLUMN IF NOT EXISTS township_code VARCHAR;
+UPDATE visit_deputies SET township_code = v.township_code
+FROM visits v WHERE visit_deputies.township_code IS NULL AND v.visit_id = visit_deputies.visit_id;
 
 -- ==== macros ====
 -- (etl/export_parquet.open_export defines these over the Parquet export too.)

@@ -223,6 +223,8 @@ VISIT_ROWS = ListSpec(
         SELECT l.visit_id, string_agg(coalesce(d.name, l.deputy_id), '、' ORDER BY l.deputy_id) AS deputy_names
         FROM {visit_links} l LEFT JOIN deputies d USING (deputy_id)
         WHERE l.date BETWEEN (SELECT min(date) FROM listed) AND (SELECT max(date) FROM listed)
+          AND l.township_code BETWEEN (SELECT min(township_code) FROM listed)
+                                  AND (SELECT max(township_code) FROM listed)
           AND l.visit_id IN (SELECT visit_id FROM listed)
         GROUP BY l.visit_id
     )""",

@@ -78,14 +78,19 @@ def _params(scope: Scope, period: Period, **extra) -> dict:
 _DEPUTY_TOWNSHIP = ", d.township_code AS deputy_township"
 
 
-def _link_forms(table: str, dated: str, columns: str, rows: str, key: str) -> tuple[str, list[tuple[str, str]]]:
-    """`dated`: the row column a link carried first; `columns`: every carried column, from the rows `r`."""
-    return table, [
+def _link_forms(table: str, dated: str, columns: str, rows: str, key: str,
+                newest: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """`dated`: the row column a link carried first; `columns`: every carried column, from the rows `r`;
+    `newest`: a row column links carried after their deputy's township, read from the rows before."""
+    forms = [
         ("deputy_township", table),
         (dated, f"(SELECT l.*{_DEPUTY_TOWNSHIP} FROM {table} l LEFT JOIN deputies d USING (deputy_id))"),
-        ("deputy_id", f"(SELECT l.{key}, l.deputy_id, {columns}{_DEPUTY_TOWNSHIP} FROM {table} l "
-                      f"JOIN {rows} r USING ({key}) LEFT JOIN deputies d USING (deputy_id))"),
     ]
+    if newest:
+        forms = [(newest, table), *((column, f"(SELECT l.*, r.{newest} FROM {form} l JOIN {rows} r USING ({key}))")
+                                    for column, form in forms)]
+    return table, [*forms, ("deputy_id", f"(SELECT l.{key}, l.deputy_id, {columns}{_DEPUTY_TOWNSHIP} FROM {table} l "
+                                         f"JOIN {rows} r USING ({key}) LEFT JOIN deputies d USING (deputy_id))")]
 
 
 LINKS = {
@@ -93,7 +98,8 @@ LINKS = {
                                     "activity_id"),
     "{suggestion_links}": _link_forms("suggestion_deputies", "received_on", "r.received_on", "suggestions",
                                       "suggestion_id"),
-    "{visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign", "visits", "visit_id"),
+    "{visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign, r.township_code", "visits",
+                                 "visit_id", newest="township_code"),
     # Not links: the visits with their household's roster township and number, and the
     # household roster with its numbers (etl/schema.sql); an older file's number is the id.
     "{roster_visits}": ("visits", [("household_key", "visits"),

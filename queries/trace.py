@@ -103,7 +103,8 @@ HOUSEHOLD_ROWS_SQL = """
 VISIT_ROWS_SQL = """
     WITH named AS (
         SELECT visit_id, string_agg(deputy_id, '、' ORDER BY deputy_id) AS deputy_ids
-        FROM {visit_links} WHERE date BETWEEN $start AND $end GROUP BY visit_id
+        FROM {visit_links} WHERE date BETWEEN $start AND $end AND township_code IN (SELECT unnest($towns))
+        GROUP BY visit_id
     )
     SELECT $register AS register, coalesce(t.township_name, v.township_code) AS township_name,
            v.household_id AS record_id, CAST(v.date AS VARCHAR) AS record_date, v.target_kind AS category,

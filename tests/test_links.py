@@ -20,7 +20,7 @@ ALL = metrics.Scope(("QH01", "QH02", "QH03"))
 CARRIED = {
     "activity_deputies": ("activities", "activity_id", ["date", "kind", "township_code"]),
     "suggestion_deputies": ("suggestions", "suggestion_id", ["received_on"]),
-    "visit_deputies": ("visits", "visit_id", ["date", "campaign"]),
+    "visit_deputies": ("visits", "visit_id", ["date", "campaign", "township_code"]),
 }
 
 
@@ -68,15 +68,24 @@ def test_a_deputy_written_twice_in_a_cell_is_linked_once(county_db, tmp_path, ce
         con.close()
 
 
-@pytest.fixture(params=["undated", "dated"])
+# Each older form of the links, by what a loader of its time did not write yet.
+LATER_COLUMNS = {
+    "undated": {link: [*columns, "deputy_township"] for link, (_, _, columns) in CARRIED.items()},
+    "dated": {**{link: ["deputy_township"] for link in CARRIED},
+              "visit_deputies": ["deputy_township", "township_code"]},
+    "placed": {"visit_deputies": ["township_code"]},
+}
+
+
+@pytest.fixture(params=list(LATER_COLUMNS))
 def older_file(request, tmp_path, county_db_master):
-    """The county as a loader before the links carried their rows' columns (undated) or their
-    deputy's township (dated) would have published it."""
+    """The county as a loader before the links carried their rows' columns (undated), their
+    deputy's township (dated) or their visit's township (placed) would have published it."""
     db = tmp_path / "older.duckdb"
     shutil.copyfile(county_db_master, db)
     con = duckdb.connect(str(db))
-    for link, (_, _, columns) in CARRIED.items():
-        for column in [*(columns if request.param == "undated" else []), "deputy_township"]:
+    for link, columns in LATER_COLUMNS[request.param].items():
+        for column in columns:
             con.execute(f"ALTER TABLE {link} DROP COLUMN {column}")
     con.close()
     return db
@@ -93,6 +102,7 @@ def test_a_file_published_before_reads_the_same_figures(con, older_file):
                 campaign.participation_by_township(con, scope, CAMPAIGN))
             assert comparison.township_metrics(older, scope, Q2, window=CAMPAIGN).equals(
                 comparison.township_metrics(con, scope, Q2, window=CAMPAIGN))
+            assert campaign.visit_rows(older, scope, Q2).rows.equals(campaign.visit_rows(con, scope, Q2).rows)
         for deputy in ("D01", "D05"):
             assert deputies.kind_mix(older, ALL, deputy, Q2).equals(deputies.kind_mix(con, ALL, deputy, Q2))
             assert deputies.deputy_deeds(older, ALL, deputy, Q2).rows.equals(
