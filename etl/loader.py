@@ -606,7 +606,7 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
         result.message = "有被拒绝的行，按 --strict 要求整个文件未导入。"
     else:
         on_stage("写入", CHECKED_DONE)
-        result.warnings = _upsert(con, sheet, load_id)
+        result.warnings = _upsert(con, sheet, load_id, result.rows_accepted)
         keep_warnings(con, sheet.path.name, sheet.sheet, result.warnings, load_id)
     _keep_rejections(con, sheet, rejections, [r[0] for r in rejected], load_id, known, cells)
     _log(con, result, digest, load_id, loaded_by, scope)
@@ -699,8 +699,8 @@ def stored_columns(register: Register) -> list[str]:
     return columns
 
 
-def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
-    """Accepted rows replace the rows with the same natural key, and their deputy links.
+def _upsert(con, sheet: SheetData, load_id: int, accepted: int) -> list[LoadWarning]:
+    """The `accepted` rows replace the rows with the same natural key, and their deputy links.
 
     Returns the warnings about what was replaced: a suggestion moved back from 已办结,
     a row another file of the same load wrote differently.
@@ -718,7 +718,7 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
     stored = stored_columns(register)
     columns, values, joins = _with_copies(register.kind, stored)
     columns, values, joins = columns + numbers[0], values + numbers[1], joins + numbers[2]
-    with _joins_built_on_rosters(con, register.kind, sheet.record_count):
+    with _joins_built_on_rosters(con, register.kind, accepted):
         con.execute(
             f"INSERT INTO {table} ({columns}, load_id, source_file, source_sheet, source_row) "
             f"SELECT {values}, $load_id, $file, list_extract($sheets, (a.row_no >> {ROW_BITS}) + 1), "
@@ -734,7 +734,7 @@ def _upsert(con, sheet: SheetData, load_id: int) -> list[LoadWarning]:
         # In the file's row order, so a township's links lie together (etl/schema.sql). A key is
         # accepted once per file (validate's duplicate rule), and each of its ids is in its list
         # once (validate.typed_base_select, names.py).
-        with _joins_built_on_rosters(con, register.link_table, sheet.record_count):
+        with _joins_built_on_rosters(con, register.link_table, accepted):
             con.execute(
                 f"INSERT INTO {link} ({columns}) SELECT {values} "
                 f"FROM (SELECT row_no, {key}, unnest(deputy_ids) AS deputy_id"
@@ -756,7 +756,7 @@ JOIN_SIDE_HINT = "build_side_probe_side"
 @contextlib.contextmanager
 def _joins_built_on_rosters(con, table: str, rows: int):
     """Inserts into `table` build their roster joins (ROSTER_COPIES) on the roster when the
-    file has at least as many rows as the largest of them."""
+    file's accepted rows are at least as many as the largest roster's."""
     rosters = {roster for kind, _, roster, _, _ in ROSTER_COPIES if kind == table}
     largest = max((con.execute(f"SELECT count(*) FROM {ident(r)}").fetchall()[0][0] for r in rosters), default=0)
     if not rosters or rows < largest:

@@ -201,8 +201,8 @@ def households_not_visited(
 
 
 # The visits of the scope in the period; a household visit sits in its roster village. The
-# visiting deputies are named for the page's visits only (their links carry the visit's date,
-# so only the links of the page's days are read).
+# visiting deputies are named for the page's visits only (their links carry the visit's date
+# and township, so only the links of the page's days and townships are read).
 VISIT_ROWS = ListSpec(
     base=f"""
         WITH placed AS (
@@ -221,7 +221,7 @@ VISIT_ROWS = ListSpec(
     ctes=""",
     named AS (
         SELECT l.visit_id, string_agg(coalesce(d.name, l.deputy_id), '、' ORDER BY l.deputy_id) AS deputy_names
-        FROM {visit_links} l LEFT JOIN deputies d USING (deputy_id)
+        FROM {placed_visit_links} l LEFT JOIN deputies d USING (deputy_id)
         WHERE l.date BETWEEN (SELECT min(date) FROM listed) AND (SELECT max(date) FROM listed)
           AND l.township_code BETWEEN (SELECT min(township_code) FROM listed)
                                   AND (SELECT max(township_code) FROM listed)

@@ -98,8 +98,10 @@ LINKS = {
                                     "activity_id"),
     "{suggestion_links}": _link_forms("suggestion_deputies", "received_on", "r.received_on", "suggestions",
                                       "suggestion_id"),
-    "{visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign, r.township_code", "visits",
-                                 "visit_id", newest="township_code"),
+    "{visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign", "visits", "visit_id"),
+    # With the visit's township too: only the queries that read it join an older file's links to its visits.
+    "{placed_visit_links}": _link_forms("visit_deputies", "date", "r.date, r.campaign, r.township_code", "visits",
+                                        "visit_id", newest="township_code"),
     # Not links: the visits with their household's roster township and number, and the
     # household roster with its numbers (etl/schema.sql); an older file's number is the id.
     "{roster_visits}": ("visits", [("household_key", "visits"),

@@ -103,7 +103,7 @@ HOUSEHOLD_ROWS_SQL = """
 VISIT_ROWS_SQL = """
     WITH named AS (
         SELECT visit_id, string_agg(deputy_id, '、' ORDER BY deputy_id) AS deputy_ids
-        FROM {visit_links} WHERE date BETWEEN $start AND $end AND township_code IN (SELECT unnest($towns))
+        FROM {placed_visit_links} WHERE date BETWEEN $start AND $end AND township_code IN (SELECT unnest($towns))
         GROUP BY visit_id
     )
     SELECT $register AS register, coalesce(t.township_name, v.township_code) AS township_name,
@@ -257,7 +257,7 @@ def _base(key: str, part: str | None) -> str:
     sql, condition, amount = TRACES[key]
     condition = condition.replace("{visiting}", VISITING_IDS)
     query = sql.format(condition=condition, amount=amount, visiting=VISITING_IDS, activity_links="{activity_links}",
-                       visit_links="{visit_links}")
+                       visit_links="{visit_links}", placed_visit_links="{placed_visit_links}")
     return query.replace("$register", f"'{REGISTERS[sql]}'")
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.loader import apply_schema
-from queries import campaign, comparison, deputies, metrics
+from queries import campaign, comparison, deputies, metrics, trace
 from tests.conftest import write_csv
 
 Q2 = metrics.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
@@ -103,6 +103,9 @@ def test_a_file_published_before_reads_the_same_figures(con, older_file):
             assert comparison.township_metrics(older, scope, Q2, window=CAMPAIGN).equals(
                 comparison.township_metrics(con, scope, Q2, window=CAMPAIGN))
             assert campaign.visit_rows(older, scope, Q2).rows.equals(campaign.visit_rows(con, scope, Q2).rows)
+            for figure in ("enterprises_visited", "problems_solved"):  # its visits, with their deputies
+                assert trace.figure_rows(older, figure, None, scope, Q2).rows.equals(
+                    trace.figure_rows(con, figure, None, scope, Q2).rows)
         for deputy in ("D01", "D05"):
             assert deputies.kind_mix(older, ALL, deputy, Q2).equals(deputies.kind_mix(con, ALL, deputy, Q2))
             assert deputies.deputy_deeds(older, ALL, deputy, Q2).rows.equals(
