@@ -60,15 +60,13 @@ def deputy_roster(con: Con, scope: Scope) -> list[tuple[str, str]]:
 # back without limit up to the period end. A deputy's links carry their row's date (and an
 # activity's kind, etl/schema.sql), so only the deputies' own links are read; the look-back,
 # which reads a deputy's whole history, is made only for the deputies a page shows (and, for
-# the quiet, for those with nothing in the last six months).
+# the quiet, for those with nothing in the last six months). The roster holds only what a list
+# is filtered and sorted by: a province's 300 K deputies are materialised three columns wide,
+# and names, groups, phones and labels are joined for the page's deputies (RECORD_SHOWN_SQL).
 ROSTER_CTE = """
     roster AS (
-        SELECT d.deputy_id, d.name, d.level, d.township_code, d.group_name, d.team_name, d.phone,
-               d.source_file, d.source_row, coalesce(t.township_name, d.township_code) AS township_name,
-               coalesce(s.station_name, d.station_id, '') AS station_name
+        SELECT d.deputy_id, d.level, d.township_code
         FROM deputies d
-        LEFT JOIN townships t ON t.township_code = d.township_code
-        LEFT JOIN stations s ON s.station_id = d.station_id
         WHERE d.township_code IN (SELECT unnest($towns))
           AND (len($levels::VARCHAR[]) = 0 OR list_contains($levels::VARCHAR[], d.level))
           AND (len($groups::VARCHAR[]) = 0 OR list_contains($groups::VARCHAR[], d.group_name))
@@ -77,8 +75,14 @@ ROSTER_CTE = """
 
 
 def _mine(who: str) -> str:
-    """The links of the deputies of `who` (some of the scope's roster): naming their township,
-    which each link carries (etl/schema.sql), lets the scan skip every other township's links."""
+    """The links of the deputies of `who` (some of the scope's roster). Each link carries its
+    deputy's township (etl/schema.sql), so naming it lets the scan skip every other township's
+    links: for a page's deputies (`listed`) by their townships' range, which a province's list
+    of 2,000 would otherwise probe link by link; for a whole roster by the scope's townships
+    (its range would read the roster again)."""
+    if who == "listed":
+        return ("deputy_id IN (SELECT deputy_id FROM listed) AND deputy_township "
+                "BETWEEN (SELECT min(township_code) FROM listed) AND (SELECT max(township_code) FROM listed)")
     return f"deputy_id IN (SELECT deputy_id FROM {who}) AND deputy_township IN (SELECT unnest($towns))"
 
 
@@ -122,7 +126,13 @@ RECORD_SHOWN_SQL = f"""
            coalesce(CAST(l.last_active_date AS VARCHAR), '无记录') AS last_active_on,
            l.last_active_date IS NULL OR l.last_active_date <= {QUIET_SINCE} AS inactive,
            p.source_file, p.source_row
-    FROM listed p LEFT JOIN counted c USING (deputy_id) LEFT JOIN last_active l USING (deputy_id)
+    FROM (SELECT p.*, d.name, d.group_name, d.team_name, d.phone, d.source_file, d.source_row,
+                 coalesce(t.township_name, d.township_code) AS township_name,
+                 coalesce(s.station_name, d.station_id, '') AS station_name
+          FROM listed p JOIN deputies d USING (deputy_id)
+          LEFT JOIN townships t ON t.township_code = d.township_code
+          LEFT JOIN stations s ON s.station_id = d.station_id) p
+    LEFT JOIN counted c USING (deputy_id) LEFT JOIN last_active l USING (deputy_id)
 """
 COUNT_ORDERS = {"activities": "activities", "visits": "visits", "suggestions": "suggestions",
                 "reports_to_voters": "reports_to_voters"}
