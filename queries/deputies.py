@@ -116,6 +116,7 @@ LAST_ACTIVE_SQL = """
 # Inactive: no activity or visit in the months before the period end (so the last one, if any,
 # is on or before that day).
 QUIET_SINCE = "$end::DATE - to_months($inactive_months)"
+# The page's deputies with their roster details (one row each: the load keeps a deputy id once).
 RECORD_SHOWN_SQL = f"""
     SELECT p.deputy_id, p.name, p.level, p.township_name, p.station_name,
            coalesce(p.group_name, '') AS group_name, coalesce(p.team_name, '') AS team_name,

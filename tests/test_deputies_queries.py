@@ -29,6 +29,7 @@ import pandas as pd
 
 from queries import deputies
 from queries import metrics as m
+from queries.paging import Page
 
 Q1 = m.Period(dt.date(2024, 1, 1), dt.date(2024, 3, 31))
 Q2 = m.Period(dt.date(2024, 4, 1), dt.date(2024, 6, 30))
@@ -70,6 +71,16 @@ def test_deputy_records_q2(con):
     ]
     # The 述职 column and the metric agree where every deputy is on the roster.
     assert (records["reports_to_voters"] > 0).sum() == m.reporting_deputies(con, ALL, Q2) == 5
+
+
+def test_a_page_of_deputies_from_several_townships_counts_each_in_full(con):
+    """A page reads its deputies' links between its lowest and highest township (deputies._mine):
+    pages of two sorted by level mix the townships, and each row is the whole list's row."""
+    whole = deputies.deputy_records(con, ALL, Q2, page=Page(0, 50, "level")).rows.set_index("deputy_id")
+    pages = [deputies.deputy_records(con, ALL, Q2, page=Page(n, 2, "level")).rows for n in range(4)]
+    assert {tuple(sorted(set(page["township_name"]))) for page in pages} > {("青河镇",)}  # some span two
+    for page in pages:
+        assert page.set_index("deputy_id").equals(whole.loc[page["deputy_id"]])
 
 
 def test_deputy_records_show_roster_details_masked(con):
