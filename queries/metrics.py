@@ -270,7 +270,8 @@ visiting AS (
 )"""
 # Each suggestion figure's aggregate over a bucket's suggestions (`sugg`): its one definition
 # (the parts of a rate: its numerator and denominator). Each counts only suggestions collected or
-# resolved in the bucket, or still open: suggestion_figures.sql reads no others.
+# resolved in the bucket, or still open (SUGGESTION_ROWS says which): suggestion_figures.sql reads
+# only the rows the figures asked for count.
 SUGGESTION_COLUMNS = {
     "suggestions_collected": "count(*) FILTER (WHERE collected)",
     "suggestions_by_source": "histogram(source) FILTER (WHERE collected)",
@@ -288,6 +289,19 @@ SUGGESTION_COLUMNS = {
     "campaign_motions": "count(*) FILTER (WHERE collected AND source = $motion "
                         "AND (campaign IS NOT NULL OR received_on BETWEEN first_day AND last_day))",
 }
+# The rows of a bucket each column counts, as a condition over `s` and the bucket `b`:
+# suggestion_figures.sql reads only those, so a split of what was resolved reads no open suggestion.
+COLLECTED_ROWS, RESOLVED_ROWS, OPEN_ROWS = ("s.received_on BETWEEN b.bucket_start AND b.bucket_end",
+                                           "s.resolved_on BETWEEN b.bucket_start AND b.bucket_end",
+                                           "s.status <> $resolved")
+SUGGESTION_ROWS = {
+    **dict.fromkeys(("suggestions_collected", "suggestions_by_source", "collected_resolved", "collected_resolved_by",
+                     "campaign_suggestions", "campaign_motions"), COLLECTED_ROWS),
+    **dict.fromkeys(("suggestions_resolved", "median_days_to_resolve", "suggestions_by_outcome",
+                     "satisfaction_answered", "satisfaction_satisfied"), RESOLVED_ROWS),
+    **dict.fromkeys(("overdue", "due_soon"), OPEN_ROWS),
+}
+assert SUGGESTION_ROWS.keys() == SUGGESTION_COLUMNS.keys()
 # The figures and the columns they are read from.
 SUGGESTION_PARTS = {
     "resolution_rate": ("collected_resolved", "suggestions_collected"),
@@ -442,8 +456,10 @@ def suggestion_figures(
     asked = {part for key in keys for part in SUGGESTION_PARTS.get(key, (key,))}
     columns = {key: expression for key, expression in SUGGESTION_COLUMNS.items() if key in asked}
     motions = "campaign_motions" in columns
+    read = {SUGGESTION_ROWS[key] for key in columns}
     sql = SUGGESTION_FIGURES_SQL.format(
         columns=", ".join(f"{expression} AS {key}" for key, expression in columns.items()),
+        rows=" OR ".join(condition for condition in (COLLECTED_ROWS, RESOLVED_ROWS, OPEN_ROWS) if condition in read),
         visiting=CAMPAIGN_VISITS_CTE if motions else "", window="w.first_day, w.last_day," if motions else "",
         visiting_join=" LEFT JOIN visiting w USING (bucket)" if motions else "")
     rows = _rows(con, sql, _bucket_params(

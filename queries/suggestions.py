@@ -142,14 +142,13 @@ def outcome_split(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
     })
 
 
-# The base of 满意率: resolved in the period with a satisfaction answer.
+# The base of 满意率: resolved in the period with a satisfaction answer (counted, then joined to every answer).
 SATISFACTION_SPLIT_SQL = """
-    SELECT a.satisfaction, count(s.suggestion_id) AS suggestions
+    SELECT a.satisfaction, coalesce(s.suggestions, 0) AS suggestions
     FROM (SELECT unnest($answers::VARCHAR[]) AS satisfaction) a
-    LEFT JOIN (SELECT suggestion_id, satisfaction FROM suggestions_of($towns)
-               WHERE resolved_on BETWEEN $start AND $end AND satisfaction IS NOT NULL) s
+    LEFT JOIN (SELECT satisfaction, count(*) AS suggestions FROM suggestions_of($towns)
+               WHERE resolved_on BETWEEN $start AND $end AND satisfaction IS NOT NULL GROUP BY satisfaction) s
       USING (satisfaction)
-    GROUP BY a.satisfaction
     ORDER BY list_position($answers::VARCHAR[], a.satisfaction)
 """
 
