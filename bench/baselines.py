@@ -432,34 +432,83 @@ def satisfaction_split(con, scope, period):
     return [{"satisfaction": a, "suggestions": counts.get(a, 0)} for a in ("满意", "基本满意", "不满意")]
 
 
+# A page of suggestions as its table shows it: the first page of `rows` (the register's columns,
+# filtered, sorted by `order` over `p`), the deputies' names and the township's joined to those
+# rows only, and the list's length counted apart.
+SUGGESTION_PAGE = """
+    WITH p AS (SELECT * FROM ({rows}) p ORDER BY {order} LIMIT {limit}),
+    named AS (
+        SELECT sd.suggestion_id, string_agg(coalesce(d.name, sd.deputy_id), '、' ORDER BY sd.deputy_id) AS names
+        FROM suggestion_deputies sd LEFT JOIN deputies d USING (deputy_id)
+        WHERE sd.suggestion_id IN (SELECT suggestion_id FROM p) GROUP BY sd.suggestion_id)
+    SELECT p.suggestion_id, CAST(p.received_on AS VARCHAR) AS received_on,
+           coalesce(t.township_name, p.township_code) AS township, coalesce(p.category, '未填写') AS category,
+           p.summary, coalesce(p.handler, '未填写') AS handler, coalesce(n.names, '') AS deputy_names, p.status,
+           {extra} p.source_file, p.source_row
+    FROM p LEFT JOIN townships t ON t.township_code = p.township_code
+    LEFT JOIN named n ON n.suggestion_id = p.suggestion_id
+    ORDER BY {order}
+"""
+OPEN_COLUMNS = ("days_open", "due_on")
+COLLECTED_COLUMNS = ("resolved_on", "outcome", "satisfaction")
+SHOWN_SUGGESTION = ("suggestion_id", "received_on", "township", "category", "summary", "handler", "deputy_names",
+                    "status", "source_file", "source_row")
+
+
+def _suggestion_page(con, rows: str, order: str, extra: str, params: dict, columns: tuple[str, ...]) -> dict:
+    """The list's length and its first page as shown (every column of SHOWN_SUGGESTION and `columns`)."""
+    total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
+    names = (*SHOWN_SUGGESTION[:-2], *columns, *SHOWN_SUGGESTION[-2:])
+    shown = _rows(con, SUGGESTION_PAGE.format(rows=rows, order=order, extra=extra, limit=PAGE), params)
+    return {"total": total, "rows": [dict(zip(names, row, strict=True)) for row in shown]}
+
+
+def _same_page(columns: tuple[str, ...]):
+    """A page of a list: the same length, and the same first page, every column a table shows."""
+    names = (*SHOWN_SUGGESTION, *columns)
+
+    def shown(value) -> str:
+        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+    def same(product, expected) -> bool:
+        rows = product.rows[list(names)].to_dict("records") if len(product.rows) else []
+        return product.total == expected["total"] and [[shown(r[n]) for n in names] for r in rows] == [
+            [shown(r[n]) for n in names] for r in expected["rows"]]
+    return same
+
+
 def _open_list(con, scope, period, settings, today, condition: str, order: str) -> dict:
     as_of = min(period.end, _data_as_of(con, scope, today))
-    return _page_of(con, f"""SELECT suggestion_id AS k FROM suggestions
-        WHERE township_code IN (SELECT unnest($t)) AND status <> '已办结' AND {condition} ORDER BY {order}""",
-                    _sp(scope, period, a=as_of, limit=settings.time_limit_days, w=settings.due_soon_days),
-                    "suggestion_id")
+    return _suggestion_page(
+        con, f"""SELECT * FROM suggestions
+        WHERE township_code IN (SELECT unnest($t)) AND status <> '已办结' AND {condition}""", order,
+        "$a - p.received_on AS days_open, CAST(p.received_on + $limit AS VARCHAR) AS due_on,",
+        _sp(scope, period, a=as_of, limit=settings.time_limit_days, w=settings.due_soon_days), OPEN_COLUMNS)
 
 
-@baseline("suggestions.overdue_list", same=_same_listing("suggestion_id"))
+@baseline("suggestions.overdue_list", same=_same_page(OPEN_COLUMNS))
 def overdue_list(con, scope, period, settings, today=None, page=None):
     return _open_list(con, scope, period, settings, today, "received_on <= $a AND $a - received_on > $limit",
-                      "$a - received_on DESC, suggestion_id")
+                      "$a - p.received_on DESC, p.suggestion_id")
 
 
-@baseline("suggestions.due_soon_list", same=_same_listing("suggestion_id"))
+@baseline("suggestions.due_soon_list", same=_same_page(OPEN_COLUMNS))
 def due_soon_list(con, scope, period, settings, today=None, page=None):
     return _open_list(con, scope, period, settings, today,
-                      "received_on + $limit > $a AND received_on + $limit <= $a + $w", "received_on, suggestion_id")
+                      "received_on + $limit > $a AND received_on + $limit <= $a + $w",
+                      "p.received_on + $limit, p.suggestion_id")
 
 
-@baseline("suggestions.collected_rows", same=_same_listing("suggestion_id"))
+@baseline("suggestions.collected_rows", same=_same_page(COLLECTED_COLUMNS))
 def collected_rows(con, scope, period, categories=(), handlers=(), page=None):
-    return _page_of(con, f"""SELECT suggestion_id AS k FROM suggestions s JOIN townships t USING (township_code)
+    return _suggestion_page(
+        con, f"""SELECT s.* FROM suggestions s JOIN townships t USING (township_code)
         WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
           AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], coalesce(category, '未填写')))
-          AND (len($h::VARCHAR[]) = 0 OR list_contains($h::VARCHAR[], {HANDLER}))
-        ORDER BY received_on, suggestion_id""",
-                    _sp(scope, period, c=list(categories), h=list(handlers), n=len(_towns(scope))), "suggestion_id")
+          AND (len($h::VARCHAR[]) = 0 OR list_contains($h::VARCHAR[], {HANDLER}))""", "p.received_on, p.suggestion_id",
+        "coalesce(CAST(p.resolved_on AS VARCHAR), '') AS resolved_on, coalesce(p.outcome, '') AS outcome, "
+        "coalesce(p.satisfaction, '') AS satisfaction,",
+        _sp(scope, period, c=list(categories), h=list(handlers), n=len(_towns(scope))), COLLECTED_COLUMNS)
 
 
 # --- 代表行动 --------------------------------------------------------------------
