@@ -962,24 +962,41 @@ def _record_filter() -> str:
           AND (len($st::VARCHAR[]) = 0 OR list_contains($st::VARCHAR[], station_id))"""
 
 
-@baseline("deputies.deputy_records", same=lambda product, expected: product.total == expected["total"]
-          and product.rows[["deputy_id", "activities", "visits", "suggestions"]].values.tolist() == expected["keys"])
+RECORD_COLUMNS = ("deputy_id", "name", "level", "township_name", "station_name", "group_name", "team_name", "phone",
+                  "activities", "visits", "suggestions", "reports_to_voters", "last_active_on", "inactive",
+                  "source_file", "source_row")
+
+
+def _same_records(product, expected) -> bool:
+    """The same length, and the same first page, every column the table shows."""
+    rows = product.rows[list(RECORD_COLUMNS)].values.tolist() if len(product.rows) else []
+    return product.total == expected["total"] and [[str(v) for v in r] for r in rows] == [
+        [str(v) for v in r] for r in expected["rows"]]
+
+
+@baseline("deputies.deputy_records", same=_same_records)
 def deputy_records(con, scope, period, levels=(), groups=(), stations=(), page=None):
-    p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations))
+    p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), r=REPORTING_KIND,
+            q=(period.end - pd.DateOffset(months=6)).date())
     total = _one(con, f"SELECT count(*) FROM deputies WHERE {_record_filter()}", p)[0]
     rows = _rows(con, f"""
-        WITH page AS (SELECT deputy_id, township_code FROM deputies WHERE {_record_filter()}
-                      ORDER BY township_code, deputy_id LIMIT {PAGE}),
-        a AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n, max(date) AS d FROM activity_deputies
-              WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
+        WITH page AS (SELECT * FROM deputies WHERE {_record_filter()} ORDER BY township_code, deputy_id LIMIT {PAGE}),
+        a AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n,
+                     count(*) FILTER (WHERE date >= $s AND kind = $r) AS reports, max(date) AS d
+              FROM activity_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
         v AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n, max(date) AS d FROM visit_deputies
               WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
         g AS (SELECT deputy_id, count(*) AS n FROM suggestion_deputies WHERE received_on BETWEEN $s AND $e
               AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1)
-        SELECT p.deputy_id, coalesce(a.n, 0), coalesce(v.n, 0), coalesce(g.n, 0), greatest(a.d, v.d)
+        SELECT p.deputy_id, p.name, p.level, coalesce(t.township_name, p.township_code),
+               coalesce(s.station_name, p.station_id, ''), coalesce(p.group_name, ''), coalesce(p.team_name, ''),
+               coalesce(mask_phone(p.phone), ''), coalesce(a.n, 0), coalesce(v.n, 0), coalesce(g.n, 0),
+               coalesce(a.reports, 0), coalesce(CAST(greatest(a.d, v.d) AS VARCHAR), '无记录'),
+               greatest(a.d, v.d) IS NULL OR greatest(a.d, v.d) <= $q, p.source_file, p.source_row
         FROM page p LEFT JOIN a USING (deputy_id) LEFT JOIN v USING (deputy_id) LEFT JOIN g USING (deputy_id)
+        LEFT JOIN townships t ON t.township_code = p.township_code LEFT JOIN stations s ON s.station_id = p.station_id
         ORDER BY p.township_code, p.deputy_id""", p)
-    return _listing(total, [list(r[:4]) for r in rows])
+    return {"total": total, "rows": [list(r) for r in rows]}
 
 
 @baseline("deputies.inactive_deputies", same=_same_listing("deputy_id"))
