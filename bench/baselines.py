@@ -1204,12 +1204,28 @@ def register_counts(con, scope, page=None):
     return _listing(total, [r[0] for r in shown])
 
 
-@baseline("data.completeness", same=lambda product, expected: int(product["records"].sum()) == expected)
+def _same_cells(product, expected) -> bool:
+    """The same records in every cell that holds any (a cell without is 空 on the page)."""
+    held = product[product["records"] > 0]
+    return {(r, u, str(m)[:10]): int(n) for r, u, m, n in zip(
+        held["register"], held["township_code"], held["month"], held["records"], strict=True)} == expected
+
+
+@baseline("data.completeness", same=_same_cells)
 def completeness(con, scope, period, by="township"):
-    return _one(con, """SELECT (SELECT count(*) FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))
-                             + (SELECT count(*) FROM suggestions WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))
-                             + (SELECT count(*) FROM visits WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)))""",
-                _sp(scope, period))[0]
+    unit = "t.county" if by == "county" else "r.township_code"
+    rows = _rows(con, f"""
+        SELECT register, {unit}, month, count(*) FROM (
+            SELECT 'activities' AS register, township_code, date_trunc('month', date)::DATE AS month FROM activities
+            WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+            UNION ALL
+            SELECT 'suggestions', township_code, date_trunc('month', received_on)::DATE FROM suggestions
+            WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+            UNION ALL
+            SELECT 'visits', township_code, date_trunc('month', date)::DATE FROM visits
+            WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))) r
+        JOIN townships t USING (township_code) GROUP BY ALL""", _sp(scope, period))
+    return {(register, u, month.isoformat()): n for register, u, month, n in rows}
 
 
 @baseline("data.register_rows", same=_same_listing("source_row"))
