@@ -28,6 +28,7 @@ from queries.metrics import (
     CoverageWindow,
     Period,
 )
+from queries.paging import Page
 
 PAGE = 50
 
@@ -455,6 +456,13 @@ SHOWN_SUGGESTION = ("suggestion_id", "received_on", "township", "category", "sum
                     "status", "source_file", "source_row")
 
 
+def _first_page(page) -> None:
+    """These baselines build the first page in the list's own order: the pages ask for no other
+    by default (another sort takes another path in the product, which they do not mirror)."""
+    if page not in (None, Page()):
+        raise ValueError("a baseline for the first page in the list's own order only")
+
+
 def _suggestion_page(con, rows: str, order: str, extra: str, params: dict, columns: tuple[str, ...]) -> dict:
     """The list's length and its first page as shown (every column of SHOWN_SUGGESTION and `columns`)."""
     total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
@@ -468,7 +476,7 @@ def _same_page(columns: tuple[str, ...]):
     names = (*SHOWN_SUGGESTION, *columns)
 
     def shown(value) -> str:
-        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        return "<NULL>" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
     def same(product, expected) -> bool:
         rows = product.rows[list(names)].to_dict("records") if len(product.rows) else []
@@ -488,12 +496,14 @@ def _open_list(con, scope, period, settings, today, condition: str, order: str) 
 
 @baseline("suggestions.overdue_list", same=_same_page(OPEN_COLUMNS))
 def overdue_list(con, scope, period, settings, today=None, page=None):
+    _first_page(page)
     return _open_list(con, scope, period, settings, today, "received_on <= $a AND $a - received_on > $limit",
                       "$a - p.received_on DESC, p.suggestion_id")
 
 
 @baseline("suggestions.due_soon_list", same=_same_page(OPEN_COLUMNS))
 def due_soon_list(con, scope, period, settings, today=None, page=None):
+    _first_page(page)
     return _open_list(con, scope, period, settings, today,
                       "received_on + $limit > $a AND received_on + $limit <= $a + $w",
                       "p.received_on + $limit, p.suggestion_id")
@@ -501,6 +511,7 @@ def due_soon_list(con, scope, period, settings, today=None, page=None):
 
 @baseline("suggestions.collected_rows", same=_same_page(COLLECTED_COLUMNS))
 def collected_rows(con, scope, period, categories=(), handlers=(), page=None):
+    _first_page(page)
     return _suggestion_page(
         con, f"""SELECT s.* FROM suggestions s JOIN townships t USING (township_code)
         WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
@@ -976,6 +987,7 @@ def _same_records(product, expected) -> bool:
 
 @baseline("deputies.deputy_records", same=_same_records)
 def deputy_records(con, scope, period, levels=(), groups=(), stations=(), page=None):
+    _first_page(page)
     p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), r=REPORTING_KIND,
             q=(period.end - pd.DateOffset(months=6)).date())
     total = _one(con, f"SELECT count(*) FROM deputies WHERE {_record_filter()}", p)[0]
@@ -1204,28 +1216,38 @@ def register_counts(con, scope, page=None):
     return _listing(total, [r[0] for r in shown])
 
 
-def _same_cells(product, expected) -> bool:
-    """The same records in every cell that holds any (a cell without is 空 on the page)."""
-    held = product[product["records"] > 0]
-    return {(r, u, str(m)[:10]): int(n) for r, u, m, n in zip(
-        held["register"], held["township_code"], held["month"], held["records"], strict=True)} == expected
+GRID_COLUMNS = ["register", "township_code", "township_name", "month", "records", "cell_text"]
 
 
-@baseline("data.completeness", same=_same_cells)
+def _same_grid(product, expected) -> bool:
+    """The same grid, cell by cell and in order: every register × unit × month, its records and
+    what the cell shows (空 where it holds none)."""
+    return [[str(v)[:10] if name == "month" else str(v) for name, v in zip(GRID_COLUMNS, row, strict=True)]
+            for row in product[GRID_COLUMNS].values.tolist()] == [[str(v) for v in row] for row in expected]
+
+
+@baseline("data.completeness", same=_same_grid)
 def completeness(con, scope, period, by="township"):
-    unit = "t.county" if by == "county" else "r.township_code"
-    rows = _rows(con, f"""
-        SELECT register, {unit}, month, count(*) FROM (
-            SELECT 'activities' AS register, township_code, date_trunc('month', date)::DATE AS month FROM activities
-            WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+    code, name = ("t.county", "t.county") if by == "county" else ("t.township_code", "t.township_name")
+    return _rows(con, f"""
+        WITH counted AS (
+            SELECT 'activities' AS register, township_code, date_trunc('month', date)::DATE AS month, count(*) AS n
+            FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) GROUP BY ALL
             UNION ALL
-            SELECT 'suggestions', township_code, date_trunc('month', received_on)::DATE FROM suggestions
-            WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+            SELECT 'suggestions', township_code, date_trunc('month', received_on)::DATE, count(*) FROM suggestions
+            WHERE received_on BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) GROUP BY ALL
             UNION ALL
-            SELECT 'visits', township_code, date_trunc('month', date)::DATE FROM visits
-            WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))) r
-        JOIN townships t USING (township_code) GROUP BY ALL""", _sp(scope, period))
-    return {(register, u, month.isoformat()): n for register, u, month, n in rows}
+            SELECT 'visits', township_code, date_trunc('month', date)::DATE, count(*) FROM visits
+            WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) GROUP BY ALL)
+        SELECT g.register, {code}, {name}, m.month, coalesce(sum(c.n), 0),
+               CASE WHEN count(c.n) = 0 THEN '空' ELSE CAST(sum(c.n) AS VARCHAR) END
+        FROM (VALUES ('activities', 1), ('suggestions', 2), ('visits', 3)) g(register, o)
+        CROSS JOIN (SELECT * FROM townships WHERE township_code IN (SELECT unnest($t))) t
+        CROSS JOIN (SELECT unnest(generate_series(date_trunc('month', $s::DATE), date_trunc('month', $e::DATE),
+                                                  INTERVAL 1 MONTH))::DATE AS month) m
+        LEFT JOIN counted c ON c.register = g.register AND c.township_code = t.township_code AND c.month = m.month
+        GROUP BY g.register, g.o, t.county, {code}, {name}, m.month
+        ORDER BY g.o, t.county, {code}, m.month""", _sp(scope, period))
 
 
 @baseline("data.register_rows", same=_same_listing("source_row"))
