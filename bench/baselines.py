@@ -650,15 +650,45 @@ def households_not_visited(con, scope, window, villages=(), page=None):
         ORDER BY township_code, village, household_id""", _wp(scope, window, v=list(villages)), "household_id")
 
 
-@baseline("campaign.visit_rows", same=_same_listing("source_row"))
+VISIT_COLUMNS = ["date", "township_name", "village", "target_kind", "household_id", "enterprise", "deputy_names",
+                 "problems_found", "problems_solved", "consoled", "source_file", "source_row"]
+
+
+def _same_visits(product, expected) -> bool:
+    """The same length, and the same first page, every column the table shows."""
+    rows = product.rows[VISIT_COLUMNS].values.tolist() if len(product.rows) else []
+    return product.total == expected["total"] and [[str(v) for v in r] for r in rows] == [
+        [str(v) for v in r] for r in expected["rows"]]
+
+
+@baseline("campaign.visit_rows", same=_same_visits)
 def visit_rows(con, scope, period, villages=(), page=None):
-    return _page_of(con, """SELECT v.source_row AS k FROM visits v LEFT JOIN households h USING (household_id)
+    _first_page(page)
+    rows = """SELECT v.*, coalesce(h.village, v.village, '未填写') AS village_name, t.township_name
+        FROM visits v LEFT JOIN households h USING (household_id)
         JOIN townships t ON t.township_code = v.township_code
         WHERE v.date BETWEEN $s AND $e AND v.township_code IN (SELECT unnest($t))
           AND (len($v::VARCHAR[]) = 0 OR list_contains($v::VARCHAR[], CASE WHEN len($t) > 1
                THEN coalesce(h.village, v.village, '未填写') || '（' || t.township_name || '）'
-               ELSE coalesce(h.village, v.village, '未填写') END))
-        ORDER BY v.date, v.source_file, v.source_row""", _sp(scope, period, v=list(villages)), "source_row")
+               ELSE coalesce(h.village, v.village, '未填写') END))"""
+    params = _sp(scope, period, v=list(villages))
+    counted = rows if villages else ("SELECT 1 FROM visits v WHERE v.date BETWEEN $s AND $e "
+                                     "AND v.township_code IN (SELECT unnest($t))")  # no village picked: no join
+    total = _one(con, f"SELECT count(*) FROM ({counted})", params)[0]
+    shown = _rows(con, f"""
+        WITH p AS ({rows} ORDER BY v.date, v.source_file, v.source_row LIMIT {PAGE}),
+        named AS (SELECT l.visit_id, string_agg(coalesce(d.name, l.deputy_id), '、' ORDER BY l.deputy_id) AS names
+                  FROM visit_deputies l LEFT JOIN deputies d USING (deputy_id)
+                  WHERE l.date BETWEEN (SELECT min(date) FROM p) AND (SELECT max(date) FROM p)
+                    AND l.township_code IN (SELECT township_code FROM p)
+                    AND l.visit_id IN (SELECT visit_id FROM p) GROUP BY l.visit_id)
+        SELECT CAST(p.date AS VARCHAR), p.township_name, p.village_name, p.target_kind, coalesce(p.household_id, ''),
+               coalesce(p.enterprise, ''), coalesce(n.names, ''), coalesce(p.problems_found, 0),
+               coalesce(p.problems_solved, 0), CASE WHEN p.consoled THEN '是' WHEN NOT p.consoled THEN '否' ELSE '' END,
+               p.source_file, p.source_row
+        FROM p LEFT JOIN named n ON n.visit_id = p.visit_id
+        ORDER BY p.date, p.source_file, p.source_row""", params)
+    return {"total": total, "rows": [list(r) for r in shown]}
 
 
 @baseline("campaign.deputies_not_visiting", same=_same_listing("deputy_id"))
