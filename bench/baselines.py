@@ -97,6 +97,21 @@ def _same_listing(column: str):
     return same
 
 
+def _cell(value) -> str:
+    """A shown value as text; NULL (None, NaN, pandas' NA) apart from the empty text."""
+    return "<NULL>" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _same_shown(columns: list[str]):
+    """A page of a list as its table shows it: the same length, and the same first page, every
+    one of `columns` (the baseline's rows: lists in that order)."""
+    def same(product, expected) -> bool:
+        rows = product.rows[list(columns)].values.tolist() if len(product.rows) else []
+        return product.total == expected["total"] and [[_cell(v) for v in r] for r in rows] == [
+            [_cell(v) for v in r] for r in expected["rows"]]
+    return same
+
+
 # --- the as-of rules (definitions, not SQL shape) --------------------------------
 
 def _data_as_of(con, scope, today) -> dt.date:
@@ -450,10 +465,10 @@ SUGGESTION_PAGE = """
     LEFT JOIN named n ON n.suggestion_id = p.suggestion_id
     ORDER BY {order}
 """
-OPEN_COLUMNS = ("days_open", "due_on")
-COLLECTED_COLUMNS = ("resolved_on", "outcome", "satisfaction")
-SHOWN_SUGGESTION = ("suggestion_id", "received_on", "township", "category", "summary", "handler", "deputy_names",
-                    "status", "source_file", "source_row")
+SHOWN_SUGGESTION = ["suggestion_id", "received_on", "township", "category", "summary", "handler", "deputy_names",
+                    "status"]
+OPEN_COLUMNS = [*SHOWN_SUGGESTION, "days_open", "due_on", "source_file", "source_row"]
+COLLECTED_COLUMNS = [*SHOWN_SUGGESTION, "resolved_on", "outcome", "satisfaction", "source_file", "source_row"]
 
 
 def _first_page(page) -> None:
@@ -463,26 +478,11 @@ def _first_page(page) -> None:
         raise ValueError("a baseline for the first page in the list's own order only")
 
 
-def _suggestion_page(con, rows: str, order: str, extra: str, params: dict, columns: tuple[str, ...]) -> dict:
-    """The list's length and its first page as shown (every column of SHOWN_SUGGESTION and `columns`)."""
+def _suggestion_page(con, rows: str, order: str, extra: str, params: dict) -> dict:
+    """The list's length and its first page as shown (the columns of SUGGESTION_PAGE, in order)."""
     total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
-    names = (*SHOWN_SUGGESTION[:-2], *columns, *SHOWN_SUGGESTION[-2:])
     shown = _rows(con, SUGGESTION_PAGE.format(rows=rows, order=order, extra=extra, limit=PAGE), params)
-    return {"total": total, "rows": [dict(zip(names, row, strict=True)) for row in shown]}
-
-
-def _same_page(columns: tuple[str, ...]):
-    """A page of a list: the same length, and the same first page, every column a table shows."""
-    names = (*SHOWN_SUGGESTION, *columns)
-
-    def shown(value) -> str:
-        return "<NULL>" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-    def same(product, expected) -> bool:
-        rows = product.rows[list(names)].to_dict("records") if len(product.rows) else []
-        return product.total == expected["total"] and [[shown(r[n]) for n in names] for r in rows] == [
-            [shown(r[n]) for n in names] for r in expected["rows"]]
-    return same
+    return {"total": total, "rows": [list(row) for row in shown]}
 
 
 def _open_list(con, scope, period, settings, today, condition: str, order: str) -> dict:
@@ -491,17 +491,17 @@ def _open_list(con, scope, period, settings, today, condition: str, order: str) 
         con, f"""SELECT * FROM suggestions
         WHERE township_code IN (SELECT unnest($t)) AND status <> '已办结' AND {condition}""", order,
         "$a - p.received_on AS days_open, CAST(p.received_on + $limit AS VARCHAR) AS due_on,",
-        _sp(scope, period, a=as_of, limit=settings.time_limit_days, w=settings.due_soon_days), OPEN_COLUMNS)
+        _sp(scope, period, a=as_of, limit=settings.time_limit_days, w=settings.due_soon_days))
 
 
-@baseline("suggestions.overdue_list", same=_same_page(OPEN_COLUMNS))
+@baseline("suggestions.overdue_list", same=_same_shown(OPEN_COLUMNS))
 def overdue_list(con, scope, period, settings, today=None, page=None):
     _first_page(page)
     return _open_list(con, scope, period, settings, today, "received_on <= $a AND $a - received_on > $limit",
                       "$a - p.received_on DESC, p.suggestion_id")
 
 
-@baseline("suggestions.due_soon_list", same=_same_page(OPEN_COLUMNS))
+@baseline("suggestions.due_soon_list", same=_same_shown(OPEN_COLUMNS))
 def due_soon_list(con, scope, period, settings, today=None, page=None):
     _first_page(page)
     return _open_list(con, scope, period, settings, today,
@@ -509,7 +509,7 @@ def due_soon_list(con, scope, period, settings, today=None, page=None):
                       "p.received_on + $limit, p.suggestion_id")
 
 
-@baseline("suggestions.collected_rows", same=_same_page(COLLECTED_COLUMNS))
+@baseline("suggestions.collected_rows", same=_same_shown(COLLECTED_COLUMNS))
 def collected_rows(con, scope, period, categories=(), handlers=(), page=None):
     _first_page(page)
     return _suggestion_page(
@@ -519,7 +519,7 @@ def collected_rows(con, scope, period, categories=(), handlers=(), page=None):
           AND (len($h::VARCHAR[]) = 0 OR list_contains($h::VARCHAR[], {HANDLER}))""", "p.received_on, p.suggestion_id",
         "coalesce(CAST(p.resolved_on AS VARCHAR), '') AS resolved_on, coalesce(p.outcome, '') AS outcome, "
         "coalesce(p.satisfaction, '') AS satisfaction,",
-        _sp(scope, period, c=list(categories), h=list(handlers), n=len(_towns(scope))), COLLECTED_COLUMNS)
+        _sp(scope, period, c=list(categories), h=list(handlers), n=len(_towns(scope))))
 
 
 # --- 代表行动 --------------------------------------------------------------------
@@ -654,14 +654,7 @@ VISIT_COLUMNS = ["date", "township_name", "village", "target_kind", "household_i
                  "problems_found", "problems_solved", "consoled", "source_file", "source_row"]
 
 
-def _same_visits(product, expected) -> bool:
-    """The same length, and the same first page, every column the table shows."""
-    rows = product.rows[VISIT_COLUMNS].values.tolist() if len(product.rows) else []
-    return product.total == expected["total"] and [[str(v) for v in r] for r in rows] == [
-        [str(v) for v in r] for r in expected["rows"]]
-
-
-@baseline("campaign.visit_rows", same=_same_visits)
+@baseline("campaign.visit_rows", same=_same_shown(VISIT_COLUMNS))
 def visit_rows(con, scope, period, villages=(), page=None):
     _first_page(page)
     rows = """SELECT v.*, coalesce(h.village, v.village, '未填写') AS village_name, t.township_name
@@ -880,13 +873,28 @@ def building_figures(con, scope, periods):
     return figures
 
 
-@baseline("stations.station_activities", same=_same_listing("source_row"))
+STATION_ACTIVITY_COLUMNS = ["date", "township", "station", "kind", "theme", "title", "attendees", "voters_received",
+                            "source_file", "source_row"]
+
+
+@baseline("stations.station_activities", same=_same_shown(STATION_ACTIVITY_COLUMNS))
 def station_activities(con, scope, period, station=None, cells=(), page=None):
-    return _page_of(con, """SELECT source_row AS k FROM activities
+    _first_page(page)
+    rows = """SELECT * FROM activities
         WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
           AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
-          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], station_id || '|' || strftime(date, '%Y-%m')))
-        ORDER BY date, source_file, source_row""", _stp(scope, period, station, c=list(cells)), "source_row")
+          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], station_id || '|' || strftime(date, '%Y-%m')))"""
+    params = _stp(scope, period, station, c=list(cells))
+    total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
+    shown = _rows(con, f"""
+        WITH p AS ({rows} ORDER BY date, source_file, source_row LIMIT {PAGE})
+        SELECT strftime(p.date, '%Y-%m-%d'), coalesce(t.township_name, p.township_code),
+               coalesce(s.station_name, p.station_id), p.kind, p.theme, p.title, p.attendees, p.voters_received,
+               p.source_file, p.source_row
+        FROM p LEFT JOIN townships t ON t.township_code = p.township_code
+        LEFT JOIN stations s ON s.station_id = p.station_id
+        ORDER BY p.date, p.source_file, p.source_row""", params)
+    return {"total": total, "rows": [list(r) for r in shown]}
 
 
 @baseline("stations.station_tally", same=_frame_equal(["activities"]))
@@ -1003,19 +1011,12 @@ def _record_filter() -> str:
           AND (len($st::VARCHAR[]) = 0 OR list_contains($st::VARCHAR[], station_id))"""
 
 
-RECORD_COLUMNS = ("deputy_id", "name", "level", "township_name", "station_name", "group_name", "team_name", "phone",
+RECORD_COLUMNS = ["deputy_id", "name", "level", "township_name", "station_name", "group_name", "team_name", "phone",
                   "activities", "visits", "suggestions", "reports_to_voters", "last_active_on", "inactive",
-                  "source_file", "source_row")
+                  "source_file", "source_row"]
 
 
-def _same_records(product, expected) -> bool:
-    """The same length, and the same first page, every column the table shows."""
-    rows = product.rows[list(RECORD_COLUMNS)].values.tolist() if len(product.rows) else []
-    return product.total == expected["total"] and [[str(v) for v in r] for r in rows] == [
-        [str(v) for v in r] for r in expected["rows"]]
-
-
-@baseline("deputies.deputy_records", same=_same_records)
+@baseline("deputies.deputy_records", same=_same_shown(RECORD_COLUMNS))
 def deputy_records(con, scope, period, levels=(), groups=(), stations=(), page=None):
     _first_page(page)
     p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), r=REPORTING_KIND,
@@ -1233,14 +1234,7 @@ REGISTER_COUNT_COLUMNS = ["township_code", "township_name", "stations", "deputie
                           "activities_latest", "suggestions", "suggestions_latest", "visits", "visits_latest"]
 
 
-def _same_counts(product, expected) -> bool:
-    """The same length, and the same first page, every column the table shows."""
-    rows = product.rows[REGISTER_COUNT_COLUMNS].values.tolist() if len(product.rows) else []
-    return product.total == expected["total"] and [[str(v) for v in r] for r in rows] == [
-        [str(v) for v in r] for r in expected["rows"]]
-
-
-@baseline("data.register_counts", same=_same_counts)
+@baseline("data.register_counts", same=_same_shown(REGISTER_COUNT_COLUMNS))
 def register_counts(con, scope, page=None):
     _first_page(page)
     total = _one(con, "SELECT count(*) FROM townships WHERE township_code IN (SELECT unnest($t))", {"t": _towns(scope)})[0]
