@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from etl.registers import ACTIVITY_KINDS
 from queries.metrics import (
     INSPECTION_KINDS,
     MOTION_SOURCE,
@@ -1060,11 +1061,12 @@ def inactive_deputies(con, scope, period, levels=(), groups=(), stations=(), pag
 
 DEEDS = """
     WITH deeds AS (
-        SELECT a.date, a.kind, a.source_file, a.source_row FROM activities a
+        SELECT a.date, a.kind, a.title, a.township_code, a.source_file, a.source_row FROM activities a
         WHERE a.date BETWEEN $s AND $e AND a.township_code IN (SELECT unnest($t)) AND a.activity_id IN (
             SELECT activity_id FROM activity_deputies WHERE deputy_id = $d AND date BETWEEN $s AND $e)
         UNION ALL
-        SELECT v.date, '走访记录', v.source_file, v.source_row FROM visits v
+        SELECT v.date, '走访记录', v.target_kind || '：' || coalesce(v.household_id, v.enterprise, v.village, ''),
+               v.township_code, v.source_file, v.source_row FROM visits v
         WHERE v.date BETWEEN $s AND $e AND v.township_code IN (SELECT unnest($t)) AND v.visit_id IN (
             SELECT visit_id FROM visit_deputies WHERE deputy_id = $d AND date BETWEEN $s AND $e))
 """
@@ -1075,20 +1077,47 @@ def _on_roster(con, scope, deputy_id) -> bool:
                       {"d": deputy_id, "t": _towns(scope)}))
 
 
-@baseline("deputies.deputy_deeds", same=_same_listing("source_row"))
+DEED_COLUMNS = ["date", "kind", "title", "township_name", "source_file", "source_row"]
+
+
+@baseline("deputies.deputy_deeds", same=_same_shown(DEED_COLUMNS))
 def deputy_deeds(con, scope, deputy_id, period, kinds=(), page=None):
+    _first_page(page)
     if not _on_roster(con, scope, deputy_id):
-        return _listing(0, [])
-    return _page_of(con, DEEDS + """SELECT source_row AS k FROM deeds
-        WHERE len($k::VARCHAR[]) = 0 OR list_contains($k::VARCHAR[], kind) ORDER BY date, source_file, source_row""",
-                    _sp(scope, period, d=deputy_id, k=list(kinds)), "source_row")
+        return {"total": 0, "rows": []}
+    params = _sp(scope, period, d=deputy_id, k=list(kinds))
+    picked = "WHERE len($k::VARCHAR[]) = 0 OR list_contains($k::VARCHAR[], kind)"
+    total = _one(con, DEEDS + f"SELECT count(*) FROM deeds {picked}", params)[0]
+    shown = _rows(con, DEEDS + f"""
+        SELECT CAST(p.date AS VARCHAR), p.kind, p.title, coalesce(t.township_name, p.township_code), p.source_file,
+               p.source_row
+        FROM (SELECT * FROM deeds {picked} ORDER BY date, source_file, source_row LIMIT {PAGE}) p
+        LEFT JOIN townships t ON t.township_code = p.township_code
+        ORDER BY p.date, p.source_file, p.source_row""", params)
+    return {"total": total, "rows": [list(r) for r in shown]}
 
 
-@baseline("deputies.deputy_calendar", same=lambda product, expected: int(product["activities"].sum()) == expected)
+CALENDAR_COLUMNS = ["month", "kind", "activities", "cell_text"]
+
+
+def _same_calendar(product, expected) -> bool:
+    """The same grid, cell by cell and in order: each month × kind, its count and its text."""
+    return [[str(v)[:10] if name == "month" else str(v) for name, v in zip(CALENDAR_COLUMNS, row, strict=True)]
+            for row in product[CALENDAR_COLUMNS].values.tolist()] == [[str(v) for v in row] for row in expected]
+
+
+@baseline("deputies.deputy_calendar", same=_same_calendar)
 def deputy_calendar(con, scope, deputy_id, period):
     if not _on_roster(con, scope, deputy_id):
-        return 0
-    return _one(con, DEEDS + "SELECT count(*) FROM deeds", _sp(scope, period, d=deputy_id))[0]
+        return []
+    return _rows(con, DEEDS + """
+        SELECT m.month, k.kind, count(d.kind), CASE WHEN count(d.kind) > 0 THEN CAST(count(d.kind) AS VARCHAR) ELSE '' END
+        FROM (SELECT unnest(generate_series(date_trunc('month', $s::DATE), date_trunc('month', $e::DATE),
+                                            INTERVAL 1 MONTH))::DATE AS month) m
+        CROSS JOIN (SELECT DISTINCT kind FROM deeds) k
+        LEFT JOIN deeds d ON date_trunc('month', d.date) = m.month AND d.kind = k.kind
+        GROUP BY m.month, k.kind ORDER BY coalesce(list_position($k::VARCHAR[], k.kind), 99), k.kind, m.month""",
+                 _sp(scope, period, d=deputy_id, k=list(ACTIVITY_KINDS)))
 
 
 @baseline("deputies.kind_mix", same=lambda product, expected: dict(zip(product["kind"], product["deputy_count"],
