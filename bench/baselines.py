@@ -726,7 +726,7 @@ STATION_GRID = """
         GROUP BY ALL
     ),
     grid AS (
-        SELECT s.station_id, s.township_code, t.county, m.month, coalesce(c.n, 0) AS activities,
+        SELECT s.station_id, s.township_code, t.county, t.township_name, m.month, coalesce(c.n, 0) AS activities,
                coalesce(c.r, 0) AS reception_days,
                m.month >= $s AND last_day(m.month) <= $e AND last_day(m.month) <= $a
                  AND (s.established_on IS NULL OR s.established_on <= m.month) AS judged
@@ -736,11 +736,29 @@ STATION_GRID = """
 """
 
 
-@baseline("stations.station_months", same=_frame_equal(["activities", "reception_days"]))
+STATION_MONTH_COLUMNS = ["station_id", "station_label", "township_code", "township_name", "month", "activities",
+                         "reception_days", "judged", "reception_missed", "reception_text", "activities_text", "cell",
+                         "cell_name"]
+
+
+def _same_station_months(product, expected) -> bool:
+    """The same grid, cell by cell and in order, every column the page reads."""
+    return [[str(v)[:10] if name == "month" else str(v) for name, v in zip(STATION_MONTH_COLUMNS, row, strict=True)]
+            for row in product[STATION_MONTH_COLUMNS].values.tolist()] == [[str(v) for v in row] for row in expected]
+
+
+@baseline("stations.station_months", same=_same_station_months)
 def station_months(con, scope, period, station=None, as_of=dt.date.max):
-    return [{"activities": n, "reception_days": r} for n, r in _rows(
-        con, STATION_GRID + "SELECT activities, reception_days FROM grid ORDER BY station_id, month",
-        _stp(scope, period, station, as_of))]
+    return _rows(con, STATION_GRID + """
+        SELECT g.station_id, coalesce(s.station_name, g.station_id) || '（' || g.station_id || '）' AS label,
+               g.township_code, coalesce(g.township_name, g.township_code), g.month, g.activities, g.reception_days,
+               g.judged, g.judged AND g.reception_days = 0,
+               CASE WHEN g.judged AND g.reception_days = 0 THEN '缺'
+                    WHEN g.reception_days > 0 THEN CAST(g.reception_days AS VARCHAR) ELSE '' END,
+               CAST(g.activities AS VARCHAR), g.station_id || '|' || strftime(g.month, '%Y-%m'),
+               label || ' ' || year(g.month) || '年' || month(g.month) || '月'
+        FROM grid g LEFT JOIN stations s ON s.station_id = g.station_id
+        ORDER BY g.station_id, g.month""", _stp(scope, period, station, as_of))
 
 
 @baseline("stations.township_months", same=_frame_equal(["activities", "stations_missed"]))
