@@ -253,6 +253,16 @@ ACTIVITY_COLUMNS = {
     "trainings": "count(*) FILTER (WHERE kind = $training_kind)",
     "training_attendance": "coalesce(sum(attendees) FILTER (WHERE kind = $training_kind), 0)",
 }
+# The kinds of activity each column counts (None: every kind). When every figure asked counts only
+# some kinds, activity_figures.sql reads only those: a split of 视察检查 by theme reads no meeting.
+ACTIVITY_KINDS_READ = {
+    "activities_total": None, "inspections": INSPECTION_KINDS, "inspections_by_theme": INSPECTION_KINDS,
+    "supervision": SUPERVISION_KINDS, "supervision_by_kind": SUPERVISION_KINDS, "evaluated_units": (EVALUATION_KIND,),
+    "station_activities": None, "reception_days": (RECEPTION_KIND,), "voter_contacts": None,
+    "meetings": (MEETING_KIND,), "meetings_by_type": (MEETING_KIND,), "trainings": (TRAINING_KIND,),
+    "training_attendance": (TRAINING_KIND,),
+}
+assert ACTIVITY_KINDS_READ.keys() == ACTIVITY_COLUMNS.keys()
 LISTED_DEPUTY_FIGURES_SQL = _sql("listed_deputy_figures", activity_links="{activity_links}", level="{level}",
                                  roster="{roster}")
 # The deputies' levels are read from the roster (one row per deputy_id, the loader's natural key)
@@ -403,15 +413,19 @@ def activity_figures(
     keys = list(keys or ACTIVITY_KEYS)
     columns = {key: ACTIVITY_COLUMNS[key] for key in keys if key in ACTIVITY_COLUMNS} or {
         "activities_total": ACTIVITY_COLUMNS["activities_total"]}
-    tallied = "station_activities_min" in keys
+    tallied = "station_activities_min" in keys  # the tally counts a station's activities of every kind
+    read = [ACTIVITY_KINDS_READ[key] for key in columns]
+    kinds = None if tallied or None in read else sorted({kind for some in read for kind in some})
     sql = ACTIVITY_FIGURES_SQL.format(
         columns=", ".join(f"{expression} AS {key}" for key, expression in columns.items()),
+        kinds=" AND list_contains($read_kinds, a.kind)" if kinds else "",
         tally=STATION_TALLY_CTE if tallied else "", tally_join=" LEFT JOIN fewest f USING (bucket)" if tallied else "")
     rows = _rows(con, sql, _bucket_params(
         scope, periods, inspection_kinds=INSPECTION_KINDS, supervision_kinds=SUPERVISION_KINDS,
         evaluation_kind=EVALUATION_KIND, reception_kind=RECEPTION_KIND, meeting_kind=MEETING_KIND,
         training_kind=TRAINING_KIND, not_filled=NOT_FILLED, session_words=SESSION_WORDS,
         presidium_words=PRESIDIUM_WORDS, session=SESSION_MEETING, presidium=PRESIDIUM_MEETING, other=OTHER_MEETING,
+        read_kinds=kinds,
     ))
     meeting_order = [SESSION_MEETING, PRESIDIUM_MEETING, OTHER_MEETING]
     shapes = {  # a split is ordered as the register orders it; a count of nothing is 0

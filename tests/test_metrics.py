@@ -202,3 +202,24 @@ def test_cli_metrics_unknown_township_is_a_chinese_error(county_db_master, capsy
     ])
     assert code == 2
     assert "乡镇名册中没有「无此镇」" in capsys.readouterr().err
+
+
+def test_each_activity_and_suggestion_figure_alone_is_the_figure_asked_with_every_other(county_db):
+    """A grouped statement reads only the rows the figures asked for count (metrics.SUGGESTION_ROWS,
+    metrics.ACTIVITY_KINDS_READ): each figure asked alone must equal it asked with all the others,
+    here on a county where every activity of any kind also received voters and had attendees."""
+    import duckdb
+
+    with duckdb.connect(str(county_db)) as writer:
+        writer.execute("UPDATE activities SET voters_received = 3, attendees = 5")
+    keys = [*m.ACTIVITY_KEYS, *m.SUGGESTION_KEYS]
+    with duckdb.connect(str(county_db), read_only=True) as con:
+        # A quarter, a month (its open suggestions were mostly collected before it), a year, none.
+        periods = [Q2, m.Period(dt.date(2024, 6, 1), dt.date(2024, 6, 30)),
+                   m.Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), m.Period(dt.date(2010, 1, 1),
+                                                                                  dt.date(2010, 3, 31))]
+        together = m.figures_over(con, ALL, periods, keys)
+        for key in keys:
+            assert [figures[key] for figures in m.figures_over(con, ALL, periods, [key])] == [
+                figures[key] for figures in together], key
+        assert m.voter_contacts(con, ALL, Q2) == 3 * m.activities_total(con, ALL, Q2)
