@@ -107,22 +107,26 @@ def resolution_by_handler(con: Con, scope: Scope, period: Period) -> pd.DataFram
 
 # --- how long resolution took ----------------------------------------------------
 
-# Over the suggestions resolved in the period, like 办理时长 (median_days_to_resolve).
+# 办理时长's bins, in order: (label, the most days a bin holds; None: no upper end).
+DAYS_BINS = (("0–15天", 15), ("16–30天", 30), ("31–60天", 60), ("61–90天", 90), ("超过90天", None))
+# Over the suggestions resolved in the period, like 办理时长 (median_days_to_resolve): each is
+# given its bin, the bins are counted, and every bin is shown (a resolution dated before the
+# receipt counts in the first).
 DAYS_TO_RESOLVE_SQL = """
-    WITH bins(bin_order, days_bin, low, high) AS (
-        VALUES (1, '0–15天', NULL, 15), (2, '16–30天', 16, 30), (3, '31–60天', 31, 60),
-               (4, '61–90天', 61, 90), (5, '超过90天', 91, NULL)
-    ),
-    resolved AS (
-        SELECT resolved_on - received_on AS days FROM suggestions_of($towns)
-        WHERE resolved_on BETWEEN $start AND $end
+    WITH bins(bin_order, days_bin) AS (VALUES {bins}),
+    counted AS (
+        SELECT CASE {bin_of} END AS bin_order, count(*) AS suggestions
+        FROM (SELECT resolved_on - received_on AS days FROM suggestions_of($towns)
+              WHERE resolved_on BETWEEN $start AND $end)
+        GROUP BY 1
     )
-    SELECT b.days_bin, count(r.days) AS suggestions
-    FROM bins b
-    LEFT JOIN resolved r ON (b.low IS NULL OR r.days >= b.low) AND (b.high IS NULL OR r.days <= b.high)
-    GROUP BY b.bin_order, b.days_bin
+    SELECT b.days_bin, coalesce(c.suggestions, 0) AS suggestions
+    FROM bins b LEFT JOIN counted c USING (bin_order)
     ORDER BY b.bin_order
-"""
+""".format(
+    bins=", ".join(f"({order}, '{label}')" for order, (label, _) in enumerate(DAYS_BINS, 1)),
+    bin_of=" ".join(f"WHEN days <= {high} THEN {order}" if high is not None else f"ELSE {order}"
+                    for order, (_, high) in enumerate(DAYS_BINS, 1)))
 
 
 def days_to_resolve_distribution(con: Con, scope: Scope, period: Period) -> pd.DataFrame:
