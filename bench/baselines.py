@@ -350,23 +350,46 @@ def _page_of(con, sql: str, params: dict, key: str) -> dict:
     return _listing(total, [k for (k,) in _rows(con, f"SELECT k FROM ({sql}) LIMIT {PAGE}", params)])
 
 
-@baseline("inspections.supervision_activities", same=_same_listing("source_row"))
+SUPERVISION_COLUMNS = ["date", "township", "station", "kind", "theme", "title", "evaluated_unit", "attendees",
+                       "source_file", "source_row"]
+
+
+@baseline("inspections.supervision_activities", same=_same_shown(SUPERVISION_COLUMNS))
 def supervision_activities(con, scope, period, cells, page=None):
-    return _page_of(con, """SELECT source_row AS k FROM activities
+    _first_page(page)
+    params = {"t": _towns(scope), "s": period.start, "e": period.end, "v": SUPERVISION_KINDS, "c": list(cells)}
+    rows = """SELECT * FROM activities
         WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND list_contains($v, kind)
-          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], strftime(date, '%Y-%m') || '|' || kind))
-        ORDER BY date, source_file, source_row""",
-                    {"t": _towns(scope), "s": period.start, "e": period.end, "v": SUPERVISION_KINDS, "c": list(cells)},
-                    "source_row")
+          AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], strftime(date, '%Y-%m') || '|' || kind))"""
+    total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
+    shown = _rows(con, f"""
+        WITH p AS ({rows} ORDER BY date, source_file, source_row LIMIT {PAGE})
+        SELECT strftime(p.date, '%Y-%m-%d'), coalesce(t.township_name, p.township_code),
+               coalesce(s.station_name, p.station_id), p.kind, p.theme, p.title, p.evaluated_unit, p.attendees,
+               p.source_file, p.source_row
+        FROM p LEFT JOIN townships t ON t.township_code = p.township_code
+        LEFT JOIN stations s ON s.station_id = p.station_id
+        ORDER BY p.date, p.source_file, p.source_row""", params)
+    return {"total": total, "rows": [list(r) for r in shown]}
 
 
-@baseline("inspections.evaluated_units", same=_same_listing("evaluated_unit"))
+EVALUATED_COLUMNS = ["evaluated_unit", "evaluations", "dates", "townships"]
+
+
+@baseline("inspections.evaluated_units", same=_same_shown(EVALUATED_COLUMNS))
 def evaluated_units(con, scope, period, page=None):
-    return _page_of(con, """SELECT evaluated_unit AS k FROM activities
-        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND kind = '评议'
-          AND evaluated_unit IS NOT NULL
-        GROUP BY evaluated_unit ORDER BY count(*) DESC, evaluated_unit""",
-                    {"t": _towns(scope), "s": period.start, "e": period.end}, "evaluated_unit")
+    _first_page(page)
+    params = {"t": _towns(scope), "s": period.start, "e": period.end}
+    units = """SELECT * FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t))
+               AND kind = '评议' AND evaluated_unit IS NOT NULL"""
+    total = _one(con, f"SELECT count(DISTINCT evaluated_unit) FROM ({units})", params)[0]
+    shown = _rows(con, f"""
+        SELECT a.evaluated_unit, count(*) AS n, string_agg(strftime(a.date, '%Y-%m-%d'), '、' ORDER BY a.date),
+               string_agg(DISTINCT coalesce(t.township_name, a.township_code), '、'
+                          ORDER BY coalesce(t.township_name, a.township_code))
+        FROM ({units}) a LEFT JOIN townships t ON t.township_code = a.township_code
+        GROUP BY a.evaluated_unit ORDER BY n DESC, a.evaluated_unit LIMIT {PAGE}""", params)
+    return {"total": total, "rows": [list(r) for r in shown]}
 
 
 # --- 建议办理 --------------------------------------------------------------------
