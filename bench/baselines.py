@@ -784,12 +784,27 @@ def station_months(con, scope, period, station=None, as_of=dt.date.max):
         ORDER BY g.station_id, g.month""", _stp(scope, period, station, as_of))
 
 
-@baseline("stations.township_months", same=_frame_equal(["activities", "stations_missed"]))
+UNIT_MONTH_COLUMNS = ["township_code", "township_name", "month", "activities", "stations", "stations_judged",
+                      "stations_missed", "activities_per_station", "reception_share", "activities_text",
+                      "reception_text"]
+
+
+def _same_unit_months(product, expected) -> bool:
+    """The same grid, row by row and in order, every column the page reads."""
+    return [[str(v)[:10] if name == "month" else _cell(v) for name, v in zip(UNIT_MONTH_COLUMNS, row, strict=True)]
+            for row in product[UNIT_MONTH_COLUMNS].values.tolist()] == [[_cell(v) for v in row] for row in expected]
+
+
+@baseline("stations.township_months", same=_same_unit_months)
 def township_months(con, scope, period, as_of=dt.date.max, by="township"):
-    unit = "county" if by == "county" else "township_code"
-    return [{"activities": n, "stations_missed": m} for n, m in _rows(con, STATION_GRID + f"""
-        SELECT sum(activities), count(*) FILTER (WHERE judged AND reception_days = 0) FROM grid
-        GROUP BY {unit}, month ORDER BY {unit}, month""", _stp(scope, period, None, as_of))]
+    code, name = ("county", "county") if by == "county" else ("township_code", "coalesce(township_name, township_code)")
+    return _rows(con, STATION_GRID + f"""
+        SELECT {code}, {name}, month, sum(activities)::INTEGER, count(*), count(*) FILTER (WHERE judged) AS judged_n,
+               count(*) FILTER (WHERE judged AND reception_days = 0) AS missed_n, sum(activities) / count(*),
+               CASE WHEN judged_n = 0 THEN NULL ELSE 1 - missed_n / judged_n END,
+               sum(activities)::VARCHAR || '次',
+               CASE WHEN judged_n = 0 THEN '' WHEN missed_n = 0 THEN '全部开展' ELSE '缺' || missed_n || '站' END
+        FROM grid GROUP BY ALL ORDER BY 1, month""", _stp(scope, period, None, as_of))
 
 
 def _quarters(period, as_of) -> list[tuple[dt.date, dt.date]]:
