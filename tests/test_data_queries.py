@@ -6,11 +6,13 @@ import datetime as dt
 
 import duckdb
 import pandas as pd
+import pytest
 
 from etl.cli import load_paths
 from queries import data
 from queries.labels import METRICS
 from queries.metrics import Period, Scope
+from queries.paging import EVERY_ROW, Page
 from queries.scope import Viewer
 from tests.conftest import VISITS, write_csv
 
@@ -57,6 +59,27 @@ def test_register_counts_per_township(con):
 
 def test_register_counts_follow_the_scope(con):
     assert list(data.register_counts(con, Scope(("QH02",))).rows["township_name"]) == ["石桥镇"]
+
+
+def _cells(frame: pd.DataFrame) -> list[list]:
+    """A frame's rows, every missing value as None (pages and batches spell it differently)."""
+    return [[None if pd.isna(v) else v for v in row] for row in frame.astype(object).values.tolist()]
+
+
+@pytest.mark.parametrize("order", sorted(data.COUNT_ORDERS))
+@pytest.mark.parametrize("descending", [False, True])
+def test_register_counts_sorted_by_a_count_are_the_whole_list_sorted(con, order, descending):
+    """Sorted by a count or a date every township is counted (ALL_REGISTER_COUNTS); in the roster's
+    order only a page's (REGISTER_COUNTS): both must give the rows of the whole list."""
+    whole = data.register_counts(con, ALL, EVERY_ROW).whole()
+    assert _cells(whole) == _cells(data.register_counts(con, ALL, Page(size=100)).rows)
+    expected = whole.sort_values([order, "township_code"], ascending=[not descending, True],
+                                 na_position="last", kind="stable")
+    pages = [data.register_counts(con, ALL, Page(number, 2, order, descending)) for number in (0, 1)]
+    assert [page.total for page in pages] == [3, 3]
+    assert [row for page in pages for row in _cells(page.rows)] == _cells(expected)
+    for number in (0, 1, 2):  # a page of one, in the roster's order, is that row of the whole list
+        assert _cells(data.register_counts(con, ALL, Page(number, 1)).rows) == _cells(whole.iloc[[number]])
 
 
 def cells(grid: pd.DataFrame, register: str, township: str) -> list[str]:

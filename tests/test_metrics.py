@@ -212,6 +212,11 @@ def test_each_activity_and_suggestion_figure_alone_is_the_figure_asked_with_ever
 
     with duckdb.connect(str(county_db)) as writer:
         writer.execute("UPDATE activities SET voters_received = 3, attendees = 5")
+        # Three meetings in Q2, one of each type (the county has none).
+        writer.execute("""UPDATE activities SET kind = '会议', title = CASE activity_id
+                              WHEN 'A02' THEN '第十届人民代表大会第三次会议' WHEN 'A10' THEN '主席团会议'
+                              ELSE '工作例会' END
+                          WHERE activity_id IN ('A02', 'A10', 'A12')""")
     keys = [*m.ACTIVITY_KEYS, *m.SUGGESTION_KEYS]
     with duckdb.connect(str(county_db), read_only=True) as con:
         # A quarter, a month (its open suggestions were mostly collected before it), a year, none.
@@ -219,7 +224,11 @@ def test_each_activity_and_suggestion_figure_alone_is_the_figure_asked_with_ever
                    m.Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), m.Period(dt.date(2010, 1, 1),
                                                                                   dt.date(2010, 3, 31))]
         together = m.figures_over(con, ALL, periods, keys)
+        assert together[0]["meetings"] == 3 and len(together[0]["meetings_by_type"]) == 3
         for key in keys:
-            assert [figures[key] for figures in m.figures_over(con, ALL, periods, [key])] == [
-                figures[key] for figures in together], key
+            # Alone, and beside the station tally (which counts every kind).
+            for asked in ([key], [key, "station_activities_min"]):
+                found = m.figures_over(con, ALL, periods, asked)
+                for name in asked:
+                    assert [figures[name] for figures in found] == [figures[name] for figures in together], asked
         assert m.voter_contacts(con, ALL, Q2) == 3 * m.activities_total(con, ALL, Q2)
