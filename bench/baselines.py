@@ -681,9 +681,10 @@ VISIT_COLUMNS = ["date", "township_name", "village", "target_kind", "household_i
 @baseline("campaign.visit_rows", same=_same_shown(VISIT_COLUMNS))
 def visit_rows(con, scope, period, villages=(), page=None):
     _first_page(page)
-    rows = """SELECT v.*, coalesce(h.village, v.village, '未填写') AS village_name, t.township_name
+    rows = """SELECT v.*, coalesce(h.village, v.village, '未填写') AS village_name,
+               coalesce(t.township_name, v.township_code) AS township_name
         FROM visits v LEFT JOIN households h USING (household_id)
-        JOIN townships t ON t.township_code = v.township_code
+        LEFT JOIN townships t ON t.township_code = v.township_code
         WHERE v.date BETWEEN $s AND $e AND v.township_code IN (SELECT unnest($t))
           AND (len($v::VARCHAR[]) = 0 OR list_contains($v::VARCHAR[], CASE WHEN len($t) > 1
                THEN coalesce(h.village, v.village, '未填写') || '（' || t.township_name || '）'
@@ -728,16 +729,18 @@ def _stp(scope, period, station=None, as_of=dt.date.max, **extra) -> dict:
 
 
 STATION_GRID = """
-    WITH shown AS (
-        SELECT station_id, any_value(township_code) AS township_code, any_value(established_on) AS established_on
-        FROM (SELECT station_id, township_code, established_on, 0 AS o FROM stations
-              WHERE township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
-              UNION ALL
-              SELECT station_id, township_code, NULL, 1 FROM activities
-              WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
-                AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
-              ORDER BY o)
+    WITH named AS (  -- the stations the scope's activities name, each with a township they were held in
+        SELECT station_id, any_value(township_code) AS township_code FROM activities
+        WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
+          AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
         GROUP BY station_id
+    ),
+    shown AS (  -- the scope's roster stations and those named; a station on a roster keeps its own township
+        SELECT l.station_id, coalesce(r.township_code, n.township_code) AS township_code, r.established_on
+        FROM (SELECT station_id FROM stations
+              WHERE township_code IN (SELECT unnest($t)) AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
+              UNION SELECT station_id FROM named) l
+        LEFT JOIN stations r ON r.station_id = l.station_id LEFT JOIN named n ON n.station_id = l.station_id
     ),
     months AS (SELECT unnest(generate_series(date_trunc('month', $s::DATE), date_trunc('month', $e::DATE),
                                              INTERVAL 1 MONTH))::DATE AS month),
