@@ -464,16 +464,16 @@ def township_standing(
                                                                   "code": code}).fetchall()]
     codes = tuple(dict.fromkeys([*peers_in_county, code]))
     frame = township_metrics(con, Scope(codes), period, settings, today)
+    mine = (frame["township_code"] == code).to_numpy().nonzero()[0][0]
     rows = []
-    for metric in COMPARED:
-        ranked = ranking(frame, metric)
-        mine = ranked[ranked["township_code"] == code].iloc[0]
-        value, average = mine[metric], county_average(frame, metric)
+    for metric in COMPARED:  # as ranking() ranks (rates in percent), for the one row shown
+        shown = frame[metric] * 100 if metric in RATES else frame[metric]
+        value, average = shown.iloc[mine], county_average(frame, metric)
         rows.append({
             "metric": metric, "name": axis_title(metric),
             "value": None if pd.isna(value) else _one_decimal(metric, value),
             "average": None if average is None else round(average, 1),
-            "rank": int(mine["rank"]), "townships": len(ranked),
+            "rank": int(_ranks(shown, metric).iloc[mine]), "townships": len(frame),
         })
     return pd.DataFrame(rows, columns=STANDING_COLUMNS)
 
