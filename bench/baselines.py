@@ -1076,46 +1076,65 @@ RECORD_COLUMNS = ["deputy_id", "name", "level", "township_name", "station_name",
                   "source_file", "source_row"]
 
 
+# A page of deputies as the tables show it: `page` (the deputies, ordered by `order` over `p` and cut
+# by the CTEs before it) with the period's counts, the last active day and the roster's names.
+DEPUTY_PAGE = """
+    WITH {ctes}
+    a AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n,
+                 count(*) FILTER (WHERE date >= $s AND kind = $r) AS reports, max(date) AS d
+          FROM activity_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
+    v AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n, max(date) AS d FROM visit_deputies
+          WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
+    g AS (SELECT deputy_id, count(*) AS n FROM suggestion_deputies WHERE received_on BETWEEN $s AND $e
+          AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1)
+    SELECT p.deputy_id, p.name, p.level, coalesce(t.township_name, p.township_code),
+           coalesce(s.station_name, p.station_id, ''), coalesce(p.group_name, ''), coalesce(p.team_name, ''),
+           coalesce(mask_phone(p.phone), ''), coalesce(a.n, 0), coalesce(v.n, 0), coalesce(g.n, 0),
+           coalesce(a.reports, 0), coalesce(CAST(greatest(a.d, v.d) AS VARCHAR), '无记录'),
+           greatest(a.d, v.d) IS NULL OR greatest(a.d, v.d) <= $q, p.source_file, p.source_row
+    FROM page p LEFT JOIN a USING (deputy_id) LEFT JOIN v USING (deputy_id) LEFT JOIN g USING (deputy_id)
+    LEFT JOIN townships t ON t.township_code = p.township_code LEFT JOIN stations s ON s.station_id = p.station_id
+    ORDER BY {order}
+"""
+
+
+def _deputy_params(scope, period, levels, groups, stations) -> dict:
+    return _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), r=REPORTING_KIND,
+               q=(period.end - pd.DateOffset(months=6)).date())
+
+
 @baseline("deputies.deputy_records", same=_same_shown(RECORD_COLUMNS))
 def deputy_records(con, scope, period, levels=(), groups=(), stations=(), page=None):
     _first_page(page)
-    p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), r=REPORTING_KIND,
-            q=(period.end - pd.DateOffset(months=6)).date())
+    p = _deputy_params(scope, period, levels, groups, stations)
     total = _one(con, f"SELECT count(*) FROM deputies WHERE {_record_filter()}", p)[0]
-    rows = _rows(con, f"""
-        WITH page AS (SELECT * FROM deputies WHERE {_record_filter()} ORDER BY township_code, deputy_id LIMIT {PAGE}),
-        a AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n,
-                     count(*) FILTER (WHERE date >= $s AND kind = $r) AS reports, max(date) AS d
-              FROM activity_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
-        v AS (SELECT deputy_id, count(*) FILTER (WHERE date >= $s) AS n, max(date) AS d FROM visit_deputies
-              WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1),
-        g AS (SELECT deputy_id, count(*) AS n FROM suggestion_deputies WHERE received_on BETWEEN $s AND $e
-              AND deputy_id IN (SELECT deputy_id FROM page) GROUP BY 1)
-        SELECT p.deputy_id, p.name, p.level, coalesce(t.township_name, p.township_code),
-               coalesce(s.station_name, p.station_id, ''), coalesce(p.group_name, ''), coalesce(p.team_name, ''),
-               coalesce(mask_phone(p.phone), ''), coalesce(a.n, 0), coalesce(v.n, 0), coalesce(g.n, 0),
-               coalesce(a.reports, 0), coalesce(CAST(greatest(a.d, v.d) AS VARCHAR), '无记录'),
-               greatest(a.d, v.d) IS NULL OR greatest(a.d, v.d) <= $q, p.source_file, p.source_row
-        FROM page p LEFT JOIN a USING (deputy_id) LEFT JOIN v USING (deputy_id) LEFT JOIN g USING (deputy_id)
-        LEFT JOIN townships t ON t.township_code = p.township_code LEFT JOIN stations s ON s.station_id = p.station_id
-        ORDER BY p.township_code, p.deputy_id""", p)
+    rows = _rows(con, DEPUTY_PAGE.format(
+        ctes=f"page AS (SELECT * FROM deputies WHERE {_record_filter()} ORDER BY township_code, deputy_id "
+             f"LIMIT {PAGE}),", order="p.township_code, p.deputy_id"), p)
     return {"total": total, "rows": [list(r) for r in rows]}
 
 
-@baseline("deputies.inactive_deputies", same=_same_listing("deputy_id"))
+@baseline("deputies.inactive_deputies", same=_same_shown(RECORD_COLUMNS))
 def inactive_deputies(con, scope, period, levels=(), groups=(), stations=(), page=None):
-    p = _sp(scope, period, l=list(levels), g=list(groups), st=list(stations), q=period.end - pd.DateOffset(months=6))
-    p["q"] = p["q"].date()
-    return _page_of(con, f"""
-        WITH quiet AS (SELECT deputy_id, township_code FROM deputies WHERE {_record_filter()}
-                       AND deputy_id NOT IN (SELECT deputy_id FROM activity_deputies WHERE date > $q AND date <= $e
-                                             UNION SELECT deputy_id FROM visit_deputies WHERE date > $q AND date <= $e)),
+    _first_page(page)
+    p = _deputy_params(scope, period, levels, groups, stations)
+    quiet = f"""scoped AS (SELECT * FROM deputies WHERE {_record_filter()}),
+        quiet AS (SELECT * FROM scoped WHERE deputy_id NOT IN (
+                    SELECT deputy_id FROM activity_deputies
+                    WHERE date > $q AND date <= $e AND deputy_township IN (SELECT unnest($t))
+                    UNION SELECT deputy_id FROM visit_deputies
+                    WHERE date > $q AND date <= $e AND deputy_township IN (SELECT unnest($t)))),
         last AS (SELECT deputy_id, max(date) AS d FROM (
                    SELECT deputy_id, date FROM activity_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM quiet)
                    UNION ALL SELECT deputy_id, date FROM visit_deputies WHERE date <= $e AND deputy_id IN (SELECT deputy_id FROM quiet))
-                 GROUP BY deputy_id)
-        SELECT q.deputy_id AS k FROM quiet q LEFT JOIN last l USING (deputy_id)
-        ORDER BY l.d NULLS FIRST, q.township_code, q.deputy_id""", p, "deputy_id")
+                 GROUP BY deputy_id),"""
+    total = _one(con, f"WITH {quiet[:quiet.index('last AS')].rstrip().rstrip(',')} SELECT count(*) FROM quiet", p)[0]
+    rows = _rows(con, DEPUTY_PAGE.format(
+        ctes=quiet + f"""
+        page AS (SELECT q.*, l.d AS last_day FROM quiet q LEFT JOIN last l USING (deputy_id)
+                 ORDER BY l.d NULLS FIRST, q.township_code, q.deputy_id LIMIT {PAGE}),""",
+        order="p.last_day NULLS FIRST, p.township_code, p.deputy_id"), p)
+    return {"total": total, "rows": [list(r) for r in rows]}
 
 
 DEEDS = """
