@@ -344,6 +344,15 @@ def inspections_by_theme(con, scope, period):
                                                "i": INSPECTION_KINDS})]
 
 
+def _shown_page(con, rows: str, order: str, shown: str, params: dict) -> dict:
+    """A list's length and its first page as a table shows it: `rows` (the list, unordered) cut by
+    `order` before `shown` (a SELECT over the page `p`, in the table's columns) names its rows."""
+    total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
+    page = _rows(con, f"WITH p AS (SELECT * FROM ({rows}) ORDER BY {order} LIMIT {PAGE}) {shown} ORDER BY {order}",
+                 params)
+    return {"total": total, "rows": [list(r) for r in page]}
+
+
 def _page_of(con, sql: str, params: dict, key: str) -> dict:
     """A list's length and its first page's keys: `sql` selects `key` AS k, ordered, unlimited."""
     total = _one(con, f"SELECT count(*) FROM ({sql})", params)[0]
@@ -663,15 +672,19 @@ def participation_by_county(con, scope, window):
     return _participation(con, scope, window, "t.county", "t.county")
 
 
-@baseline("campaign.households_not_visited", same=_same_listing("household_id"))
+@baseline("campaign.households_not_visited",
+          same=_same_shown(["household_id", "head_name", "township_name", "village", "source_file", "source_row"]))
 def households_not_visited(con, scope, window, villages=(), page=None):
-    return _page_of(con, f"""SELECT household_id AS k FROM households h JOIN townships t USING (township_code)
+    _first_page(page)
+    return _shown_page(con, f"""SELECT h.*, t.township_name FROM households h JOIN townships t USING (township_code)
         WHERE township_code IN (SELECT unnest($t))
           AND household_id NOT IN (SELECT household_id FROM visits WHERE {IN_WINDOW}
                                    AND household_id IN ({ROSTER_HOUSEHOLDS}))
           AND (len($v::VARCHAR[]) = 0 OR list_contains($v::VARCHAR[], CASE WHEN len($t) > 1
-               THEN village || '（' || t.township_name || '）' ELSE village END))
-        ORDER BY township_code, village, household_id""", _wp(scope, window, v=list(villages)), "household_id")
+               THEN village || '（' || t.township_name || '）' ELSE village END))""",
+                       "township_code, village, household_id",
+                       "SELECT household_id, mask_name(head_name), township_name, village, source_file, source_row FROM p",
+                       _wp(scope, window, v=list(villages)))
 
 
 VISIT_COLUMNS = ["date", "township_name", "village", "target_kind", "household_id", "enterprise", "deputy_names",
@@ -709,17 +722,23 @@ def visit_rows(con, scope, period, villages=(), page=None):
     return {"total": total, "rows": [list(r) for r in shown]}
 
 
-@baseline("campaign.deputies_not_visiting", same=_same_listing("deputy_id"))
+@baseline("campaign.deputies_not_visiting", same=_same_shown(["deputy_id", "name", "level", "township_name",
+                                                               "group_name", "team_name", "phone", "source_file",
+                                                               "source_row"]))
 def deputies_not_visiting(con, scope, window, groups=(), teams=(), page=None):
-    return _page_of(con, f"""SELECT deputy_id AS k FROM deputies d JOIN townships t USING (township_code)
+    _first_page(page)
+    return _shown_page(con, f"""SELECT d.*, t.township_name FROM deputies d JOIN townships t USING (township_code)
         WHERE township_code IN (SELECT unnest($t))
           AND deputy_id NOT IN (SELECT deputy_id FROM visit_deputies WHERE {IN_WINDOW}
                                 AND deputy_id IN ({ROSTER_DEPUTIES}))
           AND (len($g::VARCHAR[]) = 0 OR list_contains($g::VARCHAR[], CASE WHEN len($t) > 1 THEN
                coalesce(group_name, '未填写') || '（' || t.township_name || '）' ELSE coalesce(group_name, '未填写') END))
           AND (len($m::VARCHAR[]) = 0 OR list_contains($m::VARCHAR[], CASE WHEN len($t) > 1 THEN
-               coalesce(team_name, '未填写') || '（' || t.township_name || '）' ELSE coalesce(team_name, '未填写') END))
-        ORDER BY township_code, deputy_id""", _wp(scope, window, g=list(groups), m=list(teams)), "deputy_id")
+               coalesce(team_name, '未填写') || '（' || t.township_name || '）' ELSE coalesce(team_name, '未填写') END))""",
+                       "township_code, deputy_id",
+                       "SELECT deputy_id, name, level, township_name, coalesce(group_name, '未填写'), "
+                       "coalesce(team_name, '未填写'), mask_phone(phone), source_file, source_row FROM p",
+                       _wp(scope, window, g=list(groups), m=list(teams)))
 
 
 # --- 活动站 ----------------------------------------------------------------------
