@@ -985,12 +985,19 @@ def station_tally(con, scope, period):
         GROUP BY s.station_id ORDER BY n, s.station_id""", _sp(scope, period))]
 
 
-@baseline("stations.missed_reception", same=_same_listing("station_label"))
+@baseline("stations.missed_reception", same=_same_shown(["township_name", "station_label", "months"]))
 def missed_reception(con, scope, period, as_of=dt.date.max, page=None):
-    return _page_of(con, STATION_GRID + """
-        SELECT coalesce(s.station_name, g.station_id) || '（' || g.station_id || '）' AS k FROM grid g
-        LEFT JOIN stations s USING (station_id) WHERE g.judged AND g.reception_days = 0
-        GROUP BY g.station_id, s.station_name ORDER BY g.station_id""", _stp(scope, period, None, as_of), "k")
+    _first_page(page)
+    params = _stp(scope, period, None, as_of)
+    missed = """SELECT g.station_id, coalesce(g.township_name, g.township_code) AS township_name,
+                       coalesce(s.station_name, g.station_id) || '（' || g.station_id || '）' AS station_label,
+                       string_agg(month(g.month) || '月', '、' ORDER BY g.month) AS months
+                FROM grid g LEFT JOIN stations s USING (station_id) WHERE g.judged AND g.reception_days = 0
+                GROUP BY ALL"""
+    shown = _rows(con, STATION_GRID + f"""
+        SELECT township_name, station_label, months, count(*) OVER () AS total
+        FROM ({missed}) ORDER BY station_id LIMIT {PAGE}""", params)  # the grid once: counted as it is cut
+    return {"total": shown[0][-1] if shown else 0, "rows": [list(r[:-1]) for r in shown]}
 
 
 @baseline("summary.term_period", same=lambda product, expected: (product.start, product.end) == expected)
