@@ -57,7 +57,10 @@ MONTHLY_FLOW_SQL = """
                                             AND (s.resolved_on IS NULL OR s.resolved_on > b.month_end))
                AS open_backlog
     FROM bounds b
-    LEFT JOIN suggestions_of($towns) s ON true
+    LEFT JOIN (SELECT suggestion_id, received_on, resolved_on FROM suggestions_of($towns)
+               -- the rows any month can count: received or resolved by the end, and not both before the start
+               WHERE (received_on <= $end::DATE OR resolved_on <= $end::DATE)
+                 AND (resolved_on IS NULL OR resolved_on >= $start::DATE OR received_on >= $start::DATE)) s ON true
     GROUP BY b.month
     ORDER BY b.month
 """
