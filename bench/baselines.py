@@ -144,12 +144,10 @@ def _window(campaigns, period: Period, as_of: dt.date) -> CoverageWindow:
 def _coverage(con, scope, window) -> dict:
     visited, visiting, households, deputies = _one(con, """
         SELECT
-          (SELECT count(DISTINCT household_id) FROM visits WHERE date BETWEEN $s AND $e
-             AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR)
-             AND household_id IN (SELECT household_id FROM households WHERE township_code IN (SELECT unnest($t)))),
+          (SELECT count(DISTINCT household_key) FROM visits WHERE date BETWEEN $s AND $e
+             AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR) AND household_township IN (SELECT unnest($t))),
           (SELECT count(DISTINCT deputy_id) FROM visit_deputies WHERE date BETWEEN $s AND $e
-             AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR)
-             AND deputy_id IN (SELECT deputy_id FROM deputies WHERE township_code IN (SELECT unnest($t)))),
+             AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR) AND deputy_township IN (SELECT unnest($t))),
           (SELECT count(*) FROM households WHERE township_code IN (SELECT unnest($t))),
           (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($t)))
     """, {"s": window.start, "e": window.end, "c": window.campaign, "t": _towns(scope)})
@@ -562,8 +560,6 @@ def _wp(scope, window, **extra) -> dict:
 
 
 IN_WINDOW = "date BETWEEN $s AND $e AND ($c::VARCHAR IS NULL OR campaign = $c::VARCHAR)"
-ROSTER_HOUSEHOLDS = "SELECT household_id FROM households WHERE township_code IN (SELECT unnest($t))"
-ROSTER_DEPUTIES = "SELECT deputy_id FROM deputies WHERE township_code IN (SELECT unnest($t))"
 
 
 @baseline("metrics.coverage_windows", same=lambda product, expected: [
@@ -610,19 +606,22 @@ def campaign_tiles(con, scope, periods):
 
 @baseline("campaign.cumulative_coverage", same=lambda product, expected: list(product["households_visited"]) == expected)
 def cumulative_coverage(con, scope, window):
-    firsts = [d for (d,) in _rows(con, f"SELECT min(date) FROM visits WHERE {IN_WINDOW} AND household_id IN "
-                                       f"({ROSTER_HOUSEHOLDS}) GROUP BY household_id", _wp(scope, window))]
-    days = [window.start + dt.timedelta(days=i) for i in range((window.end - window.start).days + 1)]
-    return [sum(1 for f in firsts if f <= day) for day in days]
+    return [n for (n,) in _rows(con, f"""
+        WITH firsts AS (SELECT min(date) AS day FROM visits WHERE {IN_WINDOW}
+                        AND household_township IN (SELECT unnest($t)) GROUP BY household_key),
+        per_day AS (SELECT day, count(*) AS n FROM firsts GROUP BY day)
+        SELECT sum(coalesce(p.n, 0)) OVER (ORDER BY d.day)
+        FROM (SELECT unnest(generate_series($s::DATE, $e::DATE, INTERVAL 1 DAY))::DATE AS day) d
+        LEFT JOIN per_day p USING (day) ORDER BY d.day""", _wp(scope, window))]
 
 
 def _shares(con, scope, window, unit: str, order: str) -> list[dict]:
     return [{"households_visited": v, "households_total": n} for v, n in _rows(con, f"""
-        SELECT count(v.household_id), count(*) FROM households h JOIN townships t USING (township_code)
-        LEFT JOIN (SELECT DISTINCT household_id FROM visits WHERE {IN_WINDOW}
-                   AND household_id IN ({ROSTER_HOUSEHOLDS})) v USING (household_id)
+        SELECT count(v.household_key), count(*) FROM households h JOIN townships t USING (township_code)
+        LEFT JOIN (SELECT DISTINCT household_key FROM visits WHERE {IN_WINDOW}
+                   AND household_township IN (SELECT unnest($t))) v USING (household_key)
         WHERE h.township_code IN (SELECT unnest($t)) GROUP BY {unit}
-        ORDER BY round(100.0 * count(v.household_id) / count(*), 1), count(*) DESC, {order}""",
+        ORDER BY round(100.0 * count(v.household_key) / count(*), 1), count(*) DESC, {order}""",
                                                                                     _wp(scope, window))]
 
 
@@ -645,7 +644,7 @@ def _participation(con, scope, window, unit: str, order: str) -> list[dict]:
     return [{"deputies_visiting": v, "deputies_total": n} for v, n in _rows(con, f"""
         SELECT count(v.deputy_id), count(*) FROM deputies d JOIN townships t USING (township_code)
         LEFT JOIN (SELECT DISTINCT deputy_id FROM visit_deputies WHERE {IN_WINDOW}
-                   AND deputy_id IN ({ROSTER_DEPUTIES})) v USING (deputy_id)
+                   AND deputy_township IN (SELECT unnest($t))) v USING (deputy_id)
         WHERE d.township_code IN (SELECT unnest($t)) GROUP BY {unit}
         ORDER BY round(100.0 * count(v.deputy_id) / count(*), 1), count(*) DESC, {order}""", _wp(scope, window))]
 
@@ -678,8 +677,8 @@ def households_not_visited(con, scope, window, villages=(), page=None):
     _first_page(page)
     return _shown_page(con, f"""SELECT h.*, t.township_name FROM households h JOIN townships t USING (township_code)
         WHERE township_code IN (SELECT unnest($t))
-          AND household_id NOT IN (SELECT household_id FROM visits WHERE {IN_WINDOW}
-                                   AND household_id IN ({ROSTER_HOUSEHOLDS}))
+          AND household_key NOT IN (SELECT household_key FROM visits WHERE {IN_WINDOW}
+                                    AND household_township IN (SELECT unnest($t)) AND household_key IS NOT NULL)
           AND (len($v::VARCHAR[]) = 0 OR list_contains($v::VARCHAR[], CASE WHEN len($t) > 1
                THEN village || '（' || t.township_name || '）' ELSE village END))""",
                        "township_code, village, household_id",
@@ -730,7 +729,7 @@ def deputies_not_visiting(con, scope, window, groups=(), teams=(), page=None):
     return _shown_page(con, f"""SELECT d.*, t.township_name FROM deputies d JOIN townships t USING (township_code)
         WHERE township_code IN (SELECT unnest($t))
           AND deputy_id NOT IN (SELECT deputy_id FROM visit_deputies WHERE {IN_WINDOW}
-                                AND deputy_id IN ({ROSTER_DEPUTIES}))
+                                AND deputy_township IN (SELECT unnest($t)))
           AND (len($g::VARCHAR[]) = 0 OR list_contains($g::VARCHAR[], CASE WHEN len($t) > 1 THEN
                coalesce(group_name, '未填写') || '（' || t.township_name || '）' ELSE coalesce(group_name, '未填写') END))
           AND (len($m::VARCHAR[]) = 0 OR list_contains($m::VARCHAR[], CASE WHEN len($t) > 1 THEN
