@@ -113,6 +113,17 @@ def _same_shown(columns: list[str]):
     return same
 
 
+def _same_grid(columns: list[str]):
+    """A grid as the page reads it: the same rows in the same order, every one of `columns` (a
+    month by its day; the baseline's rows are lists in that order)."""
+    def shown(row) -> list[str]:
+        return [str(v)[:10] if name == "month" else _cell(v) for name, v in zip(columns, row, strict=True)]
+
+    def same(product, expected) -> bool:
+        return [shown(row) for row in product[columns].values.tolist()] == [shown(row) for row in expected]
+    return same
+
+
 # --- the as-of rules (definitions, not SQL shape) --------------------------------
 
 def _data_as_of(con, scope, today) -> dt.date:
@@ -344,9 +355,10 @@ def inspections_by_theme(con, scope, period):
 
 def _shown_page(con, rows: str, order: str, shown: str, params: dict) -> dict:
     """A list's length and its first page as a table shows it: `rows` (the list, unordered) cut by
-    `order` before `shown` (a SELECT over the page `p`, in the table's columns) names its rows."""
+    `order` (over `p`, the list) before `shown` (a SELECT over the page `p`, in the table's columns)
+    names its rows."""
     total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
-    page = _rows(con, f"WITH p AS (SELECT * FROM ({rows}) ORDER BY {order} LIMIT {PAGE}) {shown} ORDER BY {order}",
+    page = _rows(con, f"WITH p AS (SELECT * FROM ({rows}) p ORDER BY {order} LIMIT {PAGE}) {shown} ORDER BY {order}",
                  params)
     return {"total": total, "rows": [list(r) for r in page]}
 
@@ -368,16 +380,12 @@ def supervision_activities(con, scope, period, cells, page=None):
     rows = """SELECT * FROM activities
         WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND list_contains($v, kind)
           AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], strftime(date, '%Y-%m') || '|' || kind))"""
-    total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
-    shown = _rows(con, f"""
-        WITH p AS ({rows} ORDER BY date, source_file, source_row LIMIT {PAGE})
+    return _shown_page(con, rows, "p.date, p.source_file, p.source_row", """
         SELECT strftime(p.date, '%Y-%m-%d'), coalesce(t.township_name, p.township_code),
                coalesce(s.station_name, p.station_id), p.kind, p.theme, p.title, p.evaluated_unit, p.attendees,
                p.source_file, p.source_row
         FROM p LEFT JOIN townships t ON t.township_code = p.township_code
-        LEFT JOIN stations s ON s.station_id = p.station_id
-        ORDER BY p.date, p.source_file, p.source_row""", params)
-    return {"total": total, "rows": [list(r) for r in shown]}
+        LEFT JOIN stations s ON s.station_id = p.station_id""", params)
 
 
 EVALUATED_COLUMNS = ["evaluated_unit", "evaluations", "dates", "townships"]
@@ -785,13 +793,7 @@ STATION_MONTH_COLUMNS = ["station_id", "station_label", "township_code", "townsh
                          "cell_name"]
 
 
-def _same_station_months(product, expected) -> bool:
-    """The same grid, cell by cell and in order, every column the page reads."""
-    return [[str(v)[:10] if name == "month" else str(v) for name, v in zip(STATION_MONTH_COLUMNS, row, strict=True)]
-            for row in product[STATION_MONTH_COLUMNS].values.tolist()] == [[str(v) for v in row] for row in expected]
-
-
-@baseline("stations.station_months", same=_same_station_months)
+@baseline("stations.station_months", same=_same_grid(STATION_MONTH_COLUMNS))
 def station_months(con, scope, period, station=None, as_of=dt.date.max):
     return _rows(con, STATION_GRID + """
         SELECT g.station_id, coalesce(s.station_name, g.station_id) || '（' || g.station_id || '）' AS label,
@@ -810,13 +812,7 @@ UNIT_MONTH_COLUMNS = ["township_code", "township_name", "month", "activities", "
                       "reception_text"]
 
 
-def _same_unit_months(product, expected) -> bool:
-    """The same grid, row by row and in order, every column the page reads."""
-    return [[str(v)[:10] if name == "month" else _cell(v) for name, v in zip(UNIT_MONTH_COLUMNS, row, strict=True)]
-            for row in product[UNIT_MONTH_COLUMNS].values.tolist()] == [[_cell(v) for v in row] for row in expected]
-
-
-@baseline("stations.township_months", same=_same_unit_months)
+@baseline("stations.township_months", same=_same_grid(UNIT_MONTH_COLUMNS))
 def township_months(con, scope, period, as_of=dt.date.max, by="township"):
     code, name = ("county", "county") if by == "county" else ("township_code", "coalesce(township_name, township_code)")
     return _rows(con, STATION_GRID + f"""
@@ -962,17 +958,12 @@ def station_activities(con, scope, period, station=None, cells=(), page=None):
         WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) AND station_id IS NOT NULL
           AND ($st::VARCHAR IS NULL OR station_id = $st::VARCHAR)
           AND (len($c::VARCHAR[]) = 0 OR list_contains($c::VARCHAR[], station_id || '|' || strftime(date, '%Y-%m')))"""
-    params = _stp(scope, period, station, c=list(cells))
-    total = _one(con, f"SELECT count(*) FROM ({rows})", params)[0]
-    shown = _rows(con, f"""
-        WITH p AS ({rows} ORDER BY date, source_file, source_row LIMIT {PAGE})
+    return _shown_page(con, rows, "p.date, p.source_file, p.source_row", """
         SELECT strftime(p.date, '%Y-%m-%d'), coalesce(t.township_name, p.township_code),
                coalesce(s.station_name, p.station_id), p.kind, p.theme, p.title, p.attendees, p.voters_received,
                p.source_file, p.source_row
         FROM p LEFT JOIN townships t ON t.township_code = p.township_code
-        LEFT JOIN stations s ON s.station_id = p.station_id
-        ORDER BY p.date, p.source_file, p.source_row""", params)
-    return {"total": total, "rows": [list(r) for r in shown]}
+        LEFT JOIN stations s ON s.station_id = p.station_id""", _stp(scope, period, station, c=list(cells)))
 
 
 @baseline("stations.station_tally", same=_frame_equal(["activities"]))
@@ -1203,13 +1194,7 @@ def deputy_deeds(con, scope, deputy_id, period, kinds=(), page=None):
 CALENDAR_COLUMNS = ["month", "kind", "activities", "cell_text"]
 
 
-def _same_calendar(product, expected) -> bool:
-    """The same grid, cell by cell and in order: each month × kind, its count and its text."""
-    return [[str(v)[:10] if name == "month" else str(v) for name, v in zip(CALENDAR_COLUMNS, row, strict=True)]
-            for row in product[CALENDAR_COLUMNS].values.tolist()] == [[str(v) for v in row] for row in expected]
-
-
-@baseline("deputies.deputy_calendar", same=_same_calendar)
+@baseline("deputies.deputy_calendar", same=_same_grid(CALENDAR_COLUMNS))
 def deputy_calendar(con, scope, deputy_id, period):
     if not _on_roster(con, scope, deputy_id):
         return []
@@ -1391,14 +1376,7 @@ def register_counts(con, scope, page=None):
 GRID_COLUMNS = ["register", "township_code", "township_name", "month", "records", "cell_text"]
 
 
-def _same_grid(product, expected) -> bool:
-    """The same grid, cell by cell and in order: every register × unit × month, its records and
-    what the cell shows (空 where it holds none)."""
-    return [[str(v)[:10] if name == "month" else str(v) for name, v in zip(GRID_COLUMNS, row, strict=True)]
-            for row in product[GRID_COLUMNS].values.tolist()] == [[str(v) for v in row] for row in expected]
-
-
-@baseline("data.completeness", same=_same_grid)
+@baseline("data.completeness", same=_same_grid(GRID_COLUMNS))
 def completeness(con, scope, period, by="township"):
     code, name = ("t.county", "t.county") if by == "county" else ("t.township_code", "t.township_name")
     return _rows(con, f"""
