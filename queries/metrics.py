@@ -373,7 +373,9 @@ standing AS (
                AS stations_on_roster,
            count(s.station_id) FILTER (WHERE s.established_on BETWEEN b.bucket_start AND b.bucket_end)
                AS stations_established
-    FROM buckets b LEFT JOIN stations s ON s.township_code IN (SELECT unnest($towns))
+    FROM buckets b  -- the scope's stations chosen first, as in station_tally.sql
+    LEFT JOIN (SELECT station_id, established_on FROM stations WHERE township_code IN (SELECT unnest($towns))) s
+      ON true
     GROUP BY b.bucket
 )""", ("stations_on_roster", "stations_established"), " LEFT JOIN standing USING (bucket)"),
 }

@@ -87,8 +87,10 @@ COUNTY_Q2 = [
     ("reception_deputies_by_level", COUNTY, {"县": 2, "乡镇": 2}),  # D02 D06 | D01 D05
     ("voter_contacts_with_visits", COUNTY, 25 + 5),  # 25 voters; visits H01 H02 H01 H04 H06, not the 3 to firms
     ("stations_on_roster", COUNTY, 3),  # S01 (2018), S02 (2019), S03 (no date)
+    ("stations_on_roster", QH01, 2),  # S01, S02: another township's station is not on its roster
     ("stations_established", COUNTY, 0),
     ("station_activities_min", COUNTY, 1),  # S01 A01 A02 A11, S02 A05, S03 A03 A12
+    ("station_activities_min", m.Scope(("QH02",)), 2),  # S03 alone: A03 A12
     ("campaign_suggestions", COUNTY, 0),  # no suggestion names a 专项行动
     ("supervision_by_kind", QH01, {"视察": 1, "执法检查": 1, "调研": 1, "评议": 2}),  # A04 A05 A10 A07 A09
 ]
