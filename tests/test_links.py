@@ -341,7 +341,7 @@ def test_a_file_as_large_as_its_roster_is_joined_built_on_the_roster(county_db):
     """DuckDB builds a hash join on the side with fewer rows, however wide (etl/loader.py): a file
     with at least as many rows as its roster gets the hint while it is inserted, a smaller one and
     a register copying nothing do not, and the hint never outlives the insert, a failed one either."""
-    from etl.loader import JOIN_SIDE_HINT, _joins_built_on_rosters, _rollback
+    from etl.loader import IN_FILE_ORDER, JOIN_SIDE_HINT, _joins_built_on_rosters, _rollback
 
     con = duckdb.connect(str(county_db))
     try:
@@ -349,12 +349,12 @@ def test_a_file_as_large_as_its_roster_is_joined_built_on_the_roster(county_db):
             return con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
 
         households = con.execute("SELECT count(*) FROM households").fetchall()[0][0]
-        with _joins_built_on_rosters(con, "visits", households):
-            assert hint() == JOIN_SIDE_HINT
+        with _joins_built_on_rosters(con, "visits", households) as order:
+            assert (hint(), order) == (JOIN_SIDE_HINT, "")
         assert hint() == ""
         for table, rows in (("visits", households - 1), ("activities", 10**9)):
-            with _joins_built_on_rosters(con, table, rows):
-                assert hint() == ""
+            with _joins_built_on_rosters(con, table, rows) as order:
+                assert (hint(), order) == ("", IN_FILE_ORDER)
         con.execute("BEGIN TRANSACTION")
         with pytest.raises(duckdb.CatalogException), _joins_built_on_rosters(con, "visit_deputies", 10**9):
             con.execute("SELECT * FROM no_such_table")
@@ -363,3 +363,25 @@ def test_a_file_as_large_as_its_roster_is_joined_built_on_the_roster(county_db):
     finally:
         con.close()
 
+
+
+@pytest.mark.parametrize("visits", [4, 10], ids=["fewer than the roster", "as many as the roster"])
+def test_visits_and_their_links_are_stored_in_the_files_row_order(tmp_path, county_dir, visits):
+    """Written in the file's order (a township's rows lie together), whichever side the roster
+    joins are built on: a file smaller than the households (7) and deputies (8) rosters is sorted
+    back into it, a larger one streams through in it. The file lists its visits last first."""
+    from etl.cli import main
+    from tests.conftest import VISITS
+
+    db = _load_all_but(tmp_path, county_dir, "走访记录.csv")
+    backwards = [VISITS[0], *reversed(VISITS[1:visits + 1])]
+    assert main(["load", str(write_csv(tmp_path / "走访记录.csv", backwards, "utf-8")), "--db", db]) == 0
+    con = duckdb.connect(db, read_only=True)
+    try:
+        stored = [r for (r,) in con.execute("SELECT source_row FROM visits ORDER BY rowid").fetchall()]
+        linked = [r for (r,) in con.execute("SELECT v.source_row FROM visit_deputies l JOIN visits v "
+                                            "USING (visit_id) ORDER BY l.rowid").fetchall()]
+    finally:
+        con.close()
+    assert stored == list(range(2, visits + 2))
+    assert linked == sorted(linked) and len(linked) > len(stored)
