@@ -364,7 +364,6 @@ def test_a_file_as_large_as_its_roster_is_joined_built_on_the_roster(county_db):
         con.close()
 
 
-
 @pytest.mark.parametrize("visits", [4, 10], ids=["fewer than the roster", "as many as the roster"])
 def test_visits_and_their_links_are_stored_in_the_files_row_order(tmp_path, county_dir, visits):
     """Written in the file's order (a township's rows lie together), whichever side the roster
