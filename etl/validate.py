@@ -126,6 +126,10 @@ UNTIDY_CELL = f"{UNUSUAL_CHARACTER}|^{_EDGE}|{_EDGE}$"  # which cells of an unti
 FULL_WIDTH_PUNCTUATION = "[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]"
 UNTIDY_TEXT = ("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u00a0" + INVISIBLE[1:-1] + ODD_SPACES[1:-1]
                + f"\u0300-\u036f\u3099\u309a]|^{_EDGE}|{_EDGE}$")
+# A list of ids is split on ，and ；as on the , and ; they fold to (ID_SEPARATORS): in a list
+# (most lists an office types in Chinese use them) they are no unusual characters.
+UNUSUAL_IN_LIST = UNUSUAL_CHARACTER.replace("\uff01-\uff5e", "\uff01-\uff0b\uff0d-\uff1a\uff1c-\uff5e")
+UNTIDY_LIST = f"{UNUSUAL_IN_LIST}|^{_EDGE}|{_EDGE}$"
 
 
 def staged_select(register: Register, present: set[str], source: str) -> tuple[str, dict]:
@@ -133,28 +137,36 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
 
     Only the parameters the statement uses are bound: DuckDB refuses a named
     parameter it does not see (a roster file without any date column). Most rows
-    are tidy: one regular expression over the row's joined cells says so, and only
-    the untidy cells of an untidy row pay for trimming and folding.
+    are tidy: one regular expression over the row's joined cells (and one over each
+    list of ids, UNTIDY_LIST) says so, and only the untidy cells of an untidy row pay
+    for trimming and folding.
     """
     selects, params = ["row_no"], {}
-    cells = []
+    cells, lists = [], []
     for col in register.read_columns:
         name = ident(col.key)
         if col.key not in present:
             selects.append(f"CAST(NULL AS VARCHAR) AS {name}")
             continue
-        cells.append(f"coalesce({name}, '')")
         fold = "fold_width" if _is_code(col) else "fold_width_alnum"  # etl/schema.sql
         # Folding, dropping invisible characters and NFC cost microseconds a value: they are
         # paid only where an unusual character is present at all. Ids differing only by a
         # zero-width space then match.
         cleaned = (f"nfc_normalize(regexp_replace(regexp_replace({fold}({name}), $invisible, '', 'g'), "
                    "$odd_spaces, ' ', 'g'))")
-        folded = f"CASE WHEN regexp_matches({name}, $unusual) THEN {cleaned} ELSE {name} END"
+        unusual = "$unusual_in_list" if col.type == ID_LIST else "$unusual"
+        folded = f"CASE WHEN regexp_matches({name}, {unusual}) THEN {cleaned} ELSE {name} END"
         tidy = f"nullif({name}, '')"
-        if _is_code(col):
+        if col.type == ID_LIST:
+            lists.append(f"regexp_matches(coalesce({name}, ''), $untidy_list)")
+            untidy_cell = f"WHEN regexp_matches({name}, $untidy_list) THEN nullif(trim({folded}, $trim), '')"
+            params |= {"untidy_list": UNTIDY_LIST, "unusual_in_list": UNUSUAL_IN_LIST}
+        elif _is_code(col):
+            cells.append(f"coalesce({name}, '')")
             untidy_cell = f"WHEN regexp_matches({name}, $untidy_cell) THEN nullif(trim({folded}, $trim), '')"
+            params["untidy_cell"] = UNTIDY_CELL
         else:
+            cells.append(f"coalesce({name}, '')")
             # Chinese text is full of full-width punctuation (，：（）), which free text keeps: of
             # the cleaning such a cell gets only NFC can change it, and folding is the costly part.
             untidy_cell = (f"WHEN regexp_matches({name}, $untidy_text) THEN nullif(trim({folded}, $trim), '') "
@@ -162,13 +174,15 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
                            f"THEN nullif(nfc_normalize({name}), '')")
             params |= {"untidy_text": UNTIDY_TEXT, "full_width_punctuation": FULL_WIDTH_PUNCTUATION}
         selects.append(f"CASE WHEN untidy THEN CASE {untidy_cell} ELSE {tidy} END ELSE {tidy} END AS {name}")
-        params |= {"trim": TRIM_CHARS, "unusual": UNUSUAL_CHARACTER, "invisible": INVISIBLE,
-                   "odd_spaces": ODD_SPACES, "untidy_cell": UNTIDY_CELL}
-    if not cells:
+        params |= {"trim": TRIM_CHARS, "invisible": INVISIBLE, "odd_spaces": ODD_SPACES}
+        if col.type != ID_LIST:
+            params["unusual"] = UNUSUAL_CHARACTER
+    if cells:
+        params["untidy_row"] = UNTIDY_ROW
+        lists.insert(0, f"regexp_matches(concat_ws(chr(30), {', '.join(cells)}), $untidy_row)")
+    if not lists:
         return f"SELECT {', '.join(selects)} FROM {source}", params
-    params["untidy_row"] = UNTIDY_ROW
-    untidy = f"regexp_matches(concat_ws(chr(30), {', '.join(cells)}), $untidy_row) AS untidy"
-    return f"SELECT {', '.join(selects)} FROM (SELECT *, {untidy} FROM {source})", params
+    return f"SELECT {', '.join(selects)} FROM (SELECT *, {' OR '.join(lists)} AS untidy FROM {source})", params
 
 
 def _is_code(col: Column) -> bool:

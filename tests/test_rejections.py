@@ -215,7 +215,8 @@ CASES = [
     ("suggestions", {"内容摘要": "\u3000"}, "内容摘要", None, REASON_REQUIRED),
     ("suggestions", {"办理状态": ""}, "办理状态", None, REASON_REQUIRED),
     ("visits", {"走访代表": ""}, "走访代表", None, REASON_REQUIRED),
-    ("visits", {"走访代表": "、 ，"}, "走访代表", "、 ,", REASON_REQUIRED),  # ids are folded: ， is quoted back as ,
+    ("visits", {"走访代表": "、 ，"}, "走访代表", "、 ，", REASON_REQUIRED),  # separators only: quoted as written
+    ("visits", {"走访代表": "、 ，　"}, "走访代表", "、 ,", REASON_REQUIRED),  # an ideographic space: folded
     ("deputies", {"姓名": ""}, "姓名", None, REASON_REQUIRED),
     ("households", {"村": ""}, "村", None, REASON_REQUIRED),
     ("stations", {"活动站名称": ""}, "活动站名称", None, REASON_REQUIRED),

@@ -64,6 +64,32 @@ def test_staging_gives_the_cleaning_rule_for_free_text_and_for_codes():
     assert nfc["建议，\uf92c"] == "建议，\u90ce"  # with only punctuation to fold, still NFC'd
 
 
+def test_a_list_of_ids_splits_as_the_cleaning_rule_splits_it():
+    """In a list ，and ；are no unusual characters (UNUSUAL_IN_LIST): split, the list is the one
+    the folded , and ; give, and a list written with them alone is staged as written."""
+    rng = random.Random(5)
+    pieces = [*PIECES, "、", ",", ";", "；", "，", "D01", "C001T01-D002"]
+    values = sorted({"".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(20_000)})
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL)
+    con.execute("CREATE TEMP TABLE raw_rows AS SELECT row_number() OVER () AS row_no, v AS deputy_ids "
+                "FROM (SELECT unnest($v) AS v)", {"v": values})
+    register = next(r for r in REGISTERS if r.kind == "suggestions")
+    sql, params = validate.staged_select(register, {"deputy_ids"}, "raw_rows")
+    split = "list_filter(regexp_split_to_array({}, $id_separators), lambda x: x <> '')"
+    staged = con.execute(f"SELECT row_no, {split.format('deputy_ids')} FROM ({sql}) ORDER BY row_no",
+                         params | {"id_separators": validate.ID_SEPARATORS}).fetchall()
+    rule_params = {"fold_all_from": FOLD_ALL_FROM, "fold_all_to": FOLD_ALL_TO, "invisible": validate.INVISIBLE,
+                   "odd_spaces": validate.ODD_SPACES, "unusual": validate.UNUSUAL_IN_LIST,
+                   "trim": validate.TRIM_CHARS, "id_separators": validate.ID_SEPARATORS}
+    expected = con.execute(f"SELECT row_no, {split.format(reference('deputy_ids', True))} FROM raw_rows "
+                           "ORDER BY row_no", rule_params).fetchall()
+    assert staged == expected
+    assert len(values) > 5000
+    assert con.execute(f"SELECT deputy_ids FROM ({sql.replace('raw_rows', '(SELECT 1 AS row_no, $v AS deputy_ids)')})",
+                       params | {"v": "D01，D02；D03"}).fetchall() == [("D01，D02；D03",)]
+
+
 def test_iso_dates_read_by_the_cast_are_the_dates_the_written_forms_give():
     rng = random.Random(1)
     characters = "0123456789-/. 年月日T:+a"
