@@ -201,6 +201,21 @@ def test_rows_opened_by_a_written_date_are_sorted_in_sql(tmp_path):
         con.close()
 
 
+def test_a_split_duckdb_may_reorder_is_left_to_python_even_after_the_same_statement_kept_order(tmp_path):
+    """Without preserve_insertion_order the grid's rowids need not follow the file: such a
+    connection reads the file with reader.py, whatever plans another connection made."""
+    path = tmp_path / "活动记录_顺序.csv"
+    path.write_text(lines(HEADER, *acts(0, 10)), encoding="utf-8")
+    for keeps_order in (True, False, True):
+        con = duckdb.connect()
+        try:
+            con.execute("SET preserve_insertion_order = $on", {"on": keeps_order})
+            sheet = bulk_csv.read_csv_in_duckdb(con, path)
+            assert (sheet is not None) == keeps_order
+        finally:
+            con.close()
+
+
 @pytest.mark.parametrize(("text", "different"), [
     ('a,b,c\r\n1, "x",3\r\n', True),      # a space before an opening quote
     ('a,b,c\r\n1,"x" ,3\r\n', True),      # a space after a closing quote
