@@ -570,21 +570,19 @@ def _reject_duplicates(con, register: Register, order: int, sheets: list[str | N
                           ELSE replace(printf($reason, first_row & {mask}), '本文件', '本文件工作表「'
                                || list_extract($sheets, (first_row >> {ROW_BITS}) + 1) || '」') END"""
     for partition, column, same in _duplicate_rules(register):
-        # Only keys written twice are ordered by row: finding them is one hash aggregate.
+        # Only keys written twice are looked at: finding them, each with its first row, is one
+        # hash aggregate; every later row of such a key is rejected.
         keys = [k.strip() for k in partition.split(",")]
         twice = " AND ".join(f"d.{k} IS NOT DISTINCT FROM t.{k}" for k in keys)
         con.execute(
             f"""
             INSERT INTO problems
             SELECT row_no, $column, value, {reason}, $order
-            FROM (SELECT row_no, {ident("raw_" + column.key)} AS value,
-                         row_number() OVER w AS n, first_value(row_no) OVER w AS first_row
-                  FROM typed t WHERE row_no NOT IN (SELECT row_no FROM problems)
-                    AND EXISTS (SELECT 1 FROM (SELECT {partition} FROM typed
-                                               WHERE row_no NOT IN (SELECT row_no FROM problems)
-                                               GROUP BY ALL HAVING count(*) > 1) d WHERE {twice})
-                  WINDOW w AS (PARTITION BY {partition} ORDER BY row_no))
-            WHERE n > 1
+            FROM (SELECT t.row_no, t.{ident("raw_" + column.key)} AS value, d.first_row
+                  FROM typed t JOIN (SELECT {partition}, min(row_no) AS first_row FROM typed
+                                     WHERE row_no NOT IN (SELECT row_no FROM problems)
+                                     GROUP BY ALL HAVING count(*) > 1) d ON {twice}
+                  WHERE t.row_no <> d.first_row AND t.row_no NOT IN (SELECT row_no FROM problems))
             """,
             {"column": column.header, "reason": REASON_DUPLICATE.format(same), "order": order}
             | ({"sheets": sheets} if len(sheets) > 1 else {}),

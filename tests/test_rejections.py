@@ -373,6 +373,13 @@ def test_duplicate_suggestion_id_later_row_rejected(tmp_path: Path, db: Path) ->
     ]
 
 
+def test_a_key_written_three_times_names_its_first_row_twice(tmp_path: Path, db: Path) -> None:
+    rows = [VALID["suggestions"], {**VALID["suggestions"], "编号": "J02"}, VALID["suggestions"], VALID["suggestions"]]
+    result = load_rows(tmp_path, db, "suggestions", rows)
+    assert [(r.row_no, r.reason) for r in result.rejections] == [
+        (4, "「编号」" + REASON_DUPLICATE.format("编号") % 2), (5, "「编号」" + REASON_DUPLICATE.format("编号") % 2)]
+
+
 def test_duplicate_names_the_first_valid_row(tmp_path: Path, db: Path) -> None:
     """An invalid first occurrence does not count: the first valid row stands."""
     rows = [
