@@ -734,7 +734,8 @@ def _upsert(con, sheet: SheetData, load_id: int, accepted: int) -> list[LoadWarn
         # In the file's row order, so a township's links lie together (etl/schema.sql). A key is
         # accepted once per file (validate's duplicate rule), and each of its ids is in its list
         # once (validate.typed_base_select, names.py).
-        with _joins_built_on_rosters(con, register.link_table, accepted) as order:
+        links = con.execute("SELECT coalesce(sum(len(deputy_ids)), 0) FROM accepted").fetchall()[0][0]
+        with _joins_built_on_rosters(con, register.link_table, links) as order:
             con.execute(
                 f"INSERT INTO {link} ({columns}) SELECT {values} "
                 f"FROM (SELECT row_no, {key}, unnest(deputy_ids) AS deputy_id"
@@ -761,7 +762,8 @@ IN_FILE_ORDER = " ORDER BY a.row_no"
 @contextlib.contextmanager
 def _joins_built_on_rosters(con, table: str, rows: int):
     """Inserts into `table` build their roster joins (ROSTER_COPIES) on the roster when the
-    file's accepted rows are at least as many as the largest roster's.
+    `rows` inserted (a file's accepted rows, or their deputy links) are at least as many as the
+    largest roster's.
 
     Yields the ORDER BY that keeps the file's row order (IN_FILE_ORDER), or "" where the
     join keeps it already."""

@@ -364,6 +364,31 @@ def test_a_file_as_large_as_its_roster_is_joined_built_on_the_roster(county_db):
         con.close()
 
 
+def test_a_link_insert_is_judged_by_its_links_not_by_the_files_rows(tmp_path, county_dir, monkeypatch):
+    """An activity log with fewer rows than the deputies roster may still have more links."""
+    from etl import loader
+    from etl.cli import main
+
+    db = _load_all_but(tmp_path, county_dir, "活动记录.xlsx")
+    judged = []
+    real = loader._joins_built_on_rosters
+
+    def watched(con, table, rows):
+        judged.append((table, rows))
+        return real(con, table, rows)
+
+    monkeypatch.setattr(loader, "_joins_built_on_rosters", watched)
+    assert main(["load", str(county_dir / "活动记录.xlsx"), "--db", db]) == 0
+    con = duckdb.connect(db, read_only=True)
+    try:
+        rows, links = (con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                       for t in ("activities", "activity_deputies"))
+    finally:
+        con.close()
+    assert links != rows
+    assert judged == [("activities", rows), ("activity_deputies", links)]
+
+
 @pytest.mark.parametrize("visits", [4, 10], ids=["fewer than the roster", "as many as the roster"])
 def test_visits_and_their_links_are_stored_in_the_files_row_order(tmp_path, county_dir, visits):
     """Written in the file's order (a township's rows lie together), whichever side the roster
