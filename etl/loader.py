@@ -31,7 +31,7 @@ from etl.layout import SavedMapping, title_hints
 from etl.load_scope import LoadScope, reject_out_of_scope, township_codes
 from etl.mapping import save_mapping, saved_mappings
 from etl.masking import masked_cells, masked_value, personal_values
-from etl.names import TownshipNotGiven, needs_resolution, resolve_references, township_of_sheet
+from etl.names import TownshipNotGiven, references_by_id, resolve_references, township_of_sheet
 from etl.reader import (
     CSV_SUFFIXES,
     EXCEL_CELL_LIMIT,
@@ -574,9 +574,11 @@ def _load_sheet(con, sheet: SheetData, digest: str, strict: bool, on_stage, load
     rosters = validate.loaded_rosters(con)
     validate.typed_in_one(con, register, present)
     on_stage("校验", TYPED_DONE)
-    if needs_resolution(con, register, present, rosters):
+    by_id = references_by_id(con, register, present, rosters)
+    if not all(by_id.values()):
         _resolve_names(con, register, present, rosters)
-    checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables])
+    checked = validate.find_problems(con, register, present, rosters, [t.sheet for t in sheet.tables],
+                                     {key for key, ids in by_id.items() if ids})
     _add_reader_problems(con, broken)
     reject_out_of_scope(con, register, scope)
     rejected = con.execute(REJECTED_SQL).fetchall()

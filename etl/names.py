@@ -206,25 +206,28 @@ def resolve_references(
         _resolve_households(con, register, present)
 
 
-def needs_resolution(
+def references_by_id(
     con: duckdb.DuckDBPyConnection, register: Register, present: set[str], rosters: set[str], table: str = "typed"
-) -> bool:
-    """Whether resolve_references would change anything in `table`: a deputy, station or
-    household named by something that is not its roster id (the conditions it starts from)."""
+) -> dict[str, bool]:
+    """For each reference resolve_references would look at in `table` (deputy_ids, station_id
+    or place, household_id), whether every value is already its roster id: where one is not,
+    resolve_references has something to change (the conditions it starts from).
+
+    A station_id or household_id found all ids needs no roster check after (validate.find_problems)."""
     keys = {c.key for c in register.read_columns}
-    found = []
+    found = {}
     if "deputy_ids" in present and "deputies" in rosters:
-        found.append(f"SELECT 1 FROM (SELECT unnest(deputy_ids) AS token FROM {table}) "
-                     "WHERE token NOT IN (SELECT deputy_id FROM deputies)")
+        found["deputy_ids"] = (f"SELECT 1 FROM (SELECT unnest(deputy_ids) AS token FROM {table}) "
+                               "WHERE token NOT IN (SELECT deputy_id FROM deputies)")
     if "station_id" in keys and register.kind != "stations" and "stations" in rosters:
         value = "station_id" if "station_id" in present else "place" if "place" in present else None
         if value:
-            found.append(f"SELECT 1 FROM {table} b WHERE b.{ident(value)} IS NOT NULL AND {STATION_UNMATCHED[value]}")
+            found[value] = f"SELECT 1 FROM {table} b WHERE b.{ident(value)} IS NOT NULL AND {STATION_UNMATCHED[value]}"
     if register.kind == "visits" and "households" in rosters and present & {"household_id", "head_name"}:
         name = "coalesce(b.head_name, b.household_id)" if "head_name" in present else "b.household_id"
-        found.append(f"SELECT 1 FROM {table} b WHERE {name} IS NOT NULL AND (b.household_id IS NULL "
-                     "OR b.household_id NOT IN (SELECT household_id FROM households))")
-    return any(con.execute(f"SELECT EXISTS ({sql})").fetchall()[0][0] for sql in found)
+        found["household_id"] = (f"SELECT 1 FROM {table} b WHERE {name} IS NOT NULL AND (b.household_id IS NULL "
+                                 "OR b.household_id NOT IN (SELECT household_id FROM households))")
+    return {key: not con.execute(f"SELECT EXISTS ({sql})").fetchall()[0][0] for key, sql in found.items()}
 
 
 def _resolve_deputies(con, register: Register) -> None:

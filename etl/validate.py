@@ -240,7 +240,7 @@ def typed_in_one(con: duckdb.DuckDBPyConnection, register: Register, present: se
     """`raw_rows` -> `typed` in one statement: staged (trimmed, folded, '' as NULL), typed
     (values parsed next to their raw text, the township resolved) and derived, no table between.
 
-    Where the file names people or stations by name (names.needs_resolution), the loader
+    Where the file names people or stations by name (names.references_by_id), the loader
     resolves the names to ids in it (names.resolve_references, on it renamed typed_base)
     and derives the rows that changed again (derive_changed).
     """
@@ -441,8 +441,9 @@ def column_checks(register: Register) -> list[Check]:
     return checks
 
 
-def register_checks(register: Register, rosters: set[str]) -> list[Check]:
-    """Rules across columns and against the rosters loaded so far."""
+def register_checks(register: Register, rosters: set[str], all_ids: set[str] = frozenset()) -> list[Check]:
+    """Rules across columns and against the rosters loaded so far, but for the references
+    found to be roster ids already (`all_ids`, names.references_by_id)."""
     col = register.column
     checks: list[Check] = []
     if register.kind != "townships":
@@ -452,7 +453,7 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
             Check(township, "matches > 1", REASON_TOWNSHIP_AMBIGUOUS),
         ]
     for key, (table, reason) in references(register).items():
-        if key in {c.key for c in register.columns} and table in rosters:
+        if key in {c.key for c in register.columns} and table in rosters and key not in all_ids:
             checks.append(Check(
                 col(key),
                 f"{ident(key)} IS NOT NULL AND {ident(key)} NOT IN (SELECT {ident(key)} "
@@ -492,17 +493,18 @@ def register_checks(register: Register, rosters: set[str]) -> list[Check]:
 
 def find_problems(
     con: duckdb.DuckDBPyConnection, register: Register, present: set[str], rosters: set[str] | None = None,
-    sheets: list[str | None] | None = None,
+    sheets: list[str | None] | None = None, all_ids: set[str] = frozenset(),
 ) -> Validation:
     """Fill `problems` with every broken rule, then reject duplicates among the rest.
 
     References resolved by name (etl/names.py) left their misses in
     `reference_problems`, which join the rules' findings here. `sheets` names the
-    sheets of a register read from several, for a duplicate found in another sheet.
+    sheets of a register read from several, for a duplicate found in another sheet;
+    `all_ids` the references every row gives as a roster id (their roster check is done).
     """
     rosters = loaded_rosters(con) if rosters is None else rosters
     result = Validation()
-    checks = column_checks(register) + register_checks(register, rosters)
+    checks = column_checks(register) + register_checks(register, rosters, all_ids)
     assert len(checks) < 63, "one bit per rule in a BIGINT"
     # One pass over `typed` marks each row with the rules it breaks, one bit a rule; the few
     # rows marked are then listed rule by rule.

@@ -24,6 +24,7 @@ from etl.loader import LOADED, STRICT_REFUSED, FileResult, load_file
 from etl.publish import publishing
 from etl.registers import (
     ACTIVITY_KINDS,
+    BY_KIND,
     DEPUTY_LEVELS,
     EDUCATION_LEVELS,
     GENDERS,
@@ -349,6 +350,37 @@ def test_township_name_ambiguous_code_accepted(tmp_path: Path, db: Path) -> None
     assert query(db, "SELECT activity_id, township_code FROM activities ORDER BY activity_id") == [
         ("A2", "T03"), ("A3", "T01"), ("A4", "T02"),
     ]
+
+
+@pytest.mark.parametrize(("kind", "overrides", "checked_by_id"), [
+    ("visits", {}, {"deputy_ids", "household_id"}),
+    ("visits", {"户编号": "H999"}, {"deputy_ids"}),
+    ("visits", {"走访代表": "张三"}, {"household_id"}),
+    ("activities", {}, {"deputy_ids", "station_id"}),
+    ("activities", {"活动站编号": "S99"}, {"deputy_ids"}),
+])
+def test_a_roster_check_already_made_on_the_ids_is_not_made_again(
+    tmp_path: Path, db: Path, monkeypatch, kind: str, overrides: dict, checked_by_id: set[str]
+) -> None:
+    """Finding whether names need resolving (names.references_by_id) checks every id against its
+    roster: where all are on it, find_problems leaves their roster rule out; where one is not, it
+    keeps the rule, which rejects the row (test_rejection)."""
+    from etl import validate
+
+    given = []
+    real = validate.find_problems
+
+    def watched(con, register, present, rosters=None, sheets=None, all_ids=frozenset()):
+        given.append(set(all_ids))
+        return real(con, register, present, rosters, sheets, all_ids)
+
+    monkeypatch.setattr(validate, "find_problems", watched)
+    load_rows(tmp_path, db, kind, [VALID[kind], bad_row(kind, overrides)])
+    assert given == [checked_by_id]
+    rules = {check.reason for check in validate.register_checks(BY_KIND[kind], {"stations", "households"},
+                                                                checked_by_id)}
+    assert (REASON_HOUSEHOLD_UNKNOWN in rules) == ("household_id" not in checked_by_id and kind == "visits")
+    assert (REASON_STATION_UNKNOWN in rules) == ("station_id" not in checked_by_id and kind == "activities")
 
 
 # ---------------------------------------------------------------- duplicates within a file
