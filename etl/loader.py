@@ -714,9 +714,14 @@ def _upsert(con, sheet: SheetData, load_id: int, accepted: int) -> list[LoadWarn
         "CREATE OR REPLACE TEMP VIEW accepted AS SELECT * FROM typed "
         "WHERE row_no NOT IN (SELECT row_no FROM problems)"
     )
-    warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register))
+    # A new year's file replaces nothing: one look saves finding the replaced rows and deleting
+    # them (and their links: a key has links only while its row is stored).
+    replacing = con.execute(f"SELECT EXISTS (SELECT 1 FROM accepted WHERE {key} IN (SELECT {key} FROM {table}))"
+                            ).fetchall()[0][0]
+    warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register)) if replacing else []
     numbers = _kept_numbers(con, register)
-    con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
+    if replacing:
+        con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
     stored = stored_columns(register)
     columns, values, joins = _with_copies(register.kind, stored)
     columns, values, joins = columns + numbers[0], values + numbers[1], joins + numbers[2]
@@ -730,7 +735,8 @@ def _upsert(con, sheet: SheetData, load_id: int, accepted: int) -> list[LoadWarn
     _refresh_copies(con, register, load_id)
     if register.link_table:
         link = ident(register.link_table)
-        con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
+        if replacing:
+            con.execute(f"DELETE FROM {link} WHERE {key} IN (SELECT {key} FROM accepted)")
         columns, values, joins = _with_copies(register.link_table, [register.natural_key, "deputy_id",
                                                                     *register.link_columns])
         # In the file's row order, so a township's links lie together (etl/schema.sql). A key is
