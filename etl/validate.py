@@ -368,8 +368,7 @@ def _derived_exprs(register: Register, present: set[str]) -> dict[str, str]:
         facts = (
             f"CAST(date AS VARCHAR), township_code, coalesce(village, ''), {target}, "
             "coalesce(household_id, ''), coalesce(enterprise, ''), "
-            "CASE WHEN len(deputy_ids) > 1 THEN array_to_string(list_sort(deputy_ids), '、') "
-            "ELSE coalesce(deputy_ids[1], '') END"
+            "ids_in_order(deputy_ids)"
         )
         derived["visit_id"] = f"'V' || left(md5(concat_ws('|', {facts})), 16)"
     elif register.kind in ROSTER_IDS and register.natural_key not in present:

@@ -107,3 +107,18 @@ def test_iso_dates_read_by_the_cast_are_the_dates_the_written_forms_give():
     assert differing == []
     assert con.execute("SELECT parse_date('2024-02-29'), parse_date('2024-02-30'), parse_date('2024年2月3日')"
                        ).fetchall() == [(dt.date(2024, 2, 29), None, dt.date(2024, 2, 3))]
+
+
+def test_ids_in_order_are_the_sorted_ids_a_visit_key_was_always_hashed_from():
+    """Visit keys loaded before stay the same: ids_in_order gives what sorting the list gave."""
+    rng = random.Random(7)
+    ids = ["C001T01-D001", "C001T01-D002", "C001T01-D010", "c001", "Ｃ００１", "D1", "D10", "D2", "张三", "张三丰", ""]
+    lists = [[rng.choice(ids) for _ in range(rng.randint(0, 4))] for _ in range(5000)]
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL)
+    differing = con.execute(
+        "SELECT l FROM (SELECT unnest($lists) AS l UNION ALL SELECT NULL) WHERE ids_in_order(l) IS DISTINCT FROM "
+        "CASE WHEN len(l) > 1 THEN array_to_string(list_sort(l), '、') ELSE coalesce(l[1], '') END",
+        {"lists": lists}).fetchall()
+    assert differing == []
+    assert con.execute("SELECT ids_in_order(['D2', 'D10']), ids_in_order(NULL)").fetchall() == [("D10、D2", "")]
