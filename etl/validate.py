@@ -142,7 +142,7 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
     for trimming and folding.
     """
     selects, params = ["row_no"], {}
-    cells, lists = [], []
+    cells, untidy_tests = [], []
     for col in register.read_columns:
         name = ident(col.key)
         if col.key not in present:
@@ -158,7 +158,7 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
         folded = f"CASE WHEN regexp_matches({name}, {unusual}) THEN {cleaned} ELSE {name} END"
         tidy = f"nullif({name}, '')"
         if col.type == ID_LIST:
-            lists.append(f"regexp_matches(coalesce({name}, ''), $untidy_list)")
+            untidy_tests.append(f"regexp_matches(coalesce({name}, ''), $untidy_list)")
             untidy_cell = f"WHEN regexp_matches({name}, $untidy_list) THEN nullif(trim({folded}, $trim), '')"
             params |= {"untidy_list": UNTIDY_LIST, "unusual_in_list": UNUSUAL_IN_LIST}
         elif _is_code(col):
@@ -179,10 +179,10 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
             params["unusual"] = UNUSUAL_CHARACTER
     if cells:
         params["untidy_row"] = UNTIDY_ROW
-        lists.insert(0, f"regexp_matches(concat_ws(chr(30), {', '.join(cells)}), $untidy_row)")
-    if not lists:
+        untidy_tests.insert(0, f"regexp_matches(concat_ws(chr(30), {', '.join(cells)}), $untidy_row)")
+    if not untidy_tests:
         return f"SELECT {', '.join(selects)} FROM {source}", params
-    return f"SELECT {', '.join(selects)} FROM (SELECT *, {' OR '.join(lists)} AS untidy FROM {source})", params
+    return f"SELECT {', '.join(selects)} FROM (SELECT *, {' OR '.join(untidy_tests)} AS untidy FROM {source})", params
 
 
 def _is_code(col: Column) -> bool:
