@@ -254,7 +254,7 @@ CREATE OR REPLACE MACRO distinct_in_order(l) AS
 
 -- A visit's deputies as its hashed key names them: the ids sorted and joined by 、, '' for none.
 -- Nearly every list holds one or two ids: those are put in order without sorting a list, which
--- cost a fifth of typing a province's visit file (tests/test_staging.py checks it against the sort).
+-- cost a sixth of typing a province's visit file (tests/test_staging.py checks it against the sort).
 CREATE OR REPLACE MACRO ids_in_order(l) AS CASE coalesce(len(l), 0) WHEN 0 THEN '' WHEN 1 THEN l[1]
     WHEN 2 THEN CASE WHEN l[1] <= l[2] THEN l[1] || '、' || l[2] ELSE l[2] || '、' || l[1] END
     ELSE array_to_string(list_sort(l), '、') END;

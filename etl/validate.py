@@ -154,13 +154,14 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
         # zero-width space then match.
         cleaned = (f"nfc_normalize(regexp_replace(regexp_replace({fold}({name}), $invisible, '', 'g'), "
                    "$odd_spaces, ' ', 'g'))")
-        unusual = "$unusual_in_list" if col.type == ID_LIST else "$unusual"
-        folded = f"CASE WHEN regexp_matches({name}, {unusual}) THEN {cleaned} ELSE {name} END"
+        unusual = "unusual_in_list" if col.type == ID_LIST else "unusual"
+        params[unusual] = UNUSUAL_IN_LIST if col.type == ID_LIST else UNUSUAL_CHARACTER
+        folded = f"CASE WHEN regexp_matches({name}, ${unusual}) THEN {cleaned} ELSE {name} END"
         tidy = f"nullif({name}, '')"
         if col.type == ID_LIST:
             untidy_tests.append(f"regexp_matches(coalesce({name}, ''), $untidy_list)")
             untidy_cell = f"WHEN regexp_matches({name}, $untidy_list) THEN nullif(trim({folded}, $trim), '')"
-            params |= {"untidy_list": UNTIDY_LIST, "unusual_in_list": UNUSUAL_IN_LIST}
+            params["untidy_list"] = UNTIDY_LIST
         elif _is_code(col):
             cells.append(f"coalesce({name}, '')")
             untidy_cell = f"WHEN regexp_matches({name}, $untidy_cell) THEN nullif(trim({folded}, $trim), '')"
@@ -175,8 +176,6 @@ def staged_select(register: Register, present: set[str], source: str) -> tuple[s
             params |= {"untidy_text": UNTIDY_TEXT, "full_width_punctuation": FULL_WIDTH_PUNCTUATION}
         selects.append(f"CASE WHEN untidy THEN CASE {untidy_cell} ELSE {tidy} END ELSE {tidy} END AS {name}")
         params |= {"trim": TRIM_CHARS, "invisible": INVISIBLE, "odd_spaces": ODD_SPACES}
-        if col.type != ID_LIST:
-            params["unusual"] = UNUSUAL_CHARACTER
     if cells:
         params["untidy_row"] = UNTIDY_ROW
         untidy_tests.insert(0, f"regexp_matches(concat_ws(chr(30), {', '.join(cells)}), $untidy_row)")
