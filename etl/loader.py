@@ -719,7 +719,7 @@ def _upsert(con, sheet: SheetData, load_id: int, accepted: int) -> list[LoadWarn
     replacing = con.execute(f"SELECT EXISTS (SELECT 1 FROM accepted WHERE {key} IN (SELECT {key} FROM {table}))"
                             ).fetchall()[0][0]
     warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register)) if replacing else []
-    numbers = _kept_numbers(con, register)
+    numbers = _kept_numbers(con, register, replacing)
     if replacing:
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
     stored = stored_columns(register)
@@ -788,12 +788,15 @@ def _joins_built_on_rosters(con, table: str, rows: int):
             con.execute("RESET disabled_optimizers")
 
 
-def _kept_numbers(con, register: Register) -> tuple[str, str, str]:
+def _kept_numbers(con, register: Register, replacing: bool) -> tuple[str, str, str]:
     """For a NUMBERED roster: keep the numbers of the rows about to be replaced, and return the
-    column, value and join an insert from `a` gives them with (a new row: the sequence's next)."""
+    column, value and join an insert from `a` gives them with (a new row: the sequence's next).
+    A file `replacing` no stored row gives every row the sequence's next, without a join."""
     if register.kind not in NUMBERED:
         return "", "", ""
     column, sequence = (ident(name) for name in NUMBERED[register.kind])
+    if not replacing:
+        return f", {column}", f", nextval('{sequence}')", ""
     table, key = ident(register.kind), ident(register.natural_key)
     con.execute(f"CREATE OR REPLACE TEMP TABLE kept_numbers AS SELECT {key}, {column} FROM {table} "
                 f"WHERE {key} IN (SELECT {key} FROM accepted)")
