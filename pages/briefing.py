@@ -8,7 +8,7 @@ from queries import periods
 from queries.labels import METRICS
 from reports import briefing
 from reports.briefing_batch import batch_zip, county_batches
-from reports.briefing_charts import briefing_charts
+from reports.briefing_charts import briefing_charts, chart_frames
 from reports.briefing_export import briefing_document
 from ui import access, audit, layout, presentation
 from ui import format as fmt
@@ -53,7 +53,7 @@ layout.metric_tiles(briefing.HEADLINE, shown.now, shown.previous, shown.last_yea
 text = briefing.paragraph(shown.now, scope_name, period_name)
 st.markdown(f"<div class='briefing-paragraph'>{html_text(text)}</div>", unsafe_allow_html=True)
 
-charts = fetch(briefing_charts, scope, quarter, shown.now)
+charts = briefing_charts(fetch(chart_frames, scope, quarter, shown.now), shown.now)
 if not charts:
     layout.empty_note("代表活动、意见建议或走访")
 # On the projector the three leading charts share one row; the lists stay for the report.

@@ -20,7 +20,7 @@ from queries.labels import METRICS
 from queries.metrics import Con, Period, Scope
 from queries.scope import ScopeError
 from reports import briefing
-from reports.briefing_charts import briefing_charts
+from reports.briefing_charts import briefing_charts, chart_frames
 from reports.briefing_export import briefing_document
 from reports.images import Stamp
 
@@ -71,7 +71,7 @@ def briefing_file(con: Con, scope: Scope, quarter: Period, name: str, township_n
     """One scope's briefing as .docx bytes: figures, paragraph, charts, 需要关注 and 口径."""
     shown = briefing.briefing_figures(con, scope, quarter)
     text = briefing.paragraph(shown.now, briefing.scope_word(township_names, county), briefing.period_word(quarter))
-    charts = briefing_charts(con, scope, quarter, shown.now)
+    charts = briefing_charts(chart_frames(con, scope, quarter, shown.now), shown.now)
     attention = briefing.attention_items(con, scope, quarter, shown.now)
     definitions = [(METRICS[k].name, METRICS[k].definition) for k in briefing.HEADLINE]
     title = f"{name}{periods.describe(quarter)}人大工作简报"

@@ -16,7 +16,7 @@ from docx import Document
 from charts import figures
 from queries.metrics import Period, Scope
 from reports import briefing
-from reports.briefing_charts import briefing_charts
+from reports.briefing_charts import briefing_charts, chart_frames
 from reports.briefing_export import briefing_document, headline_table
 from reports.docx_report import PICTURE_CM
 from reports.images import PAGE_SCALE, PAGE_WIDTH, Stamp, png_bytes, png_size
@@ -177,7 +177,7 @@ def test_png_is_16_9_at_twice_the_size_and_draws_chinese():
 def test_docx_holds_paragraph_table_and_images(con):
     scope = Scope(("QH01",))
     shown = briefing.briefing_figures(con, scope, Q2)
-    charts = briefing_charts(con, scope, Q2, shown.now)
+    charts = briefing_charts(chart_frames(con, scope, Q2, shown.now), shown.now)
     text = briefing.paragraph(shown.now, "全镇", "本季度")
     attention = briefing.attention_items(con, scope, Q2, shown.now)
     data = briefing_document("2024年第二季度人大工作简报", Stamp("青河镇", "2024年第二季度", "2024-07-10"), text,
@@ -200,7 +200,7 @@ def _county_briefing(con) -> tuple[bytes, str]:
     """The Word briefing of the whole hand-counted county for 2024 Q2, and its title."""
     scope = Scope(("QH01", "QH02", "QH03"))
     shown = briefing.briefing_figures(con, scope, Q2)
-    charts = briefing_charts(con, scope, Q2, shown.now)
+    charts = briefing_charts(chart_frames(con, scope, Q2, shown.now), shown.now)
     attention = briefing.attention_items(con, scope, Q2, shown.now)
     title = "全部乡镇2024年第二季度人大工作简报"
     data = briefing_document(title, Stamp("全部乡镇", "2024年第二季度", "2024-07-10"),
