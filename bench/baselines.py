@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from etl.registers import ACTIVITY_KINDS
+from etl.registers import ACTIVITY_KINDS, ENTERPRISE_TARGET
 from queries.metrics import (
     INSPECTION_KINDS,
     MOTION_SOURCE,
@@ -1451,20 +1451,183 @@ def county_batches(con, counties=(), scope=None):
                 {"t": _towns(scope)})[0]
 
 
+def _in(i: int, column: str = "date") -> str:
+    return f"{column} BETWEEN $s{i} AND $e{i}"
+
+
+def _as_dict(value) -> dict:
+    return dict(value or {})
+
+
+def _summary_activities(con, p: dict, n: range) -> list[dict]:
+    """Every activity figure of each period: one scan of the scope's activities grouped by period
+    (a summary's periods, a year or term and the one before it, do not overlap)."""
+    meeting_type = ("CASE WHEN contains(title, '人民代表大会') OR contains(title, '人代会') THEN '人民代表大会会议' "
+                    "WHEN contains(title, '主席团') THEN '主席团会议' ELSE '其他会议' END")
+    rows = _by_period(con, f"""
+        SELECT {{period}}, count(*), count(*) FILTER (WHERE list_contains($insp, kind)),
+               histogram(coalesce(theme, '未填写')) FILTER (WHERE list_contains($insp, kind)),
+               count(*) FILTER (WHERE list_contains($sup, kind)), histogram(kind) FILTER (WHERE list_contains($sup, kind)),
+               count(DISTINCT evaluated_unit) FILTER (WHERE kind = '评议'),
+               histogram(station_id) FILTER (WHERE station_id IS NOT NULL), count(*) FILTER (WHERE kind = $rec),
+               coalesce(sum(voters_received), 0), count(*) FILTER (WHERE kind = '会议'),
+               histogram({meeting_type}) FILTER (WHERE kind = '会议'), count(*) FILTER (WHERE kind = '学习培训'),
+               coalesce(sum(attendees) FILTER (WHERE kind = '学习培训'), 0)
+        FROM activities WHERE date BETWEEN $first AND $last AND township_code IN (SELECT unnest($t))
+        GROUP BY 1""", p, n, (0, 0, None, 0, None, 0, None, 0, 0, 0, None, 0, 0))
+    fewest = _rows(con, "SELECT " + ", ".join(
+        f"min(coalesce(a.n{i}, 0)) FILTER (WHERE s.established_on IS NULL OR s.established_on <= $e{i})" for i in n)
+        + " FROM stations s LEFT JOIN (SELECT station_id, " + ", ".join(
+            f"count(*) FILTER (WHERE {_in(i)}) AS n{i}" for i in n)
+        + """ FROM activities WHERE date BETWEEN $first AND $last AND station_id IS NOT NULL
+              AND township_code IN (SELECT unnest($t)) GROUP BY 1) a USING (station_id)
+            WHERE s.township_code IN (SELECT unnest($t))""", p)[0]
+    keys = ("activities_total", "inspections", "inspections_by_theme", "supervision", "supervision_by_kind",
+            "evaluated_units", "station_activities", "reception_days", "voter_contacts", "meetings",
+            "meetings_by_type", "trainings", "training_attendance")
+    figures = []
+    for i in n:
+        found = dict(zip(keys, rows[i], strict=True))
+        for key in ("inspections_by_theme", "supervision_by_kind", "station_activities", "meetings_by_type"):
+            found[key] = _as_dict(found[key])
+        figures.append(found | {"station_activities_min": fewest[i]})
+    return figures
+
+
+def _summary_listed(con, p: dict, n: range) -> list[dict]:
+    """述职 and 接待日 deputies of each period, from the activity links (levels from the roster)."""
+    figures = [{} for _ in n]
+    for i in n:
+        reporting, by_level = _one(con, f"""
+            SELECT count(*), histogram(coalesce(d.level, '未填写')) FROM (
+                SELECT DISTINCT deputy_id FROM activity_deputies WHERE kind = $rep AND {_in(i)}
+                  AND township_code IN (SELECT unnest($t))) l LEFT JOIN deputies d USING (deputy_id)""", p)
+        per_reception, reception_levels = _one(con, f"""
+            WITH l AS (SELECT activity_id, deputy_id FROM activity_deputies WHERE kind = $rec AND {_in(i)}
+                         AND township_code IN (SELECT unnest($t)))
+            SELECT (SELECT round(avg(n), 1) FROM (SELECT count(*) AS n FROM l GROUP BY activity_id)),
+                   (SELECT histogram(coalesce(d.level, '未填写')) FROM (SELECT DISTINCT deputy_id FROM l) x
+                    LEFT JOIN deputies d USING (deputy_id))""", p)
+        figures[i] = {"reporting_deputies": reporting, "reporting_deputies_by_level": _as_dict(by_level),
+                      "deputies_per_reception": per_reception, "reception_deputies_by_level": _as_dict(reception_levels)}
+    return figures
+
+
+def _summary_suggestions(con, p: dict, n: range) -> list[dict]:
+    """Every suggestion figure of each period, open ones at its as-of day: one scan, FILTER per period
+    (a motion counts as the campaign's when collected between the period's first and last campaign visit)."""
+    days = _one(con, "SELECT " + ", ".join(f"min(date) FILTER (WHERE {_in(i)}), max(date) FILTER (WHERE {_in(i)})"
+                                           for i in n) + " FROM visits WHERE date BETWEEN $first AND $last "
+                                                         "AND campaign IS NOT NULL AND township_code IN (SELECT unnest($t))", p)
+    p = p | {f"{edge}{i}": days[2 * i + k] for i in n for k, edge in enumerate("vw")}
+    row = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE {_in(i, 'received_on')}), "
+        f"histogram(source) FILTER (WHERE {_in(i, 'received_on')}), "
+        f"count(*) FILTER (WHERE {_in(i, 'resolved_on')}), "
+        f"count(*) FILTER (WHERE {_in(i, 'received_on')} AND status = $done), "
+        f"median(resolved_on - received_on) FILTER (WHERE {_in(i, 'resolved_on')}), "
+        f"count(*) FILTER (WHERE status <> $done AND received_on <= $a{i} AND $a{i} - received_on > $limit), "
+        f"count(*) FILTER (WHERE status <> $done AND received_on + $limit > $a{i} "
+        f"AND received_on + $limit <= $a{i} + $window), "
+        f"histogram(outcome) FILTER (WHERE {_in(i, 'resolved_on')} AND outcome IS NOT NULL), "
+        f"count(*) FILTER (WHERE {_in(i, 'resolved_on')} AND satisfaction IS NOT NULL), "
+        f"count(*) FILTER (WHERE {_in(i, 'resolved_on')} AND list_contains($ok, satisfaction)), "
+        f"count(*) FILTER (WHERE {_in(i, 'received_on')} AND campaign IS NOT NULL AND source <> $motion), "
+        f"count(*) FILTER (WHERE {_in(i, 'received_on')} AND source = $motion AND (campaign IS NOT NULL "
+        f"OR received_on BETWEEN $v{i} AND $w{i}))" for i in n)
+        + " FROM suggestions WHERE township_code IN (SELECT unnest($t))", p)
+    figures = []
+    for i in n:
+        (collected, sources, resolved, collected_resolved, median, overdue, due_soon, outcomes, answered, satisfied,
+         campaign, motions) = row[12 * i:12 * (i + 1)]
+        figures.append({
+            "suggestions_collected": collected, "suggestions_by_source": _as_dict(sources),
+            "suggestions_resolved": resolved, "resolution_rate": collected_resolved / collected if collected else None,
+            "median_days_to_resolve": median, "overdue": overdue, "due_soon": due_soon,
+            "suggestions_by_outcome": {letter: _as_dict(outcomes).get(letter, 0) for letter in "ABCD"},
+            "satisfaction_rate": satisfied / answered if answered else None,
+            "campaign_suggestions": campaign, "campaign_motions": motions})
+    return figures
+
+
+def _by_period(con, sql: str, p: dict, n: range, empty: tuple) -> list[tuple]:
+    """`sql`'s aggregates grouped by {period} (which of the disjoint periods a row's date is in),
+    one tuple per period, `empty` for a period without rows."""
+    period = "CASE " + " ".join(f"WHEN {_in(i)} THEN {i}" for i in n) + " END"
+    found = {row[0]: row[1:] for row in _rows(con, sql.format(period=period), p)}
+    return [found.get(i, empty) for i in n]
+
+
+def _summary_visits(con, p: dict, n: range) -> list[dict]:
+    """Coverage (the scope's roster households and deputies reached anywhere) and the scope's own
+    visit figures of each period."""
+    own = _by_period(con, """
+        SELECT {period}, count(DISTINCT enterprise), coalesce(sum(problems_found), 0),
+               coalesce(sum(problems_solved), 0), count(DISTINCT household_id) FILTER (WHERE consoled),
+               count(*) FILTER (WHERE target_kind <> $enterprise)
+        FROM visits WHERE date BETWEEN $first AND $last AND township_code IN (SELECT unnest($t)) GROUP BY 1""",
+                     p, n, (0, 0, 0, 0, 0))
+    visited = _by_period(con, """SELECT {period}, count(DISTINCT household_key) FROM visits
+        WHERE date BETWEEN $first AND $last AND household_township IN (SELECT unnest($t)) GROUP BY 1""", p, n, (0,))
+    deputies = _by_period(con, """SELECT {period}, count(DISTINCT deputy_id) FROM visit_deputies
+        WHERE date BETWEEN $first AND $last AND deputy_township IN (SELECT unnest($t)) GROUP BY 1""", p, n, (0,))
+    households, on_roster = _one(con, """SELECT (SELECT count(*) FROM households WHERE township_code IN (SELECT unnest($t))),
+                                              (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($t)))""",
+                                 p)
+    figures = []
+    for i in n:
+        (enterprises, found, solved, consoled, contacts), (reached,), (visiting,) = own[i], visited[i], deputies[i]
+        figures.append({
+            "enterprises_visited": enterprises, "problems_found": found, "problems_solved": solved,
+            "households_consoled": consoled, "contact_visits": contacts, "households_visited": reached,
+            "households_total": households, "household_coverage": reached / households if households else None,
+            "deputies_visiting": visiting, "deputies_total": on_roster,
+            "deputy_participation": visiting / on_roster if on_roster else None})
+    return figures
+
+
+def _summary_rosters(con, p: dict, n: range) -> list[dict]:
+    """The deputy and station rosters of the scope (age bands at each period's end year)."""
+    whole = _one(con, """
+        SELECT histogram(coalesce(level, '未填写')), histogram(coalesce(gender, '未填写')),
+               histogram(coalesce(education, '未填写')), histogram(coalesce(occupation, '未填写')),
+               count(DISTINCT (township_code, group_name)) FILTER (WHERE group_name IS NOT NULL),
+               count(DISTINCT (township_code, coalesce(group_name, ''), team_name)) FILTER (WHERE team_name IS NOT NULL),
+               """ + ", ".join(
+        f"histogram(CASE WHEN birth_year IS NULL THEN '未填写' WHEN year($e{i}) - birth_year <= 35 THEN '35岁及以下' "
+        f"WHEN year($e{i}) - birth_year <= 55 THEN '36至55岁' ELSE '56岁及以上' END)" for i in n)
+        + " FROM deputies WHERE township_code IN (SELECT unnest($t))", p)
+    stations = _one(con, "SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE established_on IS NULL OR established_on <= $e{i}), "
+        f"count(*) FILTER (WHERE {_in(i, 'established_on')})" for i in n)
+        + " FROM stations WHERE township_code IN (SELECT unnest($t))", p)
+    return [{"deputies_by_level": _as_dict(whole[0]), "deputies_by_gender": _as_dict(whole[1]),
+             "deputies_by_education": _as_dict(whole[2]), "deputies_by_occupation": _as_dict(whole[3]),
+             "deputy_groups": whole[4], "action_teams": whole[5], "deputies_by_age_band": _as_dict(whole[6 + i]),
+             "stations_on_roster": stations[2 * i], "stations_established": stations[2 * i + 1]} for i in n]
+
+
 @baseline("summary.work_summary", same=lambda product, expected: _equal(product.now, expected[0])
           and _equal(product.before, expected[1]))
 def work_summary(con, scope, period, previous, kind, names, county):
+    """All 49 figures the summary is written from, for the period and the one it is compared with."""
     from queries.metrics import Settings
 
-    figures = _headline(con, scope, [period, previous, previous], Settings(), None)[:2]
-    for row in figures:  # the summary compares in-period figures, not the tiles' windows and cohorts
-        for key in ("resolution_rate", "campaign_households_visited", "campaign_deputies_visiting",
-                    "campaign_household_coverage", "campaign_deputy_participation", "enterprises_visited",
-                    "problems_solved"):
-            row.pop(key, None)
-    rosters = _one(con, """SELECT (SELECT count(*) FROM stations WHERE township_code IN (SELECT unnest($t))
-                                     AND (established_on IS NULL OR established_on <= $e)),
-                                  (SELECT count(*) FROM deputies WHERE township_code IN (SELECT unnest($t)))""",
-                   _sp(scope, period))
-    figures[0] |= {"stations_on_roster": rosters[0], "deputies_total": rosters[1]}
+    settings, periods = Settings(), [period, previous]
+    day = _data_as_of(con, scope, None)
+    p = {"t": _towns(scope), "first": min(x.start for x in periods), "last": max(x.end for x in periods),
+         "limit": settings.time_limit_days, "window": settings.due_soon_days, "insp": INSPECTION_KINDS,
+         "sup": SUPERVISION_KINDS, "rec": RECEPTION_KIND, "rep": REPORTING_KIND, "done": RESOLVED, "ok": SATISFIED,
+         "motion": MOTION_SOURCE, "enterprise": ENTERPRISE_TARGET}
+    for i, x in enumerate(periods):
+        p |= {f"s{i}": x.start, f"e{i}": x.end, f"a{i}": min(x.end, day)}
+    n = range(len(periods))
+    parts = (_summary_activities(con, p, n), _summary_listed(con, p, n), _summary_suggestions(con, p, n),
+             _summary_visits(con, p, n), _summary_rosters(con, p, n))
+    figures = [{} for _ in n]
+    for part in parts:
+        for merged, found in zip(figures, part, strict=True):
+            merged |= found
+    for merged in figures:
+        merged["voter_contacts_with_visits"] = merged["voter_contacts"] + merged.pop("contact_visits")
     return figures
