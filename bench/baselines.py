@@ -1225,40 +1225,117 @@ def kind_mix(con, scope, deputy_id, period):
 
 # --- 乡镇对比 --------------------------------------------------------------------
 
+UNIT_PARTS = ["activities_total", "inspections", "supervision", "reception_days", "voter_contacts",
+              "suggestions_collected", "collected_resolved", "overdue", "households_total", "households_visited",
+              "deputies_total", "deputies_visiting", "stations_total", "campaign_households_visited",
+              "campaign_deputies_visiting", "reception_months_due", "reception_months_held"]
+# Each compared metric from the parts: (numerator, denominator, scale); a count is its part.
+UNIT_RATIOS = {
+    "resolution_rate": ("collected_resolved", "suggestions_collected", 1),
+    "household_coverage": ("households_visited", "households_total", 1),
+    "deputy_participation": ("deputies_visiting", "deputies_total", 1),
+    "campaign_household_coverage": ("campaign_households_visited", "households_total", 1),
+    "campaign_deputy_participation": ("campaign_deputies_visiting", "deputies_total", 1),
+    "reception_compliance": ("reception_months_held", "reception_months_due", 1),
+    "supervision_per_100_deputies": ("supervision", "deputies_total", 100),
+    "suggestions_per_100_deputies": ("suggestions_collected", "deputies_total", 100),
+    "activities_per_station": ("activities_total", "stations_total", 1),
+    "reception_days_per_station": ("reception_days", "stations_total", 1),
+    "voter_contacts_per_station": ("voter_contacts", "stations_total", 1),
+}
+
+UNIT_FIGURES_SQL = """
+    WITH towns AS (
+        SELECT township_code, county, CASE WHEN count(*) OVER (PARTITION BY township_name) > 1
+                                           THEN township_name || '（' || county || '）' ELSE township_name END AS name
+        FROM townships WHERE township_code IN (SELECT unnest($t))),
+    acts AS (SELECT township_code, count(*) AS activities_total,
+                    count(*) FILTER (WHERE list_contains($insp, kind)) AS inspections,
+                    count(*) FILTER (WHERE list_contains($sup, kind)) AS supervision,
+                    count(*) FILTER (WHERE kind = $rec) AS reception_days, coalesce(sum(voters_received), 0) AS voter_contacts
+             FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) GROUP BY 1),
+    sugg AS (SELECT township_code, count(*) FILTER (WHERE received_on BETWEEN $s AND $e) AS suggestions_collected,
+                    count(*) FILTER (WHERE received_on BETWEEN $s AND $e AND status = $done) AS collected_resolved,
+                    count(*) FILTER (WHERE status <> $done AND received_on <= $a AND $a - received_on > $limit) AS overdue
+             FROM suggestions WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
+    hh AS (SELECT township_code, count(*) AS households_total FROM households
+           WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
+    hv AS (SELECT household_township AS township_code,
+                  count(DISTINCT household_key) FILTER (WHERE date BETWEEN $s AND $e) AS households_visited,
+                  count(DISTINCT household_key) FILTER (WHERE date BETWEEN $ws AND $we
+                      AND ($wc::VARCHAR IS NULL OR campaign = $wc::VARCHAR)) AS campaign_households_visited
+           FROM visits WHERE (date BETWEEN $s AND $e OR date BETWEEN $ws AND $we)
+             AND household_township IN (SELECT unnest($t)) GROUP BY 1),
+    dd AS (SELECT township_code, count(*) AS deputies_total FROM deputies
+           WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
+    dv AS (SELECT deputy_township AS township_code,
+                  count(DISTINCT deputy_id) FILTER (WHERE date BETWEEN $s AND $e) AS deputies_visiting,
+                  count(DISTINCT deputy_id) FILTER (WHERE date BETWEEN $ws AND $we
+                      AND ($wc::VARCHAR IS NULL OR campaign = $wc::VARCHAR)) AS campaign_deputies_visiting
+           FROM visit_deputies WHERE (date BETWEEN $s AND $e OR date BETWEEN $ws AND $we)
+             AND deputy_township IN (SELECT unnest($t)) GROUP BY 1),
+    st AS (SELECT township_code, count(*) AS stations_total FROM stations
+           WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
+    due AS (  -- station-months due a reception day: whole months of the period, ended by the as-of day
+        SELECT s.township_code, s.station_id, m.month
+        FROM stations s, (SELECT unnest(generate_series(date_trunc('month', $s::DATE), date_trunc('month', $e::DATE),
+                                                        INTERVAL 1 MONTH))::DATE AS month) m
+        WHERE s.township_code IN (SELECT unnest($t)) AND m.month >= $s AND last_day(m.month) <= least($e, $a)
+          AND (s.established_on IS NULL OR s.established_on <= m.month)),
+    held AS (SELECT DISTINCT station_id, date_trunc('month', date)::DATE AS month FROM activities
+             WHERE kind = $rec AND station_id IS NOT NULL AND date BETWEEN $s AND $e
+               AND township_code IN (SELECT unnest($t))),
+    rc AS (SELECT d.township_code, count(*) AS reception_months_due, count(h.station_id) AS reception_months_held
+           FROM due d LEFT JOIN held h USING (station_id, month) GROUP BY 1)
+    SELECT {unit}, {name}, {parts}
+    FROM towns t LEFT JOIN acts USING (township_code) LEFT JOIN sugg USING (township_code)
+    LEFT JOIN hh USING (township_code) LEFT JOIN hv USING (township_code) LEFT JOIN dd USING (township_code)
+    LEFT JOIN dv USING (township_code) LEFT JOIN st USING (township_code) LEFT JOIN rc USING (township_code)
+    GROUP BY ALL ORDER BY 1
+"""
+
+
 def _unit_figures(con, scope, period, settings, today, window, by) -> list[dict]:
-    """The compared figures per township (or county): their parts, pooled per unit."""
+    """Every compared figure per township (or county): its parts added up per unit, its ratios
+    pooled from them."""
     as_of = min(period.end, _data_as_of(con, scope, today))
     window = window or coverage_windows_window(con, scope, period, today)
-    unit = "t.county" if by == "county" else "t.township_code"
+    unit, name = ("t.county", "t.county") if by == "county" else ("t.township_code", "t.name")
     p = _sp(scope, period, a=as_of, limit=settings.time_limit_days, insp=INSPECTION_KINDS, sup=SUPERVISION_KINDS,
-            rec=RECEPTION_KIND, ws=window.start, we=window.end, wc=window.campaign)
-    rows = _rows(con, f"""
-        WITH acts AS (SELECT township_code, count(*) AS n, count(*) FILTER (WHERE list_contains($insp, kind)) AS i,
-                             count(*) FILTER (WHERE list_contains($sup, kind)) AS sv,
-                             count(*) FILTER (WHERE kind = $rec) AS r, coalesce(sum(voters_received), 0) AS v
-                      FROM activities WHERE date BETWEEN $s AND $e AND township_code IN (SELECT unnest($t)) GROUP BY 1),
-        sugg AS (SELECT township_code, count(*) FILTER (WHERE received_on BETWEEN $s AND $e) AS c,
-                        count(*) FILTER (WHERE received_on BETWEEN $s AND $e AND status = '已办结') AS cr,
-                        count(*) FILTER (WHERE status <> '已办结' AND received_on <= $a AND $a - received_on > $limit) AS o
-                 FROM suggestions WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
-        hh AS (SELECT township_code, count(*) AS h,
-                      count(*) FILTER (WHERE household_id IN (SELECT household_id FROM visits WHERE date BETWEEN $ws AND $we
-                                         AND ($wc::VARCHAR IS NULL OR campaign = $wc::VARCHAR))) AS hv
-               FROM households WHERE township_code IN (SELECT unnest($t)) GROUP BY 1),
-        dd AS (SELECT township_code, count(*) AS d,
-                      count(*) FILTER (WHERE deputy_id IN (SELECT deputy_id FROM visit_deputies WHERE date BETWEEN $ws AND $we
-                                         AND ($wc::VARCHAR IS NULL OR campaign = $wc::VARCHAR))) AS dv
-               FROM deputies WHERE township_code IN (SELECT unnest($t)) GROUP BY 1)
-        SELECT {unit}, sum(coalesce(a.i, 0)), sum(coalesce(a.sv, 0)), sum(coalesce(s.c, 0)), sum(coalesce(s.cr, 0)),
-               sum(coalesce(s.o, 0)), sum(coalesce(a.r, 0)), sum(coalesce(a.v, 0)), sum(coalesce(h.hv, 0)),
-               sum(coalesce(h.h, 0)), sum(coalesce(d.dv, 0)), sum(coalesce(d.d, 0))
-        FROM townships t LEFT JOIN acts a USING (township_code) LEFT JOIN sugg s USING (township_code)
-        LEFT JOIN hh h USING (township_code) LEFT JOIN dd d USING (township_code)
-        WHERE t.township_code IN (SELECT unnest($t)) GROUP BY 1 ORDER BY 1""", p)
-    return [{"township_code": r[0], "inspections": r[1], "supervision": r[2], "suggestions_collected": r[3],
-             "collected_resolved": r[4], "overdue": r[5], "reception_days": r[6], "voter_contacts": r[7],
-             "campaign_households_visited": r[8], "households_total": r[9], "campaign_deputies_visiting": r[10],
-             "deputies_total": r[11]} for r in rows]
+            rec=RECEPTION_KIND, done=RESOLVED, ws=window.start, we=window.end, wc=window.campaign)
+    sql = UNIT_FIGURES_SQL.format(unit=unit, name=name,
+                                  parts=", ".join(f"sum(coalesce({part}, 0))" for part in UNIT_PARTS))
+    figures = []
+    for code, shown, *parts in _rows(con, sql, p):
+        row = {"township_code": code, "township_name": shown, **dict(zip(UNIT_PARTS, parts, strict=True))}
+        for metric, (numerator, denominator, scale) in UNIT_RATIOS.items():
+            row[metric] = scale * row[numerator] / row[denominator] if row[denominator] else None
+        figures.append(row)
+    return figures
+
+
+UNIT_RATES = {"resolution_rate", "household_coverage", "deputy_participation", "campaign_household_coverage",
+              "campaign_deputy_participation", "reception_compliance"}  # shown in percent
+UNIT_COUNTS = ["inspections", "supervision", "suggestions_collected", "overdue", "reception_days", "voter_contacts"]
+
+
+def _standing(units: list[dict], own: str, metric: str) -> dict:
+    """One metric of the standing: the township's value, the county's pooled average, its rank
+    (best first, fewest first for 超期未办结, a figure that cannot be computed last)."""
+    percent = 100 if metric in UNIT_RATES else 1
+    values = [None if u[metric] is None else u[metric] * percent for u in units]
+    if metric in UNIT_RATIOS:
+        numerator, denominator, scale = UNIT_RATIOS[metric]
+        total = sum(u[denominator] for u in units)
+        average = scale * percent * sum(u[numerator] for u in units) / total if total else None
+    else:
+        average = sum(values) / len(values)
+    mine = values[[u["township_code"] for u in units].index(own)]
+    better = [v for v in values if v is not None and (v < mine if metric == "overdue" else v > mine)]
+    rank = 1 + len(better) if mine is not None else 1 + sum(v is not None for v in values)
+    value = None if mine is None else int(mine) if metric in UNIT_COUNTS else round(float(mine), 1)
+    return {"metric": metric, "value": value, "average": None if average is None else round(average, 1),
+            "rank": rank, "townships": len(units)}
 
 
 def coverage_windows_window(con, scope, period, today) -> CoverageWindow:
@@ -1304,17 +1381,18 @@ def metric_rows(con, scope, period, metric, today=None, page=None):
     return _one(con, f"SELECT count(*) FROM {table} WHERE township_code IN (SELECT unnest($t))", p)[0]
 
 
-@baseline("comparison.township_standing", same=lambda product, expected: len(product) == expected)
+@baseline("comparison.township_standing")
 def township_standing(con, own, peers, period, settings=None, today=None):
     from queries.comparison import COMPARED
     from queries.metrics import Scope, Settings
 
+    code = own.township_codes[0]
     county = _rows(con, "SELECT township_code FROM townships WHERE township_code IN (SELECT unnest($p)) AND county = "
                         "(SELECT county FROM townships WHERE township_code = $c)",
-                   {"p": list(peers.township_codes), "c": own.township_codes[0]})
-    codes = tuple(dict.fromkeys([*(c for (c,) in county), own.township_codes[0]]))
-    _unit_figures(con, Scope(codes), period, settings or Settings(), today, None, "township")
-    return len(COMPARED)
+                   {"p": list(peers.township_codes), "c": code})
+    codes = tuple(dict.fromkeys([*(c for (c,) in county), code]))
+    units = _unit_figures(con, Scope(codes), period, settings or Settings(), today, None, "township")
+    return [_standing(units, code, metric) for metric in COMPARED]
 
 
 # --- 数据 ------------------------------------------------------------------------
