@@ -1537,6 +1537,14 @@ def _as_dict(value) -> dict:
     return dict(value or {})
 
 
+def _by_period(con, sql: str, p: dict, n: range, empty: tuple) -> list[tuple]:
+    """`sql`'s aggregates grouped by {period} (which of the disjoint periods a row's date is in),
+    one tuple per period, `empty` for a period without rows."""
+    period = "CASE " + " ".join(f"WHEN {_in(i)} THEN {i}" for i in n) + " END"
+    found = {row[0]: row[1:] for row in _rows(con, sql.format(period=period), p)}
+    return [found.get(i, empty) for i in n]
+
+
 def _summary_activities(con, p: dict, n: range) -> list[dict]:
     """Every activity figure of each period: one scan of the scope's activities grouped by period
     (a summary's periods, a year or term and the one before it, do not overlap)."""
@@ -1553,13 +1561,13 @@ def _summary_activities(con, p: dict, n: range) -> list[dict]:
                coalesce(sum(attendees) FILTER (WHERE kind = '学习培训'), 0)
         FROM activities WHERE date BETWEEN $first AND $last AND township_code IN (SELECT unnest($t))
         GROUP BY 1""", p, n, (0, 0, None, 0, None, 0, None, 0, 0, 0, None, 0, 0))
-    fewest = _rows(con, "SELECT " + ", ".join(
+    fewest = _one(con, "SELECT " + ", ".join(
         f"min(coalesce(a.n{i}, 0)) FILTER (WHERE s.established_on IS NULL OR s.established_on <= $e{i})" for i in n)
         + " FROM stations s LEFT JOIN (SELECT station_id, " + ", ".join(
             f"count(*) FILTER (WHERE {_in(i)}) AS n{i}" for i in n)
         + """ FROM activities WHERE date BETWEEN $first AND $last AND station_id IS NOT NULL
               AND township_code IN (SELECT unnest($t)) GROUP BY 1) a USING (station_id)
-            WHERE s.township_code IN (SELECT unnest($t))""", p)[0]
+            WHERE s.township_code IN (SELECT unnest($t))""", p)
     keys = ("activities_total", "inspections", "inspections_by_theme", "supervision", "supervision_by_kind",
             "evaluated_units", "station_activities", "reception_days", "voter_contacts", "meetings",
             "meetings_by_type", "trainings", "training_attendance")
@@ -1574,7 +1582,7 @@ def _summary_activities(con, p: dict, n: range) -> list[dict]:
 
 def _summary_listed(con, p: dict, n: range) -> list[dict]:
     """述职 and 接待日 deputies of each period, from the activity links (levels from the roster)."""
-    figures = [{} for _ in n]
+    figures = []
     for i in n:
         reporting, by_level = _one(con, f"""
             SELECT count(*), histogram(coalesce(d.level, '未填写')) FROM (
@@ -1586,8 +1594,9 @@ def _summary_listed(con, p: dict, n: range) -> list[dict]:
             SELECT (SELECT round(avg(n), 1) FROM (SELECT count(*) AS n FROM l GROUP BY activity_id)),
                    (SELECT histogram(coalesce(d.level, '未填写')) FROM (SELECT DISTINCT deputy_id FROM l) x
                     LEFT JOIN deputies d USING (deputy_id))""", p)
-        figures[i] = {"reporting_deputies": reporting, "reporting_deputies_by_level": _as_dict(by_level),
-                      "deputies_per_reception": per_reception, "reception_deputies_by_level": _as_dict(reception_levels)}
+        figures.append({"reporting_deputies": reporting, "reporting_deputies_by_level": _as_dict(by_level),
+                        "deputies_per_reception": per_reception,
+                        "reception_deputies_by_level": _as_dict(reception_levels)})
     return figures
 
 
@@ -1626,14 +1635,6 @@ def _summary_suggestions(con, p: dict, n: range) -> list[dict]:
             "satisfaction_rate": satisfied / answered if answered else None,
             "campaign_suggestions": campaign, "campaign_motions": motions})
     return figures
-
-
-def _by_period(con, sql: str, p: dict, n: range, empty: tuple) -> list[tuple]:
-    """`sql`'s aggregates grouped by {period} (which of the disjoint periods a row's date is in),
-    one tuple per period, `empty` for a period without rows."""
-    period = "CASE " + " ".join(f"WHEN {_in(i)} THEN {i}" for i in n) + " END"
-    found = {row[0]: row[1:] for row in _rows(con, sql.format(period=period), p)}
-    return [found.get(i, empty) for i in n]
 
 
 def _summary_visits(con, p: dict, n: range) -> list[dict]:

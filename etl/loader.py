@@ -718,11 +718,11 @@ def _upsert(con, sheet: SheetData, load_id: int, accepted: int) -> list[LoadWarn
     # them (and their links: a key has links only while its row is stored).
     replacing = con.execute(f"SELECT EXISTS (SELECT 1 FROM accepted WHERE {key} IN (SELECT {key} FROM {table}))"
                             ).fetchall()[0][0]
-    warnings = replaced_rows(con, register, sheet.path.name, stored_columns(register)) if replacing else []
+    stored = stored_columns(register)
+    warnings = replaced_rows(con, register, sheet.path.name, stored) if replacing else []
     numbers = _kept_numbers(con, register, replacing)
     if replacing:
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM accepted)")
-    stored = stored_columns(register)
     columns, values, joins = _with_copies(register.kind, stored)
     columns, values, joins = columns + numbers[0], values + numbers[1], joins + numbers[2]
     with _joins_built_on_rosters(con, register.kind, accepted) as order:
