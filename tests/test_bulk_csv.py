@@ -226,17 +226,30 @@ def test_a_split_duckdb_may_reorder_is_left_to_python_even_after_the_same_statem
     ('a,b,c\r\n1,x "y",3\r\n', False),    # a quote inside a cell: literal to both
     ('a,b,c\r\n1,2,"x"', False),
 ])
-def test_spaces_by_a_quote_are_found_across_every_block_boundary(tmp_path, monkeypatch, text, different):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_spaces_by_a_quote_are_found_across_every_block_boundary(tmp_path, monkeypatch, text, different, encoding):
+    """The scan looks at bytes: a BOM, or a character of two to four bytes, cut by a block
+    boundary changes nothing."""
     path = tmp_path / "x.csv"
-    path.write_text(text * 3, encoding="utf-8", newline="")
-    for block in range(1, len(text) + 2):
+    path.write_text((text * 3).replace("a,b,c", "甲,乙,丙"), encoding=encoding, newline="")
+    for block in range(1, len(path.read_bytes()) + 2):
         monkeypatch.setattr(bulk_csv, "BLOCK_BYTES", block)
         try:
-            bulk_csv._scan(path, "utf-8", ",", "\n", None, path.stat().st_size, lambda done: None)
+            bulk_csv._scan(path, encoding, ",", "\n", None, path.stat().st_size, lambda done: None)
             found = False
         except bulk_csv._Different:
             found = True
         assert found == different, block
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_space_before_a_quote_on_the_first_line_is_found_after_a_bom(tmp_path, monkeypatch, encoding):
+    path = tmp_path / "x.csv"
+    path.write_text(' "甲",乙,丙\r\n1,2,3\r\n', encoding=encoding, newline="")
+    for block in (1, 2, 3, 4, bulk_csv.BLOCK_BYTES):
+        monkeypatch.setattr(bulk_csv, "BLOCK_BYTES", block)
+        with pytest.raises(bulk_csv._Different):
+            bulk_csv._scan(path, encoding, ",", "\n", None, path.stat().st_size, lambda done: None)
 
 
 def test_the_white_space_duckdb_is_told_is_pythons():
