@@ -48,9 +48,9 @@ from etl.mapping import MappingFileError, read_toml
 from etl.publish import LOCK_WAIT_SECONDS, publishing
 from etl.report import print_report, write_rejected_csv
 from etl.safe_text import visible
-from queries.data import current_rejections
 from queries.db import PROJECT_ROOT, connect_readonly, db_path
 from queries.metrics import Period, Settings, as_of_date, every_metric
+from queries.rejections import current_rejections
 from queries.scope import ScopeError, resolve_scope
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE, EXIT_ENVIRONMENT = 0, 1, 2, 3

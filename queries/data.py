@@ -7,47 +7,16 @@ from collections.abc import Iterator
 import duckdb
 import pandas as pd
 
-from etl.registers import BY_KIND, REGISTERS
+from etl.registers import BY_KIND
 from etl.report import status_word
 from queries.labels import METRICS
 from queries.metrics import Period, Scope, _params, has_column, run
 from queries.paging import Listing, ListSpec, Page, listing
 from queries.privacy import mask_text
+from queries.rejections import CURRENT_REJECTIONS_SQL, MASKED_HEADERS, masked_rejection
 from queries.scope import Viewer, visible_loads
 
-PHONE_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key == "phone"]
-NAME_HEADERS = [c.header for r in REGISTERS for c in r.columns if c.personal and c.key != "phone"]
-
-# The rejections of each file's latest load: a file fixed and loaded again drops out.
-CURRENT_REJECTIONS_SQL = """
-    SELECT r.file_name, coalesce(r.sheet, '') AS sheet, r.row_no, r.column_name,
-           CASE WHEN list_contains($phone_headers, r.column_name) THEN mask_phone(r.value)
-                WHEN list_contains($name_headers, r.column_name) THEN mask_name(r.value)
-                ELSE r.value END AS value,
-           r.reason
-    FROM rejected_rows r
-    WHERE r.load_id IN (SELECT max(load_id) FROM load_log
-                        WHERE status IN ('loaded', 'strict_refused') GROUP BY file_name)
-    ORDER BY r.file_name, r.row_no
-"""
-
-
 REJECTION_COLUMNS = ["file_name", "sheet", "row_no", "column_name", "value", "reason"]
-_MASKED_HEADERS = {"phone_headers": PHONE_HEADERS, "name_headers": NAME_HEADERS}
-
-
-def current_rejections(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """(file, sheet, row, column, masked value, reason) of every row still rejected (the command line's).
-
-    Values are stored masked since issue 9; masking by shape again here covers a
-    database loaded before that (a phone number in 出生年份 stays hidden).
-    """
-    return [_masked(row) for row in con.execute(CURRENT_REJECTIONS_SQL, _MASKED_HEADERS).fetchall()]
-
-
-def _masked(row: tuple) -> tuple:
-    """A rejected row as every reader gets it: its value masked by shape as well as by column."""
-    return (*row[:4], mask_text(row[4]), row[5])
 
 
 # The warnings of each file's latest load: a status moved back, two files disagreeing.
@@ -101,16 +70,16 @@ def rejection_batches(
     con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer, size: int = 50_000
 ) -> Iterator[list[tuple]]:
     """scoped_rejections in batches, for exports of any length in bounded memory."""
-    result = run(con, _scoped_rejections_sql(con), {**_MASKED_HEADERS, **_viewer_params(scope, viewer)})
+    result = run(con, _scoped_rejections_sql(con), {**MASKED_HEADERS, **_viewer_params(scope, viewer)})
     while batch := result.fetchmany(size):
-        yield [_masked(row) for row in batch]
+        yield [masked_rejection(row) for row in batch]
 
 
 def rejections_count(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: Viewer) -> int:
     """How many rows the viewer may see are still rejected (however many millions: the page shows
     them a page at a time)."""
     sql = f"SELECT count(*) FROM ({_scoped_rejections_sql(con)})"
-    return run(con, sql, {**_MASKED_HEADERS, **_viewer_params(scope, viewer)}).fetchall()[0][0]
+    return run(con, sql, {**MASKED_HEADERS, **_viewer_params(scope, viewer)}).fetchall()[0][0]
 
 
 def rejections_page(
@@ -118,8 +87,8 @@ def rejections_page(
 ) -> pd.DataFrame:
     """One page of scoped_rejections as a frame (values masked), in the same order."""
     sql = _scoped_rejections_sql(con) + "    LIMIT $limit OFFSET $offset\n"
-    params = {**_MASKED_HEADERS, **_viewer_params(scope, viewer), "offset": offset, "limit": limit}
-    return pd.DataFrame([_masked(row) for row in run(con, sql, params).fetchall()], columns=REJECTION_COLUMNS)
+    params = {**MASKED_HEADERS, **_viewer_params(scope, viewer), "offset": offset, "limit": limit}
+    return pd.DataFrame([masked_rejection(row) for row in run(con, sql, params).fetchall()], columns=REJECTION_COLUMNS)
 
 
 LATEST_RECORD_SQL = """

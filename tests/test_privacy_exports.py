@@ -28,6 +28,7 @@ from queries.db import ReadOnlyDatabase
 from queries.metrics import Period, Scope
 from queries.metrics import Scope as _Scope
 from queries.privacy import mask_cell, mask_text
+from queries.rejections import current_rejections
 from queries.scope import Viewer as _Viewer
 from tests.apptest import Q2, open_page
 from tests.conftest import SUGGESTIONS, write_csv
@@ -129,7 +130,7 @@ def test_an_old_databases_unmasked_rejections_are_masked_when_shown(county_db):
         con.execute(f"INSERT INTO rejected_rows VALUES (99, '代表名册_旧.csv', NULL, 5, '出生年份', '{PHONE}', "
                     f"'「出生年份」应为 4 位年份', '{{}}')")
     with duckdb.connect(str(county_db), read_only=True) as con:
-        assert [row[4] for row in data.current_rejections(con)] == ["139****5678"]
+        assert [row[4] for row in current_rejections(con)] == ["139****5678"]
 
 
 def test_free_text_on_the_data_page_is_masked(county_db, tmp_path):
