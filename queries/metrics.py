@@ -396,6 +396,14 @@ def _rows(con: Con, sql: str, params: dict) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _by_bucket(con: Con, sql: str, params: dict) -> list[dict]:
+    """One dict per bucket of `params`, in bucket order, from a statement that returns only the
+    buckets holding rows: a bucket without any is {} (each figure None, as a LEFT JOIN to the
+    buckets would give it, and the shapes read None as 0)."""
+    found = {row["bucket"]: row for row in _rows(con, sql, params)}
+    return [found.get(bucket, {}) for bucket in range(1, len(params["starts"]) + 1)]
+
+
 def _by_count(counts: dict | None) -> dict[str, int]:
     """A split, largest first (ties by label), as a chart lists it."""
     return dict(sorted((counts or {}).items(), key=lambda item: (-item[1], item[0])))
@@ -421,8 +429,8 @@ def activity_figures(
     sql = ACTIVITY_FIGURES_SQL.format(
         columns=", ".join(f"{expression} AS {key}" for key, expression in columns.items()),
         kinds=" AND list_contains($read_kinds, a.kind)" if kinds else "",
-        tally=STATION_TALLY_CTE if tallied else "", tally_join=" LEFT JOIN fewest f USING (bucket)" if tallied else "")
-    rows = _rows(con, sql, _bucket_params(
+        tally=STATION_TALLY_CTE if tallied else "", tally_join=" FULL JOIN fewest f USING (bucket)" if tallied else "")
+    rows = _by_bucket(con, sql, _bucket_params(
         scope, periods, inspection_kinds=INSPECTION_KINDS, supervision_kinds=SUPERVISION_KINDS,
         evaluation_kind=EVALUATION_KIND, reception_kind=RECEPTION_KIND, meeting_kind=MEETING_KIND,
         training_kind=TRAINING_KIND, not_filled=NOT_FILLED, session_words=SESSION_WORDS,
@@ -478,7 +486,7 @@ def suggestion_figures(
         rows=" OR ".join(condition for condition in (COLLECTED_ROWS, RESOLVED_ROWS, OPEN_ROWS) if condition in read),
         visiting=CAMPAIGN_VISITS_CTE if motions else "", window="w.first_day, w.last_day," if motions else "",
         visiting_join=" LEFT JOIN visiting w USING (bucket)" if motions else "")
-    rows = _rows(con, sql, _bucket_params(
+    rows = _by_bucket(con, sql, _bucket_params(
         scope, periods, as_ofs=list(as_ofs), resolved_bys=list(resolved_bys or [None] * len(periods)),
         resolved=RESOLVED, limit=settings.time_limit_days, window=settings.due_soon_days, satisfied=SATISFIED,
         motion=MOTION_SOURCE,
@@ -493,9 +501,9 @@ def suggestion_figures(
         for key in keys:
             if key in SUGGESTION_PARTS:
                 numerator, denominator = SUGGESTION_PARTS[key]
-                shown[key] = _ratio(row[numerator] or 0, row[denominator] or 0)
+                shown[key] = _ratio(row.get(numerator) or 0, row.get(denominator) or 0)
             else:
-                shown[key] = shapes.get(key, lambda v: v or 0)(row[key])
+                shown[key] = shapes.get(key, lambda v: v or 0)(row.get(key))
         figures.append(shown)
     return figures
 

@@ -13,5 +13,6 @@ acts AS (
     JOIN buckets b ON a.date BETWEEN b.bucket_start AND b.bucket_end{kinds}
 ),
 counted AS (SELECT bucket, {columns} FROM acts GROUP BY bucket){tally}
-SELECT * FROM buckets b LEFT JOIN counted c USING (bucket){tally_join}
-ORDER BY b.bucket
+-- Only the buckets with rows: metrics._by_bucket gives the others (a join to `buckets` here
+-- costs about a millisecond, a fifth of a small scope's statement).
+SELECT * FROM counted c{tally_join}

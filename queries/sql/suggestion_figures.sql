@@ -19,6 +19,5 @@ sugg AS (
     -- the rows the asked figures count: collected or resolved in the bucket, or still open
     WHERE {rows}
 ),
-counted AS (SELECT bucket, {columns} FROM sugg GROUP BY bucket)
-SELECT * FROM buckets b LEFT JOIN counted c USING (bucket)
-ORDER BY b.bucket
+-- Only the buckets with rows: metrics._by_bucket gives the others.
+SELECT bucket, {columns} FROM sugg GROUP BY bucket
